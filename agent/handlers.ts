@@ -1,0 +1,20 @@
+// Why: the table from protocol method to the code that answers it, kept apart from the stdio
+// loop so that tests can run the agent's real handlers in-process.
+import { PROTOCOL_VERSION } from '../shared/protocol';
+import type { AgentHandlers } from './rpc/server';
+import { readHostFacts } from './facts/hostFacts';
+import { AGENT_VERSION, ownBuildHash } from './identity';
+
+export function createHandlers(): AgentHandlers {
+  return {
+    hello: async () => ({
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: AGENT_VERSION,
+      buildHash: ownBuildHash(),
+      nodeVersion: process.versions.node,
+      pid: process.pid,
+      capabilities: ['host.facts'],
+    }),
+    'host.facts': async () => readHostFacts(),
+  };
+}

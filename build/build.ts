@@ -1,0 +1,50 @@
+// Why: one command builds every program: the agent bundle, the CLI, the Electron main and
+// preload bundles, and the renderer (Vite). `npm run build` runs it; tests use its output.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build as viteBuild } from 'vite';
+import { bundleAgent } from './bundleAgent';
+
+const root = join(__dirname, '..');
+const dist = join(root, 'dist');
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+const define = { __SEAMLESS_VERSION__: JSON.stringify(version) };
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  rmSync(dist, { recursive: true, force: true });
+
+  const agent = await bundleAgent(root, join(dist, 'agent'), version);
+  console.log(`agent     dist/agent/${agent.file}  ${(agent.bytes / 1024).toFixed(1)} KiB`);
+
+  const node = {
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'cjs' as const,
+    define,
+    sourcemap: true,
+    logLevel: 'warning' as const,
+  };
+  await build({ ...node, entryPoints: [join(root, 'electron/cli.ts')], outfile: join(dist, 'cli.cjs') });
+  console.log('cli       dist/cli.cjs');
+  // The Electron bundles: `electron` itself is provided by the runtime.
+  await build({ ...node, entryPoints: [join(root, 'electron/main.ts')], outfile: join(dist, 'electron/main.cjs'), external: ['electron'] });
+  await build({
+    ...node,
+    entryPoints: [join(root, 'electron/preload.ts')],
+    outfile: join(dist, 'electron/preload.cjs'),
+    external: ['electron'],
+  });
+  console.log('electron  dist/electron/main.cjs, preload.cjs');
+
+  await viteBuild({ configFile: join(root, 'vite.config.mts'), logLevel: 'warn' });
+  console.log('renderer  dist/renderer/');
+  console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

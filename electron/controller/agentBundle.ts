@@ -1,0 +1,43 @@
+// Why: the agent that runs on a host is one self-contained file named by its content hash
+// (build/bundleAgent.ts writes it and a manifest). The controller needs its path, size and
+// hash to run it locally now and to deploy and verify it over SSH later.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SeamlessError } from '../../shared/errors';
+import { distDir } from './distPaths';
+
+export const agentManifestSchema = z.object({
+  file: z.string().regex(/^seamless-agent-[0-9a-f]{12}\.cjs$/),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  version: z.string(),
+});
+export type AgentManifest = z.infer<typeof agentManifestSchema>;
+
+export interface AgentBundle extends AgentManifest {
+  path: string;
+}
+
+export function loadAgentBundle(dir: string = join(distDir(), 'agent')): AgentBundle {
+  let raw: string;
+  try {
+    raw = readFileSync(join(dir, 'manifest.json'), 'utf8');
+  } catch {
+    throw new SeamlessError('AGENT_NOT_BUILT', `The agent is not built (no ${join(dir, 'manifest.json')}). Run: npm run build`);
+  }
+  const manifest = agentManifestSchema.safeParse(JSON.parse(raw));
+  if (!manifest.success) throw new SeamlessError('AGENT_NOT_BUILT', `The agent manifest in ${dir} is invalid. Run: npm run build`);
+  const path = join(dir, manifest.data.file);
+  let actual: string;
+  try {
+    actual = createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    throw new SeamlessError('AGENT_NOT_BUILT', `The agent file ${path} is missing. Run: npm run build`);
+  }
+  if (actual !== manifest.data.sha256) {
+    throw new SeamlessError('AGENT_BUILD_MISMATCH', `The agent file ${path} does not match its manifest. Run: npm run build`);
+  }
+  return { ...manifest.data, path };
+}

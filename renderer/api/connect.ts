@@ -1,0 +1,11 @@
+// Why: the renderer does not know where it runs; this picks the transport: the preload bridge
+// inside Electron, else the WebSocket of the server that served the page.
+import { createApiClient, type ApiClient } from './client';
+import { createIpcTransport } from './ipcTransport';
+import { createWsTransport } from './wsTransport';
+
+export function connectApi(): ApiClient {
+  if (window.seamless) return createApiClient(createIpcTransport(window.seamless));
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return createApiClient(createWsTransport(`${scheme}//${window.location.host}/api`));
+}

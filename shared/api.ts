@@ -1,0 +1,66 @@
+// Why: the renderer reaches the controller over Electron IPC or over a WebSocket (browser mode).
+// Both carry this one typed API; the receiving side validates every payload with these schemas,
+// and a test lists the surface so any change to it is a visible diff.
+import { z } from 'zod';
+import { errorInfoSchema } from './errors';
+import { hostFactsSchema } from './domain/hostFacts';
+import { hostRefSchema } from './domain/host';
+
+const noParams = z.object({}).strict();
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  protocolVersion: z.number().int(),
+  transport: z.enum(['ipc', 'websocket']),
+});
+
+export const apiMethods = {
+  'app.info': { params: noParams, result: appInfoSchema },
+  'hosts.list': { params: noParams, result: z.array(hostRefSchema) },
+  'host.facts': { params: z.object({ hostId: z.string().min(1) }).strict(), result: hostFactsSchema },
+} as const;
+
+export type ApiMethod = keyof typeof apiMethods;
+export type ApiParams<M extends ApiMethod> = z.input<(typeof apiMethods)[M]['params']>;
+export type ApiResult<M extends ApiMethod> = z.infer<(typeof apiMethods)[M]['result']>;
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(apiMethods, name);
+}
+
+export const sessionStateSchema = z.object({
+  hostId: z.string(),
+  state: z.enum(['connecting', 'verifying-host-key', 'authenticating', 'deploying', 'ready', 'lost', 'reconnecting', 'closed']),
+  reason: z.string().optional(),
+});
+
+/** Events the controller pushes to the renderer. */
+export const apiEvents = {
+  'session.state': sessionStateSchema,
+} as const;
+export type ApiEventName = keyof typeof apiEvents;
+export type ApiEvent = { [E in ApiEventName]: { event: E; data: z.infer<(typeof apiEvents)[E]> } }[ApiEventName];
+
+/** The controller as the renderer sees it: one async function per method. */
+export type SeamlessApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResult<M>> };
+
+export const API_METHOD_NAMES = Object.keys(apiMethods) as ApiMethod[];
+
+// WebSocket wire (browser mode). IPC needs no envelope: one channel per method.
+export const wsRequestSchema = z.object({ id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() });
+export const wsResponseSchema = z.union([
+  z.object({ id: z.number().int().nonnegative(), result: z.unknown() }),
+  z.object({ id: z.number().int().nonnegative().nullable(), error: errorInfoSchema }),
+  z.object({ event: z.string(), data: z.unknown() }),
+]);
+
+/** IPC channel names (Electron). */
+export const ipcChannelFor = (method: ApiMethod): string => `seamless:${method}`;
+export const IPC_EVENT_CHANNEL = 'seamless:event';
+
+export function parseApiEvent(raw: { event: string; data: unknown }): ApiEvent | null {
+  if (!Object.prototype.hasOwnProperty.call(apiEvents, raw.event)) return null;
+  const name = raw.event as ApiEventName;
+  const parsed = apiEvents[name].safeParse(raw.data);
+  return parsed.success ? ({ event: name, data: parsed.data } as ApiEvent) : null;
+}

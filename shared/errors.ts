@@ -1,0 +1,80 @@
+// Why: every failure that crosses a boundary (agent → controller → UI/CLI) must say the same
+// thing everywhere: a stable code a program can branch on, a sentence a human can act on, and
+// the evidence (the underlying tool's stderr tail). This file is the one list of those codes.
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  // protocol and transport
+  'PROTOCOL_INVALID_MESSAGE',
+  'PROTOCOL_VERSION_MISMATCH',
+  'METHOD_NOT_FOUND',
+  'INVALID_PARAMS',
+  'INVALID_RESULT',
+  'REQUEST_TIMEOUT',
+  'REQUEST_CANCELLED',
+  'AGENT_NOT_BUILT',
+  'AGENT_START_FAILED',
+  'AGENT_EXITED',
+  'AGENT_BUILD_MISMATCH',
+  'AGENT_INTERNAL',
+  // reading the host
+  'PROC_READ_FAILED',
+  // hosts and sessions
+  'HOST_UNKNOWN',
+  'UNAUTHORIZED',
+  // upgrade (reserved by the design; used by later work)
+  'CRIU_DUMP_FAILED',
+  'KEXEC_LOAD_DENIED',
+  'STORE_TOO_SMALL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const errorInfoSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  /** The tail of the underlying tool's output (stderr, log), when there is one. */
+  evidence: z.string().optional(),
+  details: z.unknown().optional(),
+});
+export type ErrorInfo = z.infer<typeof errorInfoSchema>;
+
+/** An error as a value that can be thrown at an edge and serialised across any boundary. */
+export class SeamlessError extends Error {
+  readonly code: ErrorCode;
+  readonly evidence: string | undefined;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, extra: { evidence?: string; details?: unknown } = {}) {
+    super(message);
+    this.name = 'SeamlessError';
+    this.code = code;
+    this.evidence = extra.evidence;
+    this.details = extra.details;
+  }
+
+  toInfo(): ErrorInfo {
+    const info: ErrorInfo = { code: this.code, message: this.message };
+    if (this.evidence !== undefined) info.evidence = this.evidence;
+    if (this.details !== undefined) info.details = this.details;
+    return info;
+  }
+
+  static fromInfo(info: ErrorInfo): SeamlessError {
+    return new SeamlessError(info.code, info.message, { evidence: info.evidence, details: info.details });
+  }
+}
+
+/** Turns anything thrown into an ErrorInfo; unknown throwables become `fallback`. */
+export function toErrorInfo(err: unknown, fallback: ErrorCode = 'AGENT_INTERNAL'): ErrorInfo {
+  if (err instanceof SeamlessError) return err.toInfo();
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: fallback, message };
+}
+
+/** Keeps the last `maxLines` lines of a tool's output: enough to act on, small enough to show. */
+export function tailOf(text: string, maxLines = 20): string {
+  const lines = text.split('\n');
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.slice(-maxLines).join('\n');
+}

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { runSeamless } from '../helpers/run';
+
+describe('seamless CLI (built)', () => {
+  it('`facts --local --json` prints this machine’s real facts', async () => {
+    const { code, stdout, stderr } = await runSeamless(['facts', '--local', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const facts = JSON.parse(stdout) as { kernel: { release: string }; hostname: string; cpus: number; memory: { totalBytes: number } };
+    expect(facts.kernel.release).toBe(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
+    expect(facts.hostname).toBe(execFileSync('hostname', { encoding: 'utf8' }).trim());
+    expect(facts.cpus).toBeGreaterThan(0);
+    expect(facts.memory.totalBytes).toBeGreaterThan(0);
+  });
+
+  it('`facts --local` prints a readable summary', async () => {
+    const { code, stdout } = await runSeamless(['facts', '--local']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^kernel\s+\S+/m);
+  });
+
+  it('explains a usage mistake with exit code 2', async () => {
+    const { code, stderr } = await runSeamless(['facts']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--local');
+    const unknown = await runSeamless(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command');
+  });
+
+  it('says what to do when the agent is not built', async () => {
+    const { code, stderr } = await runSeamless(['facts', '--local'], { ...process.env, SEAMLESS_DIST_DIR: '/nonexistent' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('AGENT_NOT_BUILT');
+    expect(stderr).toContain('npm run build');
+  });
+});

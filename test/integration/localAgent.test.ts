@@ -1,0 +1,81 @@
+// The real agent bundle, started the way the controller starts it, over the real protocol.
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import os from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadAgentBundle, type AgentBundle } from '../../electron/controller/agentBundle';
+import { startLocalAgent } from '../../electron/controller/localAgent';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
+
+function fakeBundle(source: string): AgentBundle {
+  const dir = mkdtempSync(join(tmpdir(), 'seamless-fake-agent-'));
+  const path = join(dir, 'agent.cjs');
+  writeFileSync(path, source);
+  chmodSync(path, 0o755);
+  const sha256 = createHash('sha256').update(source).digest('hex');
+  return { path, sha256, bytes: source.length, file: `seamless-agent-${sha256.slice(0, 12)}.cjs`, version: 'fake' };
+}
+
+describe('local agent (built bundle)', () => {
+  it('is one self-contained file with a manifest that matches it', () => {
+    const bundle = loadAgentBundle();
+    expect(bundle.file).toMatch(/^seamless-agent-[0-9a-f]{12}\.cjs$/);
+    expect(bundle.file.slice(15, 27)).toBe(bundle.sha256.slice(0, 12));
+  });
+
+  it('greets with its own build hash and reads /proc', async () => {
+    const bundle = loadAgentBundle();
+    const agent = await startLocalAgent(bundle, 'test');
+    try {
+      const hello = await agent.connection.call('hello', { protocolVersion: PROTOCOL_VERSION, controller: 'test' });
+      expect(hello.buildHash).toBe(bundle.sha256);
+      const facts = await agent.connection.call('host.facts', {});
+      expect(facts.kernel.release).toBe(os.release());
+      expect(facts.memory.totalBytes).toBe(os.totalmem());
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('runs with no node_modules next to it (copied alone to an empty directory)', async () => {
+    const bundle = loadAgentBundle();
+    const dir = mkdtempSync(join(tmpdir(), 'seamless-agent-alone-'));
+    const copy = join(dir, bundle.file);
+    writeFileSync(copy, (await import('node:fs')).readFileSync(bundle.path));
+    const agent = await startLocalAgent({ ...bundle, path: copy }, 'test');
+    try {
+      expect((await agent.connection.call('host.facts', {})).hostname).toBe(os.hostname());
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('reports an agent that is not the deployed build', async () => {
+    const bundle = loadAgentBundle();
+    await expect(startLocalAgent({ ...bundle, sha256: 'f'.repeat(64) }, 'test')).rejects.toMatchObject({ code: 'AGENT_BUILD_MISMATCH' });
+  });
+
+  it('turns an agent that prints garbage and dies into a clean error with its stderr', async () => {
+    const bundle = fakeBundle(
+      "process.stdout.write('Last login: yesterday\\n{broken\\n'); process.stderr.write('panic: cannot read /proc\\n'); process.exit(3);\n",
+    );
+    const err = await startLocalAgent(bundle, 'test').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'AGENT_EXITED' });
+    expect((err as { evidence?: string }).evidence).toContain('panic: cannot read /proc');
+  });
+
+  it('times out an agent that never answers', async () => {
+    const bundle = fakeBundle('setInterval(() => {}, 1000);\n');
+    // hello uses the default timeout; a shorter one is exercised by calling directly.
+    const { AgentConnection } = await import('../../electron/controller/agentConnection');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bundle.path]);
+    const conn = new AgentConnection({ input: child.stdout, output: child.stdin, log: child.stderr });
+    await expect(conn.call('hello', { protocolVersion: 1, controller: 't' }, { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'REQUEST_TIMEOUT',
+    });
+    child.kill('SIGKILL');
+  });
+});

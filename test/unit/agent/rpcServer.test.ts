@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { createRpcServer, type AgentHandlers, type Outgoing } from '../../../agent/rpc/server';
+import { SeamlessError } from '../../../shared/errors';
+import { PROTOCOL_VERSION } from '../../../shared/protocol';
+import type { HostFacts } from '../../../shared/domain/hostFacts';
+
+const facts: HostFacts = {
+  hostname: 'h',
+  kernel: { release: '6.1.0-47-amd64', version: '#1', cmdline: 'ro' },
+  cpus: 2,
+  cpuModel: null,
+  memory: { totalBytes: 1, availableBytes: null },
+  uptimeSeconds: 1,
+};
+
+function setup(overrides: Partial<AgentHandlers> = {}) {
+  const out: Outgoing[] = [];
+  const handlers: AgentHandlers = {
+    hello: async () => ({
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: 't',
+      buildHash: 'a'.repeat(64),
+      nodeVersion: '20',
+      pid: 1,
+      capabilities: [],
+    }),
+    'host.facts': async () => facts,
+    ...overrides,
+  };
+  const server = createRpcServer(handlers, (m) => out.push(m));
+  const hello = () =>
+    server.handleLine(JSON.stringify({ id: 0, method: 'hello', params: { protocolVersion: PROTOCOL_VERSION, controller: 't' } }));
+  return { server, out, hello };
+}
+
+describe('agent rpc server', () => {
+  it('answers hello, then methods', async () => {
+    const { server, out, hello } = setup();
+    await hello();
+    await server.handleLine('{"id":1,"method":"host.facts","params":{}}');
+    expect(out[1]).toEqual({ id: 1, result: facts });
+  });
+
+  it('refuses any method before hello', async () => {
+    const { server, out } = setup();
+    await server.handleLine('{"id":1,"method":"host.facts","params":{}}');
+    expect(out[0]).toMatchObject({ id: 1, error: { code: 'PROTOCOL_INVALID_MESSAGE' } });
+  });
+
+  it('refuses a controller that speaks another protocol version', async () => {
+    const { server, out } = setup();
+    await server.handleLine(JSON.stringify({ id: 0, method: 'hello', params: { protocolVersion: PROTOCOL_VERSION + 1, controller: 't' } }));
+    expect(out[0]).toMatchObject({ id: 0, error: { code: 'PROTOCOL_VERSION_MISMATCH' } });
+  });
+
+  it('answers broken JSON, a non-request, an unknown method and bad params with errors', async () => {
+    const { server, out, hello } = setup();
+    await hello();
+    await server.handleLine('{not json');
+    await server.handleLine('{"id":7,"nomethod":true}');
+    await server.handleLine('{"id":8,"method":"no.such"}');
+    await server.handleLine('{"id":9,"method":"host.facts","params":{"x":1}}');
+    expect(out.slice(1)).toMatchObject([
+      { id: null, error: { code: 'PROTOCOL_INVALID_MESSAGE' } },
+      { id: 7, error: { code: 'PROTOCOL_INVALID_MESSAGE' } },
+      { id: 8, error: { code: 'METHOD_NOT_FOUND' } },
+      { id: 9, error: { code: 'INVALID_PARAMS' } },
+    ]);
+  });
+
+  it('turns a handler failure into its error answer, keeping code and evidence', async () => {
+    const { server, out, hello } = setup({
+      'host.facts': async () => {
+        throw new SeamlessError('PROC_READ_FAILED', 'no proc', { evidence: 'EACCES' });
+      },
+    });
+    await hello();
+    await server.handleLine('{"id":2,"method":"host.facts"}');
+    expect(out[1]).toEqual({ id: 2, error: { code: 'PROC_READ_FAILED', message: 'no proc', evidence: 'EACCES' } });
+  });
+
+  it('never sends a result that breaks its own schema', async () => {
+    const { server, out, hello } = setup({ 'host.facts': async () => ({ ...facts, cpus: -1 }) });
+    await hello();
+    await server.handleLine('{"id":3,"method":"host.facts"}');
+    expect(out[1]).toMatchObject({ id: 3, error: { code: 'INVALID_RESULT' } });
+  });
+});
