@@ -87,6 +87,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*.ts', 'build/**/*.ts', '*.mts', '*.mjs'],
     languageOptions: { globals: globals.node },
   },

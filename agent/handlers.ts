@@ -3,6 +3,8 @@
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import type { AgentHandlers } from './rpc/server';
 import { readHostFacts } from './facts/hostFacts';
+import { listInventory } from './inventory/inventory';
+import { residencyOf } from './footprint/fileResidency';
 import { AGENT_VERSION, ownBuildHash } from './identity';
 
 export function createHandlers(): AgentHandlers {
@@ -13,8 +15,10 @@ export function createHandlers(): AgentHandlers {
       buildHash: ownBuildHash(),
       nodeVersion: process.versions.node,
       pid: process.pid,
-      capabilities: ['host.facts'],
+      capabilities: ['host.facts', 'inventory.list', 'footprint.files'],
     }),
     'host.facts': async () => readHostFacts(),
+    'inventory.list': async () => listInventory(),
+    'footprint.files': async ({ pids }) => residencyOf(pids),
   };
 }

@@ -26,6 +26,20 @@ export const ERROR_CODES = [
   'CRIU_DUMP_FAILED',
   'KEXEC_LOAD_DENIED',
   'STORE_TOO_SMALL',
+  // SSH: connecting, trusting the host, logging in, becoming root, deploying the agent
+  'SSH_TARGET_INVALID',
+  'CONNECT_FAILED',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_LOST',
+  'HOST_KEY_CHANGED',
+  'HOST_KEY_REVOKED',
+  'HOST_KEY_REJECTED',
+  'AUTH_FAILED',
+  'SUDO_REQUIRED',
+  'SUDO_PASSWORD_WRONG',
+  'REMOTE_COMMAND_FAILED',
+  'AGENT_NO_RUNTIME',
+  'AGENT_DEPLOY_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

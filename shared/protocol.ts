@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { errorInfoSchema } from './errors';
 import { hostFactsSchema } from './domain/hostFacts';
+import { fileResidencySchema, inventorySchema } from './domain/inventory';
 
 /** Bumped on any incompatible change of a message below. */
 export const PROTOCOL_VERSION = 1;
@@ -34,6 +35,11 @@ const noParams = z.object({}).strict();
 export const agentMethods = {
   hello: { params: helloParamsSchema, result: helloResultSchema },
   'host.facts': { params: noParams, result: hostFactsSchema },
+  'inventory.list': { params: noParams, result: inventorySchema },
+  'footprint.files': {
+    params: z.object({ pids: z.array(z.number().int().positive()).min(1).max(100_000) }).strict(),
+    result: z.array(fileResidencySchema),
+  },
 } as const;
 
 export type AgentMethod = keyof typeof agentMethods;

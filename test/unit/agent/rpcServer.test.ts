@@ -25,6 +25,8 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
       capabilities: [],
     }),
     'host.facts': async () => facts,
+    'inventory.list': async () => ({ scannedAt: 0, processes: [], workloads: [], host: { dirtyBytes: 0, writebackBytes: 0 }, problems: [] }),
+    'footprint.files': async () => [],
     ...overrides,
   };
   const server = createRpcServer(handlers, (m) => out.push(m));

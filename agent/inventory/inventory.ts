@@ -1,0 +1,62 @@
+// Why: answers `inventory.list`: the scan, the grouping and the page-cache accounting put
+// together, read-only. Each piece is separately testable; this file only wires them to the
+// real /proc and /sys.
+import { readFileSync } from 'node:fs';
+import type { Inventory, Workload } from '../../shared/domain/inventory';
+import { parseMeminfo } from '../facts/meminfo';
+import { parsePasswd } from '../proc/passwd';
+import { classifyCgroup } from './classifyCgroup';
+import { containerLabel } from './containerNames';
+import { groupWorkloads } from './groupWorkloads';
+import { parseMemoryStat } from './memoryStat';
+import { scanProcesses } from './scanProcesses';
+
+export interface InventoryOptions {
+  procRoot?: string;
+  cgroupRoot?: string;
+  passwdPath?: string;
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+export function listInventory(opts: InventoryOptions = {}): Inventory {
+  const procRoot = opts.procRoot ?? '/proc';
+  const cgroupRoot = opts.cgroupRoot ?? '/sys/fs/cgroup';
+  const users = parsePasswd(readText(opts.passwdPath ?? '/etc/passwd') ?? '');
+  const { processes, problems } = scanProcesses({ procRoot, users });
+  const memPaths = new Map(processes.map((p) => [p.info.pid, p.cgroups.memory]));
+  const v2 = processes.some((p) => p.cgroups.memory?.version === 2);
+
+  const pageCache = (cgroup: string | null, pid: number): Workload['pageCache'] => {
+    // v2: the unit's own cgroup holds the counters for everything below it. v1: the memory
+    // controller's hierarchy is separate; the root process's path there is the best match.
+    const mem = memPaths.get(pid);
+    const path = v2 ? cgroup : (mem?.path ?? null);
+    if (!path || path === '/')
+      return { known: false, reason: 'No memory cgroup of its own (the kernel accounts its page cache to the root).' };
+    const file = v2 ? `${cgroupRoot}${path}/memory.stat` : `${cgroupRoot}/memory${path}/memory.stat`;
+    const text = readText(file);
+    if (text === null) return { known: false, reason: `${file} is not readable (memory accounting off for this cgroup?)` };
+    const parsed = parseMemoryStat(text, v2 ? 2 : 1);
+    return parsed ? { known: true, cgroup: parsed } : { known: false, reason: `${file} has no page-cache counters` };
+  };
+
+  const workloads = groupWorkloads(
+    processes.map((p) => ({ info: p.info, cls: classifyCgroup(p.info.cgroup) })),
+    { containerLabel: (runtime, id) => containerLabel(runtime, id), pageCache },
+  );
+  const meminfo = parseMeminfo(readText(`${procRoot}/meminfo`) ?? '');
+  return {
+    scannedAt: Date.now(),
+    processes: processes.map((p) => p.info),
+    workloads,
+    host: { dirtyBytes: meminfo.get('Dirty') ?? 0, writebackBytes: meminfo.get('Writeback') ?? 0 },
+    problems,
+  };
+}
