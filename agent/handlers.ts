@@ -5,6 +5,8 @@ import type { AgentHandlers } from './rpc/server';
 import { readHostFacts } from './facts/hostFacts';
 import { listInventory } from './inventory/inventory';
 import { residencyOf } from './footprint/fileResidency';
+import { gatherContext } from './preflight/gather';
+import { judge } from './preflight/preflight';
 import { AGENT_VERSION, ownBuildHash } from './identity';
 
 export function createHandlers(): AgentHandlers {
@@ -15,10 +17,14 @@ export function createHandlers(): AgentHandlers {
       buildHash: ownBuildHash(),
       nodeVersion: process.versions.node,
       pid: process.pid,
-      capabilities: ['host.facts', 'inventory.list', 'footprint.files'],
+      capabilities: ['host.facts', 'inventory.list', 'footprint.files', 'preflight.run'],
     }),
     'host.facts': async () => readHostFacts(),
     'inventory.list': async () => listInventory(),
     'footprint.files': async ({ pids }) => residencyOf(pids),
+    'preflight.run': async ({ plan }) => {
+      const [facts, inventory] = await Promise.all([readHostFacts(), Promise.resolve(listInventory())]);
+      return judge(await gatherContext(plan, facts, inventory));
+    },
   };
 }

@@ -1,40 +1,12 @@
 // Why: the `seamless` command. It drives the very same controller as the app, so anything the
 // UI can do can be scripted, and every failure prints its code, what to do, and the evidence.
 import { parseArgs } from 'node:util';
-import { LOCAL_HOST_ID } from '../shared/domain/host';
 import { SeamlessError, toErrorInfo } from '../shared/errors';
 import { createController } from './controller/controller';
 import { APP_VERSION } from './controller/version';
-import { formatFacts } from './cli/factsFormat';
+import { factsCommand, filesCommand, inventoryCommand, planCommand, preflightCommand } from './cli/commands/hostCommands';
+import { USAGE, UsageError } from './cli/usage';
 import { startServer } from './serve';
-
-const USAGE = `Usage:
-  seamless facts --local [--json]     Show this machine's kernel, CPUs and memory (read by the agent)
-  seamless serve [--port N]           Serve the app on 127.0.0.1 for a browser (prints the URL with its token)
-  seamless --version
-`;
-
-class UsageError extends Error {}
-
-async function facts(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { local: { type: 'boolean' }, json: { type: 'boolean' }, host: { type: 'string' } },
-    strict: true,
-  });
-  if (values.host !== undefined) {
-    throw new UsageError('--host is not available yet: this build reads this machine only. Use --local.');
-  }
-  if (!values.local) throw new UsageError('Say which host: --local (this machine).');
-  const controller = createController({ transport: 'ipc', version: APP_VERSION });
-  try {
-    const f = await controller.api['host.facts']({ hostId: LOCAL_HOST_ID });
-    process.stdout.write(values.json ? `${JSON.stringify(f, null, 2)}\n` : `${formatFacts('this machine', f)}\n`);
-    return 0;
-  } finally {
-    await controller.close();
-  }
-}
 
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
@@ -45,20 +17,33 @@ async function serve(args: string[]): Promise<number> {
     `Seamless is serving on ${server.url}\nOpen that URL in a browser on this machine (or through an SSH tunnel). Ctrl-C stops it.\n`,
   );
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
   await server.close();
   return 0;
 }
 
+const HOST_COMMANDS = {
+  facts: factsCommand,
+  inventory: inventoryCommand,
+  files: filesCommand,
+  plan: planCommand,
+  preflight: preflightCommand,
+} as const;
+
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command !== undefined && Object.prototype.hasOwnProperty.call(HOST_COMMANDS, command)) {
+      const controller = createController({ transport: 'ipc', version: APP_VERSION });
+      try {
+        return await HOST_COMMANDS[command as keyof typeof HOST_COMMANDS](controller, rest);
+      } finally {
+        await controller.close();
+      }
+    }
     switch (command) {
-      case 'facts':
-        return await facts(rest);
       case 'serve':
         return await serve(rest);
       case '--version':

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { errorInfoSchema } from './errors';
 import { hostFactsSchema } from './domain/hostFacts';
 import { hostRefSchema } from './domain/host';
+import { fileResidencySchema, inventorySchema } from './domain/inventory';
+import { preflightResultSchema } from './domain/findings';
+import { planSchema } from './plan/plan';
 
 const noParams = z.object({}).strict();
 
@@ -18,6 +21,12 @@ export const apiMethods = {
   'app.info': { params: noParams, result: appInfoSchema },
   'hosts.list': { params: noParams, result: z.array(hostRefSchema) },
   'host.facts': { params: z.object({ hostId: z.string().min(1) }).strict(), result: hostFactsSchema },
+  'host.inventory': { params: z.object({ hostId: z.string().min(1) }).strict(), result: inventorySchema },
+  'host.files': {
+    params: z.object({ hostId: z.string().min(1), pids: z.array(z.number().int().positive()).min(1) }).strict(),
+    result: z.array(fileResidencySchema),
+  },
+  'host.preflight': { params: z.object({ hostId: z.string().min(1), plan: planSchema }).strict(), result: preflightResultSchema },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;

@@ -19,8 +19,11 @@ export const ERROR_CODES = [
   'AGENT_INTERNAL',
   // reading the host
   'PROC_READ_FAILED',
-  // hosts and sessions
+  // hosts, plans and sessions
   'HOST_UNKNOWN',
+  'PLAN_INVALID',
+  'WORKLOAD_NOT_FOUND',
+  'KERNEL_NOT_FOUND',
   'UNAUTHORIZED',
   // upgrade (reserved by the design; used by later work)
   'CRIU_DUMP_FAILED',

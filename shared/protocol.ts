@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { errorInfoSchema } from './errors';
 import { hostFactsSchema } from './domain/hostFacts';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
+import { preflightResultSchema } from './domain/findings';
+import { planSchema } from './plan/plan';
 
 /** Bumped on any incompatible change of a message below. */
 export const PROTOCOL_VERSION = 1;
@@ -40,6 +42,7 @@ export const agentMethods = {
     params: z.object({ pids: z.array(z.number().int().positive()).min(1).max(100_000) }).strict(),
     result: z.array(fileResidencySchema),
   },
+  'preflight.run': { params: z.object({ plan: planSchema }).strict(), result: preflightResultSchema },
 } as const;
 
 export type AgentMethod = keyof typeof agentMethods;

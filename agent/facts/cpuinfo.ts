@@ -5,11 +5,14 @@ export interface CpuSummary {
   /** Logical CPUs listed (one "processor" stanza each). */
   count: number;
   model: string | null;
+  /** x86 "flags" / arm64 "Features" of the first CPU. */
+  flags: string[];
 }
 
 export function parseCpuinfo(text: string): CpuSummary {
   let count = 0;
   let model: string | null = null;
+  let flags: string[] | null = null;
   for (const line of text.split('\n')) {
     const sep = line.indexOf(':');
     if (sep === -1) continue;
@@ -18,7 +21,9 @@ export function parseCpuinfo(text: string): CpuSummary {
     if (key === 'processor' && /^\d+$/.test(value)) count++;
     else if (model === null && (key === 'model name' || key === 'Model' || key === 'cpu model') && value !== '') {
       model = value;
+    } else if (flags === null && (key === 'flags' || key === 'Features')) {
+      flags = value.split(/\s+/).filter(Boolean);
     }
   }
-  return { count, model };
+  return { count, model, flags: flags ?? [] };
 }

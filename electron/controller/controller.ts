@@ -49,14 +49,20 @@ export function createController(opts: ControllerOptions): Controller {
 
   const hosts: HostRef[] = [{ id: LOCAL_HOST_ID, label: 'This machine', kind: 'local' }];
 
+  /** The agent session of a known host. */
+  async function agentFor(hostId: string): Promise<StartedAgent> {
+    if (hostId !== LOCAL_HOST_ID) throw new SeamlessError('HOST_UNKNOWN', `No host "${hostId}" is known; add it first.`);
+    return localAgent();
+  }
+
   const api: SeamlessApi = {
     'app.info': async () => ({ version: opts.version, protocolVersion: PROTOCOL_VERSION, transport: opts.transport }),
     'hosts.list': async () => hosts,
-    'host.facts': async ({ hostId }) => {
-      if (hostId !== LOCAL_HOST_ID) throw new SeamlessError('HOST_UNKNOWN', `No host "${hostId}" is known; add it first.`);
-      const agent = await localAgent();
-      return agent.connection.call('host.facts', {});
-    },
+    'host.facts': async ({ hostId }) => (await agentFor(hostId)).connection.call('host.facts', {}, { timeoutMs: 60_000 }),
+    'host.inventory': async ({ hostId }) => (await agentFor(hostId)).connection.call('inventory.list', {}, { timeoutMs: 60_000 }),
+    'host.files': async ({ hostId, pids }) => (await agentFor(hostId)).connection.call('footprint.files', { pids }, { timeoutMs: 120_000 }),
+    'host.preflight': async ({ hostId, plan }) =>
+      (await agentFor(hostId)).connection.call('preflight.run', { plan }, { timeoutMs: 120_000 }),
   };
 
   return {

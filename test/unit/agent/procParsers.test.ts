@@ -24,12 +24,14 @@ describe('parseMeminfo', () => {
 
 describe('parseCpuinfo', () => {
   it('counts the processors of a captured x86-64 /proc/cpuinfo', () => {
-    expect(parseCpuinfo(fixture('cpuinfo.debian12-6.18-x86_64'))).toEqual({ count: 2, model: 'AMD EPYC' });
+    const cpu = parseCpuinfo(fixture('cpuinfo.debian12-6.18-x86_64'));
+    expect(cpu).toMatchObject({ count: 2, model: 'AMD EPYC' });
+    expect(cpu.flags).toContain('sse2');
   });
 
   it('reads the arm64 layout (no "model name", processor stanzas with BogoMIPS)', () => {
     const text = 'processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\n\nprocessor\t: 1\nBogoMIPS\t: 50.00\n';
-    expect(parseCpuinfo(text)).toEqual({ count: 2, model: null });
+    expect(parseCpuinfo(text)).toEqual({ count: 2, model: null, flags: ['fp', 'asimd'] });
   });
 
   it('ignores s390-style "processor N:" summary lines', () => {

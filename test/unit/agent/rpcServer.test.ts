@@ -3,15 +3,9 @@ import { createRpcServer, type AgentHandlers, type Outgoing } from '../../../age
 import { SeamlessError } from '../../../shared/errors';
 import { PROTOCOL_VERSION } from '../../../shared/protocol';
 import type { HostFacts } from '../../../shared/domain/hostFacts';
+import { sampleFacts } from '../../helpers/sampleFacts';
 
-const facts: HostFacts = {
-  hostname: 'h',
-  kernel: { release: '6.1.0-47-amd64', version: '#1', cmdline: 'ro' },
-  cpus: 2,
-  cpuModel: null,
-  memory: { totalBytes: 1, availableBytes: null },
-  uptimeSeconds: 1,
-};
+const facts: HostFacts = sampleFacts();
 
 function setup(overrides: Partial<AgentHandlers> = {}) {
   const out: Outgoing[] = [];
@@ -25,8 +19,15 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
       capabilities: [],
     }),
     'host.facts': async () => facts,
-    'inventory.list': async () => ({ scannedAt: 0, processes: [], workloads: [], host: { dirtyBytes: 0, writebackBytes: 0 }, problems: [] }),
+    'inventory.list': async () => ({
+      scannedAt: 0,
+      processes: [],
+      workloads: [],
+      host: { dirtyBytes: 0, writebackBytes: 0 },
+      problems: [],
+    }),
     'footprint.files': async () => [],
+    'preflight.run': async () => ({ findings: [], criuOptions: {}, estimatedImageBytes: 0, canStart: true }),
     ...overrides,
   };
   const server = createRpcServer(handlers, (m) => out.push(m));

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AgentConnection } from '../../../electron/controller/agentConnection';
 import { SeamlessError } from '../../../shared/errors';
+import { sampleFacts } from '../../helpers/sampleFacts';
 
 /** A scripted fake agent on the far side of two pipes: it sees requests and writes raw lines. */
 function pair() {
@@ -18,14 +19,7 @@ function pair() {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
-const facts = {
-  hostname: 'h',
-  kernel: { release: 'r', version: 'v', cmdline: 'c' },
-  cpus: 1,
-  cpuModel: null,
-  memory: { totalBytes: 1, availableBytes: 1 },
-  uptimeSeconds: 0,
-};
+const facts = sampleFacts();
 
 describe('AgentConnection', () => {
   it('correlates answers to requests out of order', async () => {

@@ -11,6 +11,11 @@ const api: SeamlessApi = {
     calls.push(p);
     throw new SeamlessError('HOST_UNKNOWN', 'no such host');
   },
+  'host.inventory': async () => {
+    throw new SeamlessError('HOST_UNKNOWN', 'unused');
+  },
+  'host.files': async () => [],
+  'host.preflight': async () => ({ findings: [], criuOptions: {}, estimatedImageBytes: 0, canStart: true }),
 };
 
 describe('dispatchApiCall', () => {

@@ -1,0 +1,58 @@
+// Why: every preflight rule is a pure function of this one picture of the host and the plan,
+// gathered once (gather.ts). Rules never touch the host themselves, so each can be tested with
+// a case that fires and one that does not.
+import type { HostFacts } from '../../shared/domain/hostFacts';
+import type { Inventory, Workload } from '../../shared/domain/inventory';
+import type { Plan } from '../../shared/plan/plan';
+import type { ImageCheck } from './kernelImage';
+
+export interface FdRef {
+  pid: number;
+  fd: string;
+  target: string;
+}
+
+export interface WorkloadProbe {
+  fds: FdRef[];
+  /** Mapped paths (deduplicated per pid). */
+  maps: { pid: number; path: string; deleted: boolean; replaced: boolean }[];
+  uprobes: number[];
+  establishedTcp: number;
+  /** Unix sockets whose peer is held by a process outside the workload. */
+  externalUnixPeers: { pid: number; inode: number; peerPids: number[] }[];
+  locks: { pid: number; file: string }[];
+  /** Locks on the same files held by processes outside the workload. */
+  foreignLocks: { pid: number; file: string }[];
+  fuseFiles: { pid: number; path: string }[];
+  tracers: { pid: number; tracerPid: number }[];
+  ttys: number[];
+}
+
+export interface SelectedWorkload {
+  selector: string;
+  workload: Workload;
+  probe: WorkloadProbe;
+}
+
+export interface PreflightContext {
+  plan: Plan;
+  facts: HostFacts;
+  inventory: Inventory;
+  selected: SelectedWorkload[];
+  /** Selectors that match nothing on the host (a PID that exited, a unit that does not run). */
+  unresolved: string[];
+  newKernel: {
+    image: ImageCheck | { ok: false; reason: string };
+    initrdExists: boolean | null;
+    config: Map<string, string> | null;
+    configPath: string | null;
+    /** The command line the new kernel will boot with. */
+    cmdline: string;
+  };
+  store:
+    | { kind: 'pmem'; device: string; deviceBytes: number | null; mountedDax: boolean }
+    | { kind: 'dir'; path: string; freeBytes: number | null; reason: string | null };
+  estimatedImageBytes: number;
+  /** Checks that could not run here, and why. */
+  limits: string[];
+}

@@ -1,0 +1,112 @@
+// Why: builds the one PreflightContext the rules judge, from the live host: facts, inventory,
+// the selection resolved and probed, the new kernel's image, initrd and config, and the store.
+// Read-only: preflight never changes the host.
+import { closeSync, existsSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { HostFacts } from '../../shared/domain/hostFacts';
+import type { Inventory } from '../../shared/domain/inventory';
+import type { Plan } from '../../shared/plan/plan';
+import { runTool } from '../exec/runTool';
+import type { PreflightContext } from './context';
+import { newKernelCmdline } from './cmdline';
+import { checkKernelImage, parseKernelConfig } from './kernelImage';
+import { parseLocks, parseSsUnix } from './netTables';
+import { probeWorkload } from './probeWorkload';
+import { resolveSelection } from '../../shared/plan/resolveSelection';
+
+const MiB = 1024 * 1024;
+
+function readHead(path: string, bytes: number): Uint8Array | null {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(bytes);
+      const n = readSync(fd, buf, 0, bytes, 0);
+      return buf.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+function storeInfo(plan: Plan, facts: HostFacts): PreflightContext['store'] {
+  if (plan.store.kind === 'pmem') {
+    const name = plan.store.device.slice('/dev/'.length);
+    const dev = facts.pmem.devices.find((d) => d.name === name);
+    return {
+      kind: 'pmem',
+      device: plan.store.device,
+      deviceBytes: dev?.sizeBytes ?? null,
+      mountedDax: facts.pmem.daxMounts.some((m) => m.device === (plan.store.kind === 'pmem' ? plan.store.device : '')),
+    };
+  }
+  // The store directory may not exist yet: measure the filesystem it will be created on.
+  let probe = plan.store.path;
+  while (!existsSync(probe) && probe !== '/') probe = dirname(probe);
+  try {
+    const s = statfsSync(probe);
+    return { kind: 'dir', path: plan.store.path, freeBytes: s.bavail * s.bsize, reason: null };
+  } catch (err) {
+    return { kind: 'dir', path: plan.store.path, freeBytes: null, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export async function gatherContext(plan: Plan, facts: HostFacts, inventory: Inventory): Promise<PreflightContext> {
+  const { found, unresolved } = resolveSelection(plan.workloads, inventory);
+  const ss = await runTool('ss', ['-xpnaH']);
+  const tables = {
+    // Without ss (iproute2) the external-peer check cannot run: null, and preflight says so.
+    unixSockets: ss.installed && ss.code === 0 ? parseSsUnix(ss.stdout) : null,
+    locks: parseLocks(
+      (() => {
+        try {
+          return readFileSync('/proc/locks', 'utf8');
+        } catch {
+          return '';
+        }
+      })(),
+    ),
+  };
+  const selected = found.map(({ selector, workload }) => ({ selector, workload, probe: probeWorkload(workload, inventory, tables) }));
+
+  const head = readHead(plan.kernel.image, 64 * 1024);
+  const image = head === null ? { ok: false as const, reason: `cannot read ${plan.kernel.image}` } : checkKernelImage(head);
+  const release = plan.kernel.release ?? (image.ok ? image.release : null);
+  const configPath = release ? `${dirname(plan.kernel.image)}/config-${release}` : null;
+  let config: Map<string, string> | null = null;
+  if (configPath) {
+    try {
+      config = parseKernelConfig(readFileSync(configPath, 'utf8'));
+    } catch {
+      config = null;
+    }
+  }
+
+  const estimatedImageBytes =
+    Math.ceil(
+      found.reduce((sum, f) => sum + f.workload.memory.anonBytes + f.workload.memory.shmemBytes + f.workload.memory.swapBytes, 0) * 1.1,
+    ) +
+    64 * MiB;
+  return {
+    plan,
+    facts,
+    inventory,
+    selected,
+    unresolved,
+    newKernel: {
+      image,
+      initrdExists: plan.kernel.initrd === null ? null : existsSync(plan.kernel.initrd),
+      config,
+      configPath,
+      cmdline: newKernelCmdline(facts.kernel.cmdline, plan.kernel.cmdline),
+    },
+    store: storeInfo(plan, facts),
+    estimatedImageBytes,
+    limits:
+      tables.unixSockets === null
+        ? [`ss (iproute2) did not run (${ss.installed ? `exit ${ss.code}` : 'not installed'}): unix socket peers were not checked`]
+        : [],
+  };
+}

@@ -1,0 +1,32 @@
+// Why: answers `preflight.run`: every rule over one gathered context, sorted block → warn →
+// info, with the CRIU options each workload needs. A plan with a blocking finding cannot start.
+import type { Finding, PreflightResult } from '../../shared/domain/findings';
+import type { PreflightContext } from './context';
+import { criuRules, dirtyCacheRules, kexecRules, limitRules, pidRules } from './rules/hostRules';
+import { kernelRules } from './rules/kernelRules';
+import { storeRules } from './rules/storeRules';
+import { criuOptionsFor, selectionRules, workloadRules } from './rules/workloadRules';
+
+export const RULES: ((ctx: PreflightContext) => Finding[])[] = [
+  selectionRules,
+  criuRules,
+  kexecRules,
+  kernelRules,
+  storeRules,
+  workloadRules,
+  pidRules,
+  dirtyCacheRules,
+  limitRules,
+];
+
+const ORDER = { block: 0, warn: 1, info: 2 } as const;
+
+export function judge(ctx: PreflightContext): PreflightResult {
+  const findings = RULES.flatMap((rule) => rule(ctx)).sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  return {
+    findings,
+    criuOptions: Object.fromEntries(ctx.selected.map((s) => [s.selector, criuOptionsFor(s)])),
+    estimatedImageBytes: ctx.estimatedImageBytes,
+    canStart: !findings.some((f) => f.severity === 'block'),
+  };
+}

@@ -1,0 +1,129 @@
+// Why: gathers, for one workload's processes, everything the workload rules judge: open files
+// and what they point to, mappings (and whether their files changed on disk), sockets, locks,
+// FUSE files, tracers, terminals. Read-only; a process that exits meanwhile is skipped.
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import type { Inventory, Workload } from '../../shared/domain/inventory';
+import type { FdRef, WorkloadProbe } from './context';
+import { parseMaps } from './procMaps';
+import { establishedTcpInodes, fuseMounts, type LockRow, type UnixSocketRow } from './netTables';
+
+export interface HostTables {
+  unixSockets: UnixSocketRow[] | null;
+  locks: LockRow[];
+}
+
+const read = (path: string): string | null => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+export function probeWorkload(workload: Workload, inventory: Inventory, tables: HostTables, procRoot = '/proc'): WorkloadProbe {
+  const pids = new Set(workload.pids);
+  const procs = inventory.processes.filter((p) => pids.has(p.pid));
+  const fds: FdRef[] = [];
+  for (const pid of pids) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(`${procRoot}/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of names) {
+      try {
+        fds.push({ pid, fd, target: readlinkSync(`${procRoot}/${pid}/fd/${fd}`) });
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+
+  const maps: WorkloadProbe['maps'] = [];
+  const uprobes: number[] = [];
+  const inodeNow = new Map<string, number | null>();
+  for (const pid of pids) {
+    const seen = new Set<string>();
+    for (const m of parseMaps(read(`${procRoot}/${pid}/maps`) ?? '')) {
+      if (m.path === '[uprobes]') {
+        if (!uprobes.includes(pid)) uprobes.push(pid);
+        continue;
+      }
+      if (!m.path.startsWith('/') || seen.has(m.path)) continue;
+      seen.add(m.path);
+      let replaced = false;
+      if (!m.deleted && m.inode !== 0) {
+        if (!inodeNow.has(m.path)) {
+          try {
+            inodeNow.set(m.path, statSync(m.path).ino);
+          } catch {
+            inodeNow.set(m.path, null);
+          }
+        }
+        const now = inodeNow.get(m.path);
+        replaced = now !== null && now !== undefined && now !== m.inode;
+      }
+      maps.push({ pid, path: m.path, deleted: m.deleted, replaced });
+    }
+  }
+
+  // Sockets: TCP per network namespace, unix peers from ss.
+  const socketInodes = new Map<number, number>();
+  for (const f of fds) {
+    const m = /^socket:\[(\d+)\]$/.exec(f.target);
+    if (m) socketInodes.set(Number(m[1]), f.pid);
+  }
+  const established = new Set<number>();
+  const nsSeen = new Set<string>();
+  for (const p of procs) {
+    const key = p.namespaces.net ?? String(p.pid);
+    if (nsSeen.has(key)) continue;
+    nsSeen.add(key);
+    for (const t of ['tcp', 'tcp6']) for (const i of establishedTcpInodes(read(`${procRoot}/${p.pid}/net/${t}`) ?? '')) established.add(i);
+  }
+  const establishedTcp = [...socketInodes.keys()].filter((i) => established.has(i)).length;
+
+  const externalUnixPeers: WorkloadProbe['externalUnixPeers'] = [];
+  if (tables.unixSockets) {
+    const byInode = new Map(tables.unixSockets.map((r) => [r.inode, r]));
+    for (const [inode, pid] of socketInodes) {
+      const row = byInode.get(inode);
+      if (!row || row.peerInode === null) continue;
+      const peer = byInode.get(row.peerInode);
+      const peerPids = peer?.pids ?? [];
+      if (peerPids.length > 0 && peerPids.some((pp) => !pids.has(pp)))
+        externalUnixPeers.push({ pid, inode, peerPids: peerPids.filter((pp) => !pids.has(pp)) });
+    }
+  }
+
+  const locks = tables.locks.filter((l) => pids.has(l.pid)).map((l) => ({ pid: l.pid, file: l.file }));
+  const lockedFiles = new Set(locks.map((l) => l.file));
+  const foreignLocks = tables.locks.filter((l) => !pids.has(l.pid) && lockedFiles.has(l.file)).map((l) => ({ pid: l.pid, file: l.file }));
+
+  const fuseFiles: WorkloadProbe['fuseFiles'] = [];
+  const mountNs = new Set<string>();
+  for (const p of procs) {
+    const key = p.namespaces.mnt ?? String(p.pid);
+    if (mountNs.has(key)) continue;
+    mountNs.add(key);
+    const points = fuseMounts(read(`${procRoot}/${p.pid}/mountinfo`) ?? '');
+    if (points.length === 0) continue;
+    const under = (path: string) => points.some((mp) => path === mp || path.startsWith(`${mp}/`));
+    for (const f of fds) if (under(f.target)) fuseFiles.push({ pid: f.pid, path: f.target });
+    for (const m of maps) if (under(m.path)) fuseFiles.push({ pid: m.pid, path: m.path });
+  }
+
+  return {
+    fds,
+    maps,
+    uprobes,
+    establishedTcp,
+    externalUnixPeers,
+    locks,
+    foreignLocks,
+    fuseFiles,
+    tracers: procs.filter((p) => p.tracerPid !== 0).map((p) => ({ pid: p.pid, tracerPid: p.tracerPid })),
+    ttys: procs.filter((p) => p.ttyNr !== 0).map((p) => p.pid),
+  };
+}

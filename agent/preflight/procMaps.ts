@@ -1,0 +1,24 @@
+// Why: a process's mappings say which files it runs (libraries upgraded on disk since it
+// started show as deleted or with another inode), which devices it maps, and whether uprobes
+// are attached ("[uprobes]" area), all of which decide whether CRIU can carry it.
+
+export interface MapEntry {
+  /** Major:minor of the file's device, hex as the kernel prints it. */
+  dev: string;
+  inode: number;
+  path: string;
+  deleted: boolean;
+}
+
+export function parseMaps(text: string): MapEntry[] {
+  const out: MapEntry[] = [];
+  for (const line of text.split('\n')) {
+    // address perms offset dev inode [path]; the path is everything after the fifth field.
+    const m = /^\S+ \S+ \S+ (\S+) (\d+)\s+(.*)$/.exec(line);
+    if (!m || m[3] === '') continue;
+    const raw = m[3]!;
+    const deleted = raw.endsWith(' (deleted)');
+    out.push({ dev: m[1]!, inode: Number(m[2]), path: deleted ? raw.slice(0, -' (deleted)'.length) : raw, deleted });
+  }
+  return out;
+}

@@ -1,0 +1,205 @@
+// Why: what CRIU cannot carry is found per workload, before anything is frozen: devices,
+// io_uring, pidfds, a foreign tracer, uprobes, FUSE; and what it can carry only with a flag
+// (established TCP, external unix sockets, file locks, a controlling terminal). Also what the
+// restore will do to systemd units, and files replaced on disk since the process started.
+import type { Finding } from '../../../shared/domain/findings';
+import type { PreflightContext, SelectedWorkload } from '../context';
+
+/** Character devices CRIU handles itself (or that are terminals, handled by --shell-job). */
+const HARMLESS_DEVICES = /^\/dev\/(null|zero|full|random|urandom|tty\d*|pts\/\d+|ptmx|console|shm\/.*|mqueue\/.*|hugepages\/.*|net\/tun)$/;
+
+const list = <T>(items: T[], show: (t: T) => string, max = 6) =>
+  items.slice(0, max).map(show).join('; ') + (items.length > max ? `; … (${items.length} in all)` : '');
+
+export function selectionRules(ctx: PreflightContext): Finding[] {
+  const out: Finding[] = ctx.unresolved.map((sel) => ({
+    id: 'workload.not-found',
+    severity: 'block' as const,
+    workload: sel,
+    message: `${sel} matches nothing running on the host${sel.startsWith('pid:') ? ' (the process has exited?)' : ''}.`,
+    evidence: `inventory of ${ctx.inventory.processes.length} processes, ${ctx.inventory.workloads.length} workloads`,
+    fix: 'Refresh the inventory and select again.',
+  }));
+  const seen = new Map<number, string>();
+  for (const s of ctx.selected) {
+    for (const pid of s.workload.pids) {
+      const other = seen.get(pid);
+      if (other && other !== s.selector) {
+        out.push({
+          id: 'workload.overlap',
+          severity: 'block',
+          workload: s.selector,
+          message: `${s.selector} and ${other} share process ${pid}.`,
+          evidence: `PID ${pid} is in both`,
+          fix: 'Select each process tree once.',
+        });
+      }
+      seen.set(pid, s.selector);
+    }
+  }
+  return out;
+}
+
+function undumpable(s: SelectedWorkload): Finding[] {
+  const p = s.probe;
+  const out: Finding[] = [];
+  const devices = [
+    ...p.fds.filter((f) => f.target.startsWith('/dev/') && !HARMLESS_DEVICES.test(f.target)).map((f) => ({ pid: f.pid, path: f.target })),
+    ...p.maps.filter((m) => m.path.startsWith('/dev/') && !HARMLESS_DEVICES.test(m.path)).map((m) => ({ pid: m.pid, path: m.path })),
+  ];
+  if (devices.length > 0) {
+    out.push({
+      id: 'workload.device',
+      severity: 'block',
+      workload: s.selector,
+      message: 'The workload holds device files that CRIU cannot save (GPU, KVM, hardware).',
+      evidence: list(devices, (d) => `pid ${d.pid}: ${d.path}`),
+      fix: 'Stop the device users first, or leave this workload out: it will be restarted cold.',
+    });
+  }
+  const anon = (kind: string) => p.fds.filter((f) => f.target === `anon_inode:[${kind}]`);
+  const uring = anon('io_uring');
+  if (uring.length > 0)
+    out.push({
+      id: 'workload.io-uring',
+      severity: 'block',
+      workload: s.selector,
+      message: 'The workload uses io_uring, which CRIU cannot checkpoint.',
+      evidence: list(uring, (f) => `pid ${f.pid} fd ${f.fd}: ${f.target}`),
+      fix: 'Restart it with io_uring turned off (many servers have an option), or leave it out.',
+    });
+  const pidfd = anon('pidfd');
+  if (pidfd.length > 0)
+    out.push({
+      id: 'workload.pidfd',
+      severity: 'block',
+      workload: s.selector,
+      message: 'The workload holds pidfds, which this CRIU cannot restore.',
+      evidence: list(pidfd, (f) => `pid ${f.pid} fd ${f.fd}`),
+      fix: 'Leave it out, or use a CRIU release with pidfd support.',
+    });
+  const tracers = p.tracers.filter((t) => !s.workload.pids.includes(t.tracerPid));
+  if (tracers.length > 0)
+    out.push({
+      id: 'workload.ptrace',
+      severity: 'block',
+      workload: s.selector,
+      message: 'A process of the workload is being traced (debugger, strace) from outside it.',
+      evidence: list(tracers, (t) => `pid ${t.pid} traced by ${t.tracerPid}`),
+      fix: 'Detach the tracer, then plan again.',
+    });
+  if (p.uprobes.length > 0)
+    out.push({
+      id: 'workload.uprobes',
+      severity: 'block',
+      workload: s.selector,
+      message: 'Uprobes are attached to the workload; CRIU cannot dump a [uprobes] area.',
+      evidence: `pids ${p.uprobes.join(', ')} map [uprobes]`,
+      fix: 'Remove the probes (perf/bpftrace/uprobe_events) first.',
+    });
+  if (p.fuseFiles.length > 0)
+    out.push({
+      id: 'workload.fuse',
+      severity: 'block',
+      workload: s.selector,
+      message: 'The workload has files open on a FUSE filesystem; the FUSE daemon is not part of the dump.',
+      evidence: list(p.fuseFiles, (f) => `pid ${f.pid}: ${f.path}`),
+      fix: 'Close them, or leave the workload out.',
+    });
+  return out;
+}
+
+function needsFlags(s: SelectedWorkload): Finding[] {
+  const p = s.probe;
+  const out: Finding[] = [];
+  if (p.establishedTcp > 0)
+    out.push({
+      id: 'workload.tcp-established',
+      severity: 'info',
+      workload: s.selector,
+      message: `${p.establishedTcp} established TCP connection(s) will be carried (--tcp-established): their network is locked from the freeze until the restore.`,
+      evidence: `${p.establishedTcp} ESTABLISHED sockets in /proc/PID/net/tcp{,6}`,
+      fix: 'Peers see a pause, not a reset, if the blackout stays within their timeouts.',
+    });
+  if (p.externalUnixPeers.length > 0)
+    out.push({
+      id: 'workload.external-unix-socket',
+      severity: 'warn',
+      workload: s.selector,
+      message:
+        'Unix sockets of the workload are connected to processes outside it (--ext-unix-sk); the peer must reconnect or be restored too.',
+      evidence: list(p.externalUnixPeers, (u) => `pid ${u.pid} socket ${u.inode} ↔ pid ${u.peerPids.join(',') || '?'}`),
+      fix: 'Select the peer workload too, or make sure the peer handles a reconnect.',
+    });
+  if (p.locks.length > 0)
+    out.push({
+      id: 'workload.file-locks',
+      severity: p.foreignLocks.length > 0 ? 'warn' : 'info',
+      workload: s.selector,
+      message: `The workload holds ${p.locks.length} file lock(s) (--file-locks)${p.foreignLocks.length ? '; processes outside it lock the same files' : ''}.`,
+      evidence: list([...p.locks, ...p.foreignLocks], (l) => `pid ${l.pid}: ${l.file}`),
+      fix: p.foreignLocks.length ? 'Stop the other lock holders, or select them too.' : 'Nothing to do.',
+    });
+  if (p.ttys.length > 0)
+    out.push({
+      id: 'workload.terminal',
+      severity: 'info',
+      workload: s.selector,
+      message: 'The workload has a controlling terminal (--shell-job); after the restore it is detached from it.',
+      evidence: `pids ${p.ttys.slice(0, 10).join(', ')}`,
+      fix: 'Run long-lived work under systemd or tmux rather than a login shell.',
+    });
+  return out;
+}
+
+function staleFiles(s: SelectedWorkload): Finding[] {
+  const deleted = s.probe.maps.filter(
+    (m) => m.deleted && m.path.startsWith('/') && !m.path.startsWith('/dev/') && !m.path.startsWith('/memfd:'),
+  );
+  const replaced = s.probe.maps.filter((m) => m.replaced);
+  const out: Finding[] = [];
+  if (deleted.length > 0 || replaced.length > 0) {
+    out.push({
+      id: 'workload.replaced-files',
+      severity: 'warn',
+      workload: s.selector,
+      message: 'The workload runs files that were deleted or replaced on disk since it started (a library upgrade?).',
+      evidence: list(
+        [...deleted.map((m) => `pid ${m.pid}: ${m.path} (deleted)`), ...replaced.map((m) => `pid ${m.pid}: ${m.path} (replaced)`)],
+        (x) => x,
+      ),
+      fix: 'CRIU needs the exact files: restart the workload on the new files before the upgrade.',
+    });
+  }
+  return out;
+}
+
+function systemdHold(s: SelectedWorkload): Finding[] {
+  if (s.workload.kind !== 'service' && s.workload.kind !== 'user-service') return [];
+  return [
+    {
+      id: 'workload.systemd-hold',
+      severity: 'info',
+      workload: s.selector,
+      message: `${s.workload.name} is managed by systemd: on the new boot its cold start is held until the restore, then the restored processes are handed back to it.`,
+      evidence: `cgroup ${s.workload.cgroup ?? '?'}`,
+      fix: 'If the restore fails, the hold is released and the service starts cold (by plan policy).',
+    },
+  ];
+}
+
+export function workloadRules(ctx: PreflightContext): Finding[] {
+  return ctx.selected.flatMap((s) => [...undumpable(s), ...needsFlags(s), ...staleFiles(s), ...systemdHold(s)]);
+}
+
+/** The CRIU options each workload needs, from the same probe. */
+export function criuOptionsFor(s: SelectedWorkload): string[] {
+  const p = s.probe;
+  const opts: string[] = [];
+  if (p.establishedTcp > 0) opts.push('--tcp-established');
+  if (p.externalUnixPeers.length > 0) opts.push('--ext-unix-sk');
+  if (p.locks.length > 0) opts.push('--file-locks');
+  if (p.ttys.length > 0) opts.push('--shell-job');
+  if (s.workload.cgroup && s.workload.cgroup !== '/') opts.push('--manage-cgroups');
+  return opts;
+}

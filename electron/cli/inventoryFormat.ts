@@ -1,0 +1,47 @@
+// Why: what `seamless inventory` prints for a human: one line per workload with the figures
+// that decide what to carry and how long its checkpoint will take. Pure.
+import type { FileResidency, Inventory } from '../../shared/domain/inventory';
+import type { PreflightResult } from '../../shared/domain/findings';
+import { formatBytes } from '../../shared/format';
+import { table } from './table';
+
+export function formatInventory(inv: Inventory): string {
+  const rows = inv.workloads.map((w) => [
+    w.id,
+    w.kind,
+    String(w.pids.length),
+    formatBytes(w.memory.rssBytes),
+    formatBytes(w.memory.pssBytes),
+    formatBytes(w.memory.anonBytes),
+    formatBytes(w.memory.swapBytes),
+    w.pageCache.known ? formatBytes(w.pageCache.cgroup.fileBytes) : 'unknown',
+    w.image ? `${w.name} (${w.image})` : w.name,
+  ]);
+  const head = table(['WORKLOAD', 'KIND', 'PROCS', 'RSS', 'PSS', 'ANON', 'SWAP', 'PAGECACHE', 'NAME'], rows, [2, 3, 4, 5, 6, 7]);
+  const foot = `${inv.processes.length} processes, ${inv.workloads.length} workloads; host dirty page cache ${formatBytes(inv.host.dirtyBytes)}, writeback ${formatBytes(inv.host.writebackBytes)}`;
+  const problems = inv.problems.length ? `\n${inv.problems.length} field(s) could not be read (see --json "problems")` : '';
+  return `${head}\n\n${foot}${problems}`;
+}
+
+export function formatFiles(files: FileResidency[]): string {
+  const rows = files.map((f) => [
+    f.residentBytes === null ? 'unknown' : formatBytes(f.residentBytes),
+    f.sizeBytes === null ? '?' : formatBytes(f.sizeBytes),
+    f.unknownReason ? `${f.path}  (${f.unknownReason})` : f.path,
+  ]);
+  const total = files.reduce((s, f) => s + (f.residentBytes ?? 0), 0);
+  return `${table(['RESIDENT', 'SIZE', 'FILE'], rows, [0, 1])}\n\n${files.length} files, ${formatBytes(total)} resident`;
+}
+
+export function formatPreflight(r: PreflightResult): string {
+  const mark = { block: 'BLOCK', warn: 'WARN ', info: 'info ' } as const;
+  const lines = r.findings.map(
+    (f) =>
+      `${mark[f.severity]} ${f.id}${f.workload ? ` [${f.workload}]` : ''}\n      ${f.message}\n      seen: ${f.evidence.split('\n').join('\n            ')}\n      fix:  ${f.fix}`,
+  );
+  const opts = Object.entries(r.criuOptions).map(([w, o]) => `  ${w}: ${o.length ? o.join(' ') : '(none)'}`);
+  const verdict = r.canStart
+    ? 'The plan can start.'
+    : `The plan cannot start: ${r.findings.filter((f) => f.severity === 'block').length} blocking finding(s).`;
+  return [...lines, '', `images: about ${formatBytes(r.estimatedImageBytes)}`, 'CRIU options:', ...opts, '', verdict].join('\n');
+}

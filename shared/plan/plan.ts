@@ -1,0 +1,74 @@
+// Why: a plan is what the admin decided: which workloads to carry, into which kernel, through
+// which image store, with which options. The UI saves it, the CLI makes it (`seamless plan`),
+// preflight checks it, the upgrade executes it. Versioned: an old plan file is read or refused
+// with a clear message, never misread.
+import { z } from 'zod';
+
+export const PLAN_VERSION = 1;
+
+/** `pid:N`, `unit:NAME`, `container:NAME`, `session:ID`, `user-unit:UID/NAME` (as the inventory names workloads). */
+export const selectorSchema = z
+  .string()
+  .regex(
+    /^(pid:[1-9]\d*|unit:[^\s/]+|container:\S+|session:\S+|user-unit:\d+\/\S+)$/,
+    'a selector is pid:N, unit:NAME, container:NAME, session:ID or user-unit:UID/NAME',
+  );
+
+export const storeSchema = z.discriminatedUnion('kind', [
+  /** A filesystem on a persistent-memory block device (memmap= reservation or NVDIMM); survives kexec. */
+  z.object({
+    kind: z.literal('pmem'),
+    device: z
+      .string()
+      .regex(/^\/dev\/pmem\d+$/)
+      .default('/dev/pmem0'),
+  }),
+  /** A directory on disk: works everywhere, costs a write and a read of every image byte. */
+  z.object({ kind: z.literal('dir'), path: z.string().startsWith('/') }),
+]);
+export type Store = z.infer<typeof storeSchema>;
+
+export const planSchema = z.object({
+  version: z.literal(PLAN_VERSION),
+  host: z.string().min(1),
+  createdAt: z.string(),
+  workloads: z.array(selectorSchema).min(1, 'select at least one workload'),
+  kernel: z.object({
+    /** The release (`6.1.0-50-amd64`) when it comes from /boot; null for an image given by path. */
+    release: z.string().nullable(),
+    image: z.string().startsWith('/'),
+    initrd: z.string().startsWith('/').nullable(),
+    /** null: today's command line without an earlier seamless.restore, plus the store reservation. */
+    cmdline: z.string().nullable(),
+  }),
+  store: storeSchema,
+  options: z
+    .object({
+      /** direct: sync, unmount, `kexec -e` (seconds); systemctl: orderly `systemctl kexec` (stops every other service first). */
+      kexecMode: z.enum(['direct', 'systemctl']).default('direct'),
+      preDump: z.boolean().default(true),
+      /** After a failed restore (and one safer retry): kexec back and restore there, or start the held services cold. */
+      onRestoreFailure: z.enum(['kexec-back', 'cold-start']).default('kexec-back'),
+    })
+    .default({ kexecMode: 'direct', preDump: true, onRestoreFailure: 'kexec-back' }),
+});
+export type Plan = z.infer<typeof planSchema>;
+export type PlanInput = z.input<typeof planSchema>;
+
+/** Parses a plan file's text with messages that say which field is wrong. */
+export function parsePlan(text: string): { ok: true; plan: Plan } | { ok: false; message: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `the plan is not JSON (${err instanceof Error ? err.message : String(err)})` };
+  }
+  if (typeof json === 'object' && json !== null && 'version' in json && json.version !== PLAN_VERSION) {
+    return { ok: false, message: `the plan has version ${String(json.version)}; this Seamless reads version ${PLAN_VERSION}` };
+  }
+  const parsed = planSchema.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.') || '(plan)'}: ${i.message}`).join('; ') };
+  }
+  return { ok: true, plan: parsed.data };
+}
