@@ -7,6 +7,7 @@ import { listInventory } from './inventory/inventory';
 import { residencyOf } from './footprint/fileResidency';
 import { gatherContext } from './preflight/gather';
 import { judge } from './preflight/preflight';
+import { resolveSelection } from '../shared/plan/resolveSelection';
 import { AGENT_VERSION, ownBuildHash } from './identity';
 
 export function createHandlers(): AgentHandlers {
@@ -20,10 +21,14 @@ export function createHandlers(): AgentHandlers {
       capabilities: ['host.facts', 'inventory.list', 'footprint.files', 'preflight.run'],
     }),
     'host.facts': async () => readHostFacts(),
-    'inventory.list': async () => listInventory(),
+    'inventory.list': async ({ details, detailPids }) => listInventory({ details, detailPids }),
     'footprint.files': async ({ pids }) => residencyOf(pids),
     'preflight.run': async ({ plan }) => {
-      const [facts, inventory] = await Promise.all([readHostFacts(), Promise.resolve(listInventory())]);
+      const facts = await readHostFacts();
+      // Two passes: a cheap one to resolve the selection, then the costly reads (namespaces,
+      // PSS) for init and the selected processes only.
+      const { found } = resolveSelection(plan.workloads, listInventory({ details: 'none' }));
+      const inventory = listInventory({ details: 'none', detailPids: [1, ...found.flatMap((f) => f.workload.pids)] });
       return judge(await gatherContext(plan, facts, inventory));
     },
   };

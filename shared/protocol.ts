@@ -37,7 +37,15 @@ const noParams = z.object({}).strict();
 export const agentMethods = {
   hello: { params: helloParamsSchema, result: helloResultSchema },
   'host.facts': { params: noParams, result: hostFactsSchema },
-  'inventory.list': { params: noParams, result: inventorySchema },
+  'inventory.list': {
+    params: z
+      .object({
+        details: z.enum(['auto', 'all', 'none']).default('auto'),
+        detailPids: z.array(z.number().int().positive()).max(100_000).optional(),
+      })
+      .strict(),
+    result: inventorySchema,
+  },
   'footprint.files': {
     params: z.object({ pids: z.array(z.number().int().positive()).min(1).max(100_000) }).strict(),
     result: z.array(fileResidencySchema),

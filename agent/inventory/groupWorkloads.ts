@@ -2,8 +2,9 @@
 // dumped as one tree: a systemd service, a container, a login session, a user service, or a
 // process tree that belongs to none of those (rooted at a child of init). Init and kernel
 // threads are never workloads. Pure: the caller supplies classification and labels.
-import type { MemoryFootprint, ProcessInfo, Workload } from '../../shared/domain/inventory';
+import type { ProcessInfo, Workload } from '../../shared/domain/inventory';
 import type { CgroupClass } from './classifyCgroup';
+import { sumFootprints } from '../../shared/plan/resolveSelection';
 
 export interface GroupInput {
   info: ProcessInfo;
@@ -25,8 +26,6 @@ interface Draft {
   cgroup: string | null;
   members: ProcessInfo[];
 }
-
-const zero = (): MemoryFootprint => ({ rssBytes: 0, pssBytes: 0, anonBytes: 0, fileBytes: 0, shmemBytes: 0, swapBytes: 0 });
 
 /** The cgroup path up to and including the component that names the unit/container/session. */
 function unitCgroup(path: string | null, component: string): string | null {
@@ -157,11 +156,7 @@ export function groupWorkloads(procs: GroupInput[], ctx: GroupContext): Workload
     const pids = new Set(d.members.map((m) => m.pid));
     const roots = d.members.filter((m) => !pids.has(m.ppid)).sort((a, b) => a.pid - b.pid);
     const rootPid = (roots[0] ?? d.members[0]!).pid;
-    const memory = zero();
-    for (const m of d.members) {
-      if (!m.memory) continue;
-      for (const k of Object.keys(memory) as (keyof MemoryFootprint)[]) memory[k] += m.memory[k];
-    }
+    const memory = sumFootprints(d.members);
     workloads.push({
       id: d.id,
       kind: d.kind,
@@ -179,5 +174,6 @@ export function groupWorkloads(procs: GroupInput[], ctx: GroupContext): Workload
           : ctx.pageCache(d.cgroup, rootPid),
     });
   }
-  return workloads.sort((a, b) => b.memory.pssBytes - a.memory.pssBytes || a.id.localeCompare(b.id));
+  const size = (w: Workload) => w.memory.pssBytes ?? w.memory.rssBytes;
+  return workloads.sort((a, b) => size(b) - size(a) || a.id.localeCompare(b.id));
 }

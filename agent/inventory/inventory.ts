@@ -1,7 +1,7 @@
 // Why: answers `inventory.list`: the scan, the grouping and the page-cache accounting put
 // together, read-only. Each piece is separately testable; this file only wires them to the
 // real /proc and /sys.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import { parseMeminfo } from '../facts/meminfo';
 import { parsePasswd } from '../proc/passwd';
@@ -15,6 +15,23 @@ export interface InventoryOptions {
   procRoot?: string;
   cgroupRoot?: string;
   passwdPath?: string;
+  /** auto: the costly per-process reads for every process up to FULL_DETAIL_LIMIT, else only for detailPids. */
+  details?: 'auto' | 'all' | 'none';
+  detailPids?: number[];
+}
+
+/**
+ * Above this many processes the costly reads (smaps_rollup, maps, fd/, ns/) are made only for
+ * the PIDs asked for: on 10,000 processes they cost seconds of kernel time (bench:inventory).
+ */
+export const FULL_DETAIL_LIMIT = 2000;
+
+function countPids(procRoot: string): number {
+  try {
+    return readdirSync(procRoot).filter((e) => /^\d+$/.test(e)).length;
+  } catch {
+    return 0;
+  }
 }
 
 function readText(path: string): string | null {
@@ -29,7 +46,19 @@ export function listInventory(opts: InventoryOptions = {}): Inventory {
   const procRoot = opts.procRoot ?? '/proc';
   const cgroupRoot = opts.cgroupRoot ?? '/sys/fs/cgroup';
   const users = parsePasswd(readText(opts.passwdPath ?? '/etc/passwd') ?? '');
-  const { processes, problems } = scanProcesses({ procRoot, users });
+  const mode = opts.details ?? 'auto';
+  const count = mode === 'auto' ? countPids(procRoot) : 0;
+  const full = mode === 'all' || (mode === 'auto' && count <= FULL_DETAIL_LIMIT);
+  const detail: Inventory['detail'] = full
+    ? { level: 'full', reason: null }
+    : {
+        level: 'basic',
+        reason:
+          mode === 'none'
+            ? 'details were not asked for'
+            : `${count} processes (more than ${FULL_DETAIL_LIMIT}): PSS, mappings, open files and namespaces were read only for the processes asked for`,
+      };
+  const { processes, problems } = scanProcesses({ procRoot, users, details: full ? 'all' : new Set(opts.detailPids ?? []) });
   const memPaths = new Map(processes.map((p) => [p.info.pid, p.cgroups.memory]));
   const v2 = processes.some((p) => p.cgroups.memory?.version === 2);
 
@@ -57,6 +86,7 @@ export function listInventory(opts: InventoryOptions = {}): Inventory {
     processes: processes.map((p) => p.info),
     workloads,
     host: { dirtyBytes: meminfo.get('Dirty') ?? 0, writebackBytes: meminfo.get('Writeback') ?? 0 },
+    detail,
     problems,
   };
 }

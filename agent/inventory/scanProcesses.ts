@@ -3,10 +3,11 @@
 // process that exits mid-scan is simply not listed, an unreadable file leaves that field null
 // and a recorded problem, and nothing a process wrote (its command line) can break the scan.
 // Synchronous reads on purpose: for many tiny /proc files they cost far less CPU than promises.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import type { MemoryFootprint, ProcessInfo } from '../../shared/domain/inventory';
 import { parseCgroup, type CgroupPaths } from '../proc/cgroup';
-import { parseCmdline } from '../proc/cmdline';
+import { parseCmdline, MAX_CMDLINE_BYTES } from '../proc/cmdline';
+import { countProcLines, readProcBytes, readProcText } from '../proc/readProc';
 import { parseSmapsRollup } from '../proc/smapsRollup';
 import { parseStat, PF_KTHREAD } from '../proc/stat';
 import { parseStatus } from '../proc/status';
@@ -28,6 +29,11 @@ export interface ScannedProcess {
 export interface ScanOptions {
   procRoot?: string;
   users?: ReadonlyMap<number, string>;
+  /**
+   * Which processes get the costly reads (smaps_rollup for PSS, maps for the mapping count, fd/
+   * for open files, ns/ links): every one, none, or the PIDs given. Default: every one.
+   */
+  details?: 'all' | 'none' | ReadonlySet<number>;
 }
 
 function errCode(err: unknown): string {
@@ -53,17 +59,18 @@ export function scanProcesses(opts: ScanOptions = {}): { processes: ScannedProce
   const problems: ScanProblem[] = [];
   let btime = 0;
   try {
-    btime = bootTimeSeconds(readFileSync(`${root}/stat`, 'utf8'));
+    btime = bootTimeSeconds(readProcText(`${root}/stat`, 1024 * 1024));
   } catch (err) {
     problems.push({ pid: null, what: `${root}/stat`, reason: errCode(err) || String(err) });
   }
 
+  const want = opts.details ?? 'all';
   const processes: ScannedProcess[] = [];
   for (const entry of readdirSync(root)) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     try {
-      const p = scanOne(root, pid, btime, users, problems);
+      const p = scanOne(root, pid, btime, users, problems, want === 'all' || (want !== 'none' && want.has(pid)));
       if (p) processes.push(p);
     } catch (err) {
       if (err instanceof ProcessGone || gone(err)) continue;
@@ -80,9 +87,10 @@ function scanOne(
   btime: number,
   users: ReadonlyMap<number, string>,
   problems: ScanProblem[],
+  details: boolean,
 ): ScannedProcess | null {
   const dir = `${root}/${pid}`;
-  const stat = parseStat(readFileSync(`${dir}/stat`, 'latin1'));
+  const stat = parseStat(readProcText(`${dir}/stat`, 4096));
   if (!stat) {
     problems.push({ pid, what: 'stat', reason: 'unparseable' });
     return null;
@@ -100,9 +108,10 @@ function scanOne(
     }
   };
 
-  const status = optional('status', () => parseStatus(readFileSync(`${dir}/status`, 'latin1')));
-  const cgroups = optional('cgroup', () => parseCgroup(readFileSync(`${dir}/cgroup`, 'utf8'))) ?? { unit: null, memory: null };
+  const status = optional('status', () => parseStatus(readProcText(`${dir}/status`, 16 * 1024)));
+  const cgroups = optional('cgroup', () => parseCgroup(readProcText(`${dir}/cgroup`, 16 * 1024, 'utf8'))) ?? { unit: null, memory: null };
   const ns = (name: string) => {
+    if (!details) return null;
     const link = optional(`ns/${name}`, () => readlinkSync(`${dir}/ns/${name}`));
     return link === null ? null : (/\[(\d+)\]/.exec(link)?.[1] ?? link);
   };
@@ -112,24 +121,27 @@ function scanOne(
   let mappings: number | null = null;
   let openFds: number | null = null;
   if (!kernelThread) {
-    cmdline = optional('cmdline', () => parseCmdline(readFileSync(`${dir}/cmdline`))) ?? cmdline;
-    const rollup = optional('smaps_rollup', () => parseSmapsRollup(readFileSync(`${dir}/smaps_rollup`, 'latin1')));
+    // One byte past the bound tells a truncated command line from one that fits exactly.
+    cmdline = optional('cmdline', () => parseCmdline(readProcBytes(`${dir}/cmdline`, MAX_CMDLINE_BYTES + 1))) ?? cmdline;
+    const rollup = details ? optional('smaps_rollup', () => parseSmapsRollup(readProcText(`${dir}/smaps_rollup`, 8192))) : null;
     if (status && status.rssAnonBytes !== null) {
       const anon = status.rssAnonBytes;
       const file = status.rssFileBytes ?? 0;
       const shmem = status.rssShmemBytes ?? 0;
       memory = {
         rssBytes: rollup?.rss ?? anon + file + shmem,
-        // Without smaps_rollup (kernels before 4.14, or unreadable) PSS is unknown; RSS bounds it.
-        pssBytes: rollup?.pss ?? anon + file + shmem,
+        // Without smaps_rollup (not read at this detail level, kernels before 4.14, unreadable) PSS is unknown.
+        pssBytes: rollup?.pss ?? null,
         anonBytes: anon,
         fileBytes: file,
         shmemBytes: shmem,
         swapBytes: rollup?.swap ?? status.swapBytes,
       };
     }
-    mappings = optional('maps', () => countLines(readFileSync(`${dir}/maps`)));
-    openFds = optional('fd', () => readdirSync(`${dir}/fd`).length);
+    if (details) {
+      mappings = optional('maps', () => countProcLines(`${dir}/maps`));
+      openFds = optional('fd', () => readdirSync(`${dir}/fd`).length);
+    }
   }
 
   return {
@@ -155,10 +167,4 @@ function scanOne(
       openFds,
     },
   };
-}
-
-function countLines(buf: Buffer): number {
-  let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return n;
 }

@@ -11,7 +11,7 @@ export function formatInventory(inv: Inventory): string {
     w.kind,
     String(w.pids.length),
     formatBytes(w.memory.rssBytes),
-    formatBytes(w.memory.pssBytes),
+    w.memory.pssBytes === null ? '-' : formatBytes(w.memory.pssBytes),
     formatBytes(w.memory.anonBytes),
     formatBytes(w.memory.swapBytes),
     w.pageCache.known ? formatBytes(w.pageCache.cgroup.fileBytes) : 'unknown',
@@ -19,8 +19,9 @@ export function formatInventory(inv: Inventory): string {
   ]);
   const head = table(['WORKLOAD', 'KIND', 'PROCS', 'RSS', 'PSS', 'ANON', 'SWAP', 'PAGECACHE', 'NAME'], rows, [2, 3, 4, 5, 6, 7]);
   const foot = `${inv.processes.length} processes, ${inv.workloads.length} workloads; host dirty page cache ${formatBytes(inv.host.dirtyBytes)}, writeback ${formatBytes(inv.host.writebackBytes)}`;
+  const detail = inv.detail.level === 'basic' ? `\nPSS "-": ${inv.detail.reason}` : '';
   const problems = inv.problems.length ? `\n${inv.problems.length} field(s) could not be read (see --json "problems")` : '';
-  return `${head}\n\n${foot}${problems}`;
+  return `${head}\n\n${foot}${detail}${problems}`;
 }
 
 export function formatFiles(files: FileResidency[]): string {

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { SeamlessError } from '../../shared/errors';
 import { AgentConnection } from './agentConnection';
-import type { AgentBundle } from './agentBundle';
+import { AGENT_NODE_ARGS, type AgentBundle } from './agentBundle';
 
 export interface StartedAgent {
   connection: AgentConnection;
@@ -12,7 +12,7 @@ export interface StartedAgent {
 }
 
 export async function startLocalAgent(bundle: AgentBundle, controllerName: string): Promise<StartedAgent> {
-  const child = spawn(process.execPath, [bundle.path], {
+  const child = spawn(process.execPath, [...AGENT_NODE_ARGS, bundle.path], {
     stdio: ['pipe', 'pipe', 'pipe'],
     // Under Electron, process.execPath is Electron itself; this makes it behave as plain Node.
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },

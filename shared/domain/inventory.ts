@@ -5,7 +5,8 @@ import { z } from 'zod';
 
 export const memoryFootprintSchema = z.object({
   rssBytes: z.number().nonnegative(),
-  pssBytes: z.number().nonnegative(),
+  /** null where smaps_rollup was not read (see Inventory.detail) or could not be. */
+  pssBytes: z.number().nonnegative().nullable(),
   anonBytes: z.number().nonnegative(),
   fileBytes: z.number().nonnegative(),
   shmemBytes: z.number().nonnegative(),
@@ -84,6 +85,8 @@ export const inventorySchema = z.object({
   processes: z.array(processInfoSchema),
   workloads: z.array(workloadSchema),
   host: z.object({ dirtyBytes: z.number().nonnegative(), writebackBytes: z.number().nonnegative() }),
+  /** Whether the costly per-process reads (PSS, mappings, fds, namespaces) were made for all. */
+  detail: z.object({ level: z.enum(['full', 'basic']), reason: z.string().nullable() }),
   /** What could not be read, and why (processes that exited mid-scan are not problems). */
   problems: z.array(scanProblemSchema),
 });

@@ -49,7 +49,7 @@ afterAll(async () => {
 
 describe('footprints of real workloads', () => {
   it('sees ~200 MiB of anonymous memory in the holder tree, with its child', async () => {
-    const inv = await agent.connection.call('inventory.list', {});
+    const inv = await agent.connection.call('inventory.list', { details: 'all' });
     const tree = inv.workloads.find((w) => w.pids.includes(holder.info.pid))!;
     expect(tree).toBeDefined();
     expect(tree.pids).toContain(holder.info.child);

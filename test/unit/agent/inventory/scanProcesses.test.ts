@@ -107,8 +107,22 @@ describe('scanProcesses', () => {
 
   it('records an unreadable file as a problem and still lists the process', () => {
     expect(problems).toContainEqual({ pid: 14, what: 'smaps_rollup', reason: 'EISDIR' });
-    // Without smaps_rollup the PSS is bounded by RSS from status.
-    expect(byPid.get(14)!.memory).toMatchObject({ anonBytes: 116 * 1024, pssBytes: (116 + 1616) * 1024 });
+    // Without smaps_rollup PSS is unknown, not guessed; RSS comes from status.
+    expect(byPid.get(14)!.memory).toMatchObject({ anonBytes: 116 * 1024, pssBytes: null, rssBytes: (116 + 1616) * 1024 });
+  });
+
+  it('skips the costly reads for processes not asked for', () => {
+    const basic = scanProcesses({ procRoot: root, details: new Set([10]) });
+    const p10 = basic.processes.find((p) => p.info.pid === 10)!.info;
+    const p11 = basic.processes.find((p) => p.info.pid === 11)!.info;
+    expect(p10).toMatchObject({ mappings: 3, openFds: 3, memory: { pssBytes: 327 * 1024 } });
+    expect(p11).toMatchObject({
+      mappings: null,
+      openFds: null,
+      namespaces: { pid: null },
+      memory: { pssBytes: null, anonBytes: 116 * 1024 },
+    });
+    expect(p11.cmdline[0]).toBe('evil\n');
   });
 
   it('gives a whole inventory over the same tree', () => {

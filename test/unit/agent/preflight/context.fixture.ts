@@ -66,6 +66,7 @@ export function baseContext(): PreflightContext {
     processes: [proc(1, 0, { cgroup: '/init.scope' }), proc(5000, 1)],
     workloads: [redis],
     host: { dirtyBytes: 0, writebackBytes: 0 },
+    detail: { level: 'full', reason: null },
     problems: [],
   };
   const facts = sampleFacts({

@@ -1,0 +1,42 @@
+// Why: the lab as a TypeScript module, so tests, the controller and the e2e
+// suite drive the same operations as the CLI without spawning it.
+//
+//   labBuild()  make or reuse the cached image      labUp()    boot it, wait for SSH
+//   labStatus() where and what it is (JSON shape)   labDown()  poweroff, clean up
+//   labExec()   run a command in the guest over the pinned SSH connection
+import { requireRunningLab } from './labTarget.js';
+import { shellQuote, sshRun } from './ssh.js';
+import type { RunResult } from './run.js';
+
+export { labBuild, resolveRecipe, type BuildOptions, type BuildResult } from './buildImage.js';
+export { labUp, type UpOptions, type UpResult } from './labUp.js';
+export { labDown, type DownOptions, type DownResult } from './labDown.js';
+export { labStatus } from './labStatus.js';
+export type { LabStatus } from './statusJson.js';
+export type { LabManifest } from './cacheEntry.js';
+export { LAB_KERNELS, MEMLOAD_DEFAULT_SIZE } from './imageRecipe.js';
+export { guestCmdline, VM } from './vmConfig.js';
+export { labDir } from './labPaths.js';
+export { LabError } from './errors.js';
+export { shellQuote } from './ssh.js';
+
+export interface ExecOptions {
+  /** Kill ssh after this long (default 10 min). */
+  timeoutMs?: number;
+  /** Fed to the remote command's stdin. */
+  input?: string;
+}
+
+export type ExecResult = Pick<RunResult, 'code' | 'stdout' | 'stderr'>;
+
+/**
+ * Run a command in the guest as root. A string goes to the remote shell as is;
+ * an array is quoted word by word. Never throws on a non-zero exit (look at
+ * `code`; 255 is ssh's own failure); throws LabError NOT_RUNNING when down.
+ */
+export async function labExec(cmd: string | readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const lab = requireRunningLab();
+  const command = typeof cmd === 'string' ? cmd : shellQuote(cmd);
+  const r = await sshRun(lab.target, command, { timeoutMs: opts.timeoutMs ?? 600_000, input: opts.input ?? '' });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+}

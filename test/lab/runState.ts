@@ -1,0 +1,54 @@
+// Why: `up`, `down`, `status` and `ssh` run as separate processes; the run
+// directory's state.json plus QEMU's pidfile are how they agree on which VM is
+// running, from which image, on which port. A pidfile alone is not trusted: the
+// PID must still be a qemu-system-x86_64 whose command line names our overlay.
+import { existsSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { runPaths } from './labPaths.js';
+
+export interface RunState {
+  pid: number;
+  port: number;
+  imageKey: string;
+  kernel: string;
+  cmdline: string;
+  startedAt: string;
+}
+
+export function readRunState(root: string): RunState | undefined {
+  const p = runPaths(root).state;
+  if (!existsSync(p)) return undefined;
+  try {
+    return JSON.parse(readFileSync(p, 'utf8')) as RunState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeRunState(root: string, s: RunState): void {
+  const p = runPaths(root).state;
+  writeFileSync(`${p}.tmp`, `${JSON.stringify(s, null, 2)}\n`);
+  renameSync(`${p}.tmp`, p);
+}
+
+export function clearRunState(root: string): void {
+  const r = runPaths(root);
+  for (const p of [r.state, r.pidfile, r.overlay]) rmSync(p, { force: true });
+}
+
+/** The PID from QEMU's pidfile, if that process is our QEMU. */
+export function liveQemuPid(root: string): number | undefined {
+  const r = runPaths(root);
+  if (!existsSync(r.pidfile)) return undefined;
+  const pid = Number(readFileSync(r.pidfile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return isOurQemu(pid, r.overlay) ? pid : undefined;
+}
+
+export function isOurQemu(pid: number, overlay: string): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return (argv[0] ?? '').includes('qemu-system') && argv.some((a) => a.includes(overlay));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,59 @@
+import { describe, it, expect } from 'vitest';
+import { guestCmdline, qemuArgs, VM } from './vmConfig.js';
+
+describe('guestCmdline', () => {
+  it('boots /dev/vda with the serial console and the pmem reservation', () => {
+    expect(guestCmdline()).toBe('root=/dev/vda rw console=ttyS0 memmap=1G!1G');
+  });
+
+  it('takes another reservation and extra words', () => {
+    expect(guestCmdline({ pmem: { size: '512M', offset: '1G' }, extra: ['seamless.restore=abc'] })).toBe(
+      'root=/dev/vda rw console=ttyS0 memmap=512M!1G seamless.restore=abc',
+    );
+  });
+
+  it('keeps the default reservation 128 MiB aligned and inside RAM below the PCI hole', () => {
+    const gib = (s: string): number => Number(s.replace('G', ''));
+    const end = gib(VM.pmem.offset) + gib(VM.pmem.size);
+    expect((gib(VM.pmem.offset) * 1024) % 128).toBe(0);
+    expect(end * 1024).toBeLessThanOrEqual(Math.min(VM.memoryMiB, 3072));
+  });
+});
+
+describe('qemuArgs', () => {
+  const args = qemuArgs({
+    kernel: '/c/vmlinuz',
+    initrd: '/c/initrd',
+    cmdline: 'root=/dev/vda rw',
+    overlay: '/r/overlay.qcow2',
+    port: 40022,
+    serialLog: '/r/serial.log',
+    pidfile: '/r/qemu.pid',
+  });
+  const after = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
+
+  it('uses TCG, never KVM, and turns LA57 off on the max CPU', () => {
+    expect(after('-accel')).toBe('tcg');
+    expect(args.join(' ')).not.toMatch(/kvm/);
+    expect(after('-cpu')).toBe('max,la57=off');
+  });
+
+  it('has 2 vCPUs and 3 GiB', () => {
+    expect(after('-smp')).toBe('2');
+    expect(after('-m')).toBe('3072M');
+  });
+
+  it('boots the kernel directly from the overlay, forwards SSH on 127.0.0.1 only', () => {
+    expect(after('-kernel')).toBe('/c/vmlinuz');
+    expect(after('-initrd')).toBe('/c/initrd');
+    expect(after('-append')).toBe('root=/dev/vda rw');
+    expect(after('-drive')).toMatch(/^file=\/r\/overlay\.qcow2,format=qcow2,if=virtio/);
+    expect(after('-netdev')).toBe('user,id=net0,hostfwd=tcp:127.0.0.1:40022-:22');
+  });
+
+  it('logs the serial console and daemonizes with a pidfile', () => {
+    expect(after('-serial')).toBe('file:/r/serial.log');
+    expect(args).toContain('-daemonize');
+    expect(after('-pidfile')).toBe('/r/qemu.pid');
+  });
+});

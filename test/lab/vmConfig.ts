@@ -1,0 +1,92 @@
+// Why: the VM's shape (TCG, CPU model, memory, the pmem reservation, the
+// kernel command line, the forwarded SSH port) is a handful of decisions that
+// were measured to work on this machine; they are built here by pure functions
+// so they can be unit-tested and read in one place.
+
+export const VM = {
+  cpus: 2,
+  memoryMiB: 3072,
+  /**
+   * memmap=SIZE!OFFSET: the range must sit inside one usable e820 region and be
+   * 128 MiB aligned. With 3 GiB of RAM, 1G!1G works; 1G!2G straddles QEMU's
+   * PCI hole below 4 GiB and does not.
+   */
+  pmem: { size: '1G', offset: '1G' },
+} as const;
+
+export interface CmdlineOptions {
+  root?: string;
+  console?: string;
+  pmem?: { size: string; offset: string };
+  extra?: readonly string[];
+}
+
+/** The guest kernel command line (also what Seamless starts from for kexec). */
+export function guestCmdline(opts: CmdlineOptions = {}): string {
+  const pmem = opts.pmem ?? VM.pmem;
+  return [
+    `root=${opts.root ?? '/dev/vda'}`,
+    'rw',
+    `console=${opts.console ?? 'ttyS0'}`,
+    `memmap=${pmem.size}!${pmem.offset}`,
+    ...(opts.extra ?? []),
+  ].join(' ');
+}
+
+export interface QemuArgsInput {
+  kernel: string;
+  initrd: string;
+  cmdline: string;
+  overlay: string;
+  port: number;
+  serialLog: string;
+  pidfile: string;
+  cpus?: number;
+  memoryMiB?: number;
+}
+
+/**
+ * qemu-system-x86_64 arguments. TCG only: KVM exists on these hosts but nested
+ * guests hang. `-cpu max` under TCG advertises LA57 (5-level paging), which the
+ * 6.1 guest would then use; `la57=off` on the CPU model keeps it 4-level
+ * (a CPU property, not a kernel parameter: 6.1 knows no `la57=off`, and the
+ * `no5lvl` switch of newer kernels is not reliably there). The guest's
+ * /proc/cpuinfo has no la57 flag with this.
+ */
+export function qemuArgs(i: QemuArgsInput): string[] {
+  return [
+    '-name',
+    'seamless-lab',
+    '-accel',
+    'tcg',
+    '-cpu',
+    'max,la57=off',
+    '-smp',
+    String(i.cpus ?? VM.cpus),
+    '-m',
+    `${i.memoryMiB ?? VM.memoryMiB}M`,
+    '-kernel',
+    i.kernel,
+    '-initrd',
+    i.initrd,
+    '-append',
+    i.cmdline,
+    '-drive',
+    `file=${i.overlay},format=qcow2,if=virtio,cache=unsafe,discard=unmap`,
+    '-netdev',
+    `user,id=net0,hostfwd=tcp:127.0.0.1:${i.port}-:22`,
+    '-device',
+    'virtio-net-pci,netdev=net0',
+    '-serial',
+    `file:${i.serialLog}`,
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-vga',
+    'none',
+    '-daemonize',
+    '-pidfile',
+    i.pidfile,
+  ];
+}
