@@ -5,6 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build as viteBuild } from 'vite';
 import { bundleAgent } from './bundleAgent';
+import { buildAgentExecutable } from '../electron/controller/ssh/agentExecutable';
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');
@@ -17,6 +18,13 @@ async function main(): Promise<void> {
 
   const agent = await bundleAgent(root, join(dist, 'agent'), version);
   console.log(`agent     dist/agent/${agent.file}  ${(agent.bytes / 1024).toFixed(1)} KiB`);
+  // For targets without Node 18+: the same agent inside this Node runtime (x86-64 glibc).
+  const exe = await buildAgentExecutable(join(dist, 'agent'));
+  console.log(
+    exe.manifest
+      ? `agent exe dist/agent/${exe.manifest.file}  ${(exe.manifest.bytes / 1024 / 1024).toFixed(1)} MiB`
+      : `agent exe not built: ${exe.reason}`,
+  );
 
   const node = {
     bundle: true,
@@ -26,16 +34,24 @@ async function main(): Promise<void> {
     define,
     sourcemap: true,
     logLevel: 'warning' as const,
+    // ssh2's optional native addons (sshcrypto, cpu-features) are loaded in try/catch; left out
+    // of the bundle, ssh2 uses its pure-JS code paths.
+    external: ['*.node'],
   };
   await build({ ...node, entryPoints: [join(root, 'electron/cli.ts')], outfile: join(dist, 'cli.cjs') });
   console.log('cli       dist/cli.cjs');
   // The Electron bundles: `electron` itself is provided by the runtime.
-  await build({ ...node, entryPoints: [join(root, 'electron/main.ts')], outfile: join(dist, 'electron/main.cjs'), external: ['electron'] });
+  await build({
+    ...node,
+    entryPoints: [join(root, 'electron/main.ts')],
+    outfile: join(dist, 'electron/main.cjs'),
+    external: ['electron', '*.node'],
+  });
   await build({
     ...node,
     entryPoints: [join(root, 'electron/preload.ts')],
     outfile: join(dist, 'electron/preload.cjs'),
-    external: ['electron'],
+    external: ['electron', '*.node'],
   });
   console.log('electron  dist/electron/main.cjs, preload.cjs');
 

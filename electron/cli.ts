@@ -2,9 +2,17 @@
 // UI can do can be scripted, and every failure prints its code, what to do, and the evidence.
 import { parseArgs } from 'node:util';
 import { SeamlessError, toErrorInfo } from '../shared/errors';
-import { createController } from './controller/controller';
+import { createController, type Controller } from './controller/controller';
+import { terminalPrompter } from './cli/terminalPrompter';
 import { APP_VERSION } from './controller/version';
-import { factsCommand, filesCommand, inventoryCommand, planCommand, preflightCommand } from './cli/commands/hostCommands';
+import {
+  factsCommand,
+  filesCommand,
+  inventoryCommand,
+  planCommand,
+  preflightCommand,
+  type ControllerFactory,
+} from './cli/commands/hostCommands';
 import { USAGE, UsageError } from './cli/usage';
 import { startServer } from './serve';
 
@@ -36,11 +44,20 @@ export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command !== undefined && Object.prototype.hasOwnProperty.call(HOST_COMMANDS, command)) {
-      const controller = createController({ transport: 'ipc', version: APP_VERSION });
+      let controller: Controller | null = null;
+      const make: ControllerFactory = (accept) => {
+        controller ??= createController({
+          transport: 'ipc',
+          version: APP_VERSION,
+          prompter: terminalPrompter,
+          acceptHostKey: accept ? new Map([[accept.hostId, accept.fingerprint]]) : undefined,
+        });
+        return controller;
+      };
       try {
-        return await HOST_COMMANDS[command as keyof typeof HOST_COMMANDS](controller, rest);
+        return await HOST_COMMANDS[command as keyof typeof HOST_COMMANDS](make, rest);
       } finally {
-        await controller.close();
+        await (controller as Controller | null)?.close();
       }
     }
     switch (command) {

@@ -20,6 +20,21 @@ export const appInfoSchema = z.object({
 export const apiMethods = {
   'app.info': { params: noParams, result: appInfoSchema },
   'hosts.list': { params: noParams, result: z.array(hostRefSchema) },
+  /** Remembers an SSH host (`user@host:port` or a ~/.ssh/config alias); never a password. */
+  'hosts.add': {
+    params: z.object({ spec: z.string().min(1).max(512), label: z.string().max(128).optional() }).strict(),
+    result: hostRefSchema,
+  },
+  /** Connects (host key, login, sudo, agent deploy); prompts arrive as `prompt` events. */
+  'host.connect': {
+    params: z.object({ hostId: z.string().min(1) }).strict(),
+    result: z.object({ hostId: z.string(), ready: z.literal(true) }),
+  },
+  /** Answers a `prompt` event: true/false for a host key, a string (or null to cancel) for a secret. */
+  'prompt.answer': {
+    params: z.object({ promptId: z.string().min(1), value: z.union([z.boolean(), z.string().max(4096), z.null()]) }).strict(),
+    result: z.object({ accepted: z.boolean() }),
+  },
   'host.facts': { params: z.object({ hostId: z.string().min(1) }).strict(), result: hostFactsSchema },
   'host.inventory': { params: z.object({ hostId: z.string().min(1) }).strict(), result: inventorySchema },
   'host.files': {
@@ -43,9 +58,22 @@ export const sessionStateSchema = z.object({
   reason: z.string().optional(),
 });
 
+export const promptSchema = z.object({
+  promptId: z.string(),
+  hostId: z.string(),
+  kind: z.enum(['host-key', 'password', 'passphrase', 'sudo-password']),
+  message: z.string(),
+  /** For host-key: `SHA256:…` as `ssh-keygen -lf` prints it. */
+  fingerprint: z.string().optional(),
+  keyType: z.string().optional(),
+  secret: z.boolean(),
+});
+
 /** Events the controller pushes to the renderer. */
 export const apiEvents = {
   'session.state': sessionStateSchema,
+  prompt: promptSchema,
+  'prompt.closed': z.object({ promptId: z.string() }),
 } as const;
 export type ApiEventName = keyof typeof apiEvents;
 export type ApiEvent = { [E in ApiEventName]: { event: E; data: z.infer<(typeof apiEvents)[E]> } }[ApiEventName];

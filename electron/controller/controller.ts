@@ -1,18 +1,23 @@
 // Why: the controller is what the renderer's API calls land on, whatever the transport. It owns
-// the sessions with agents (only "This machine" so far) and nothing about windows or sockets.
+// the sessions with agents (this machine, the lab, SSH hosts) and nothing about windows or
+// sockets; questions for the admin go through a Prompter (UI events, or the CLI's terminal).
 import { EventEmitter } from 'node:events';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { LOCAL_HOST_ID, type HostRef } from '../../shared/domain/host';
-import { SeamlessError } from '../../shared/errors';
 import type { ApiEvent, SeamlessApi } from '../../shared/api';
-import { loadAgentBundle, type AgentBundle } from './agentBundle';
-import { startLocalAgent, type StartedAgent } from './localAgent';
+import type { AgentBundle } from './agentBundle';
+import { HostSessions } from './hostSessions';
+import type { Prompter } from './prompter';
+import { createUiPrompter } from './uiPrompter';
 
 export interface ControllerOptions {
   transport: 'ipc' | 'websocket';
   version: string;
   /** Where the agent bundle comes from; defaults to the built one in dist/. */
   agentBundle?: () => AgentBundle;
+  /** The CLI's terminal prompter; default: prompts become UI events. */
+  prompter?: Prompter;
+  configDir?: string;
+  acceptHostKey?: ReadonlyMap<string, string>;
 }
 
 export interface Controller {
@@ -23,55 +28,31 @@ export interface Controller {
 
 export function createController(opts: ControllerOptions): Controller {
   const events = new EventEmitter<{ event: [ApiEvent] }>();
-  let local: Promise<StartedAgent> | null = null;
-  const bundle = opts.agentBundle ?? (() => loadAgentBundle());
-
-  function localAgent(): Promise<StartedAgent> {
-    if (local) return local;
-    events.emit('event', { event: 'session.state', data: { hostId: LOCAL_HOST_ID, state: 'connecting' } });
-    const starting = startLocalAgent(bundle(), `seamless-controller/${opts.version}`).then(
-      (agent) => {
-        events.emit('event', { event: 'session.state', data: { hostId: LOCAL_HOST_ID, state: 'ready' } });
-        agent.connection.once('closed', (reason) => {
-          local = null;
-          events.emit('event', { event: 'session.state', data: { hostId: LOCAL_HOST_ID, state: 'closed', reason: reason.message } });
-        });
-        return agent;
-      },
-      (err: unknown) => {
-        local = null;
-        throw err;
-      },
-    );
-    local = starting;
-    return starting;
-  }
-
-  const hosts: HostRef[] = [{ id: LOCAL_HOST_ID, label: 'This machine', kind: 'local' }];
-
-  /** The agent session of a known host. */
-  async function agentFor(hostId: string): Promise<StartedAgent> {
-    if (hostId !== LOCAL_HOST_ID) throw new SeamlessError('HOST_UNKNOWN', `No host "${hostId}" is known; add it first.`);
-    return localAgent();
-  }
+  const ui = createUiPrompter(events);
+  const hosts = new HostSessions({
+    version: opts.version,
+    prompter: opts.prompter ?? ui,
+    events,
+    configDir: opts.configDir,
+    agentBundle: opts.agentBundle,
+    acceptHostKey: opts.acceptHostKey,
+  });
+  const agent = (hostId: string) => hosts.agentFor(hostId);
 
   const api: SeamlessApi = {
     'app.info': async () => ({ version: opts.version, protocolVersion: PROTOCOL_VERSION, transport: opts.transport }),
-    'hosts.list': async () => hosts,
-    'host.facts': async ({ hostId }) => (await agentFor(hostId)).connection.call('host.facts', {}, { timeoutMs: 60_000 }),
-    'host.inventory': async ({ hostId }) => (await agentFor(hostId)).connection.call('inventory.list', {}, { timeoutMs: 60_000 }),
-    'host.files': async ({ hostId, pids }) => (await agentFor(hostId)).connection.call('footprint.files', { pids }, { timeoutMs: 120_000 }),
-    'host.preflight': async ({ hostId, plan }) =>
-      (await agentFor(hostId)).connection.call('preflight.run', { plan }, { timeoutMs: 120_000 }),
+    'hosts.list': async () => hosts.list(),
+    'hosts.add': async ({ spec, label }) => hosts.add(spec, label),
+    'host.connect': async ({ hostId }) => {
+      await hosts.connect(hostId);
+      return { hostId, ready: true };
+    },
+    'prompt.answer': async ({ promptId, value }) => ({ accepted: ui.answer(promptId, value) }),
+    'host.facts': async ({ hostId }) => (await agent(hostId)).call('host.facts', {}, { timeoutMs: 60_000 }),
+    'host.inventory': async ({ hostId }) => (await agent(hostId)).call('inventory.list', {}, { timeoutMs: 60_000 }),
+    'host.files': async ({ hostId, pids }) => (await agent(hostId)).call('footprint.files', { pids }, { timeoutMs: 120_000 }),
+    'host.preflight': async ({ hostId, plan }) => (await agent(hostId)).call('preflight.run', { plan }, { timeoutMs: 120_000 }),
   };
 
-  return {
-    api,
-    events,
-    async close() {
-      const agent = local;
-      local = null;
-      if (agent) await (await agent.catch(() => null))?.stop();
-    },
-  };
+  return { api, events, close: () => hosts.close() };
 }

@@ -1,33 +1,36 @@
-// Why: the app's frame. The first screen lists the known hosts with their facts; later features
-// (workloads, plan, run, report) hang off the same frame.
+// Why: the app's frame: hosts on the left, the selected host's page on the right, and the
+// dialog for anything a connection needs to ask.
 import { useEffect } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store/context';
-import { HostFactsCard } from '../features/hosts/HostFactsCard';
+import { HostList } from '../features/hosts/HostList';
+import { AddHostForm } from '../features/hosts/AddHostForm';
+import { HostView } from '../features/hosts/HostView';
+import { PromptDialog } from '../features/hosts/PromptDialog';
 import { ErrorBox } from '../ui/ErrorBox';
 
 export function App() {
-  const order = useApp(useShallow((s) => s.hosts.order));
-  const byId = useApp((s) => s.hosts.byId);
   const load = useApp((s) => s.hosts.load);
   const loadHosts = useApp((s) => s.loadHosts);
+  const host = useApp((s) => (s.selectedHostId ? s.hosts.byId[s.selectedHostId] : undefined));
   useEffect(() => {
     void loadHosts();
   }, [loadHosts]);
 
   return (
-    <main>
-      <header>
-        <h1>Seamless</h1>
-        <p className="muted">Kernel upgrades that keep your workloads running.</p>
-      </header>
-      {load.status === 'error' ? <ErrorBox error={load.error} /> : null}
-      <div className="hosts">
-        {order.map((id) => {
-          const host = byId[id];
-          return host ? <HostFactsCard key={id} host={host} /> : null;
-        })}
-      </div>
-    </main>
+    <div className="layout">
+      <aside>
+        <header>
+          <h1>Seamless</h1>
+          <p className="muted">Kernel upgrades that keep your workloads running.</p>
+        </header>
+        <HostList />
+        <AddHostForm />
+      </aside>
+      <main>
+        {load.status === 'error' ? <ErrorBox error={load.error} /> : null}
+        {host ? <HostView key={host.id} host={host} /> : null}
+      </main>
+      <PromptDialog />
+    </div>
   );
 }

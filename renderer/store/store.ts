@@ -1,32 +1,47 @@
 // Why: one store of typed slices for the whole UI. Entities are normalised (byId + order), and
 // actions are named so devtools traces read like the product. The API client is injected so
-// tests and both transports use the same store.
+// tests and both transports use the same store. Pushed events arrive in batches (eventBuffer).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../api/client';
 import type { ApiEvent } from '../../shared/api';
 import type { HostRef } from '../../shared/domain/host';
 import type { HostFacts } from '../../shared/domain/hostFacts';
+import type { Inventory } from '../../shared/domain/inventory';
+import type { PreflightResult } from '../../shared/domain/findings';
+import type { Plan } from '../../shared/plan/plan';
 import type { ErrorInfo } from '../../shared/errors';
 import { SeamlessError } from '../../shared/errors';
 
 export type Loadable<T> = { status: 'idle' } | { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; error: ErrorInfo };
 
+export type Prompt = Extract<ApiEvent, { event: 'prompt' }>['data'];
+
 export interface HostsSlice {
   hosts: { byId: Record<string, HostRef>; order: string[]; load: Loadable<true> };
+  selectedHostId: string | null;
   loadHosts(): Promise<void>;
+  selectHost(hostId: string): void;
+  addHost(spec: string, label?: string): Promise<ErrorInfo | null>;
 }
 
-export interface FactsSlice {
+export interface HostDataSlice {
   facts: Record<string, Loadable<HostFacts>>;
+  inventory: Record<string, Loadable<Inventory>>;
+  preflight: Record<string, Loadable<PreflightResult>>;
   loadFacts(hostId: string): Promise<void>;
+  loadInventory(hostId: string): Promise<void>;
+  runPreflight(hostId: string, plan: Plan): Promise<void>;
 }
 
 export interface SessionsSlice {
   sessions: Record<string, { state: string; reason?: string }>;
+  prompts: Prompt[];
+  connect(hostId: string): Promise<void>;
+  answerPrompt(promptId: string, value: boolean | string | null): Promise<void>;
   applyEvents(events: ApiEvent[]): void;
 }
 
-export type AppState = HostsSlice & FactsSlice & SessionsSlice;
+export type AppState = HostsSlice & HostDataSlice & SessionsSlice;
 export type AppStore = StoreApi<AppState>;
 
 function errorOf(err: unknown): ErrorInfo {
@@ -35,45 +50,100 @@ function errorOf(err: unknown): ErrorInfo {
     : { code: 'AGENT_INTERNAL', message: err instanceof Error ? err.message : String(err) };
 }
 
+type LoadableKey = 'facts' | 'inventory' | 'preflight';
+
 export function createAppStore(api: ApiClient): AppStore {
-  return createStore<AppState>()((set) => ({
-    hosts: { byId: {}, order: [], load: { status: 'idle' } },
-    async loadHosts() {
-      set((s) => ({ hosts: { ...s.hosts, load: { status: 'loading' } } }));
+  return createStore<AppState>()((set, get) => {
+    /** Runs a call and keeps its state per host under `key`. */
+    async function track<K extends LoadableKey>(
+      key: K,
+      hostId: string,
+      call: () => Promise<AppState[K][string] extends Loadable<infer T> ? T : never>,
+    ) {
+      set((s) => ({ [key]: { ...s[key], [hostId]: { status: 'loading' } } }) as Partial<AppState>);
       try {
-        const list = await api.call('hosts.list', {});
-        set({
-          hosts: {
-            byId: Object.fromEntries(list.map((h) => [h.id, h])),
-            order: list.map((h) => h.id),
-            load: { status: 'ready', data: true },
-          },
-        });
+        const data = await call();
+        set((s) => ({ [key]: { ...s[key], [hostId]: { status: 'ready', data } } }) as Partial<AppState>);
       } catch (err) {
-        set((s) => ({ hosts: { ...s.hosts, load: { status: 'error', error: errorOf(err) } } }));
+        set((s) => ({ [key]: { ...s[key], [hostId]: { status: 'error', error: errorOf(err) } } }) as Partial<AppState>);
       }
-    },
+    }
 
-    facts: {},
-    async loadFacts(hostId) {
-      set((s) => ({ facts: { ...s.facts, [hostId]: { status: 'loading' } } }));
-      try {
-        const data = await api.call('host.facts', { hostId });
-        set((s) => ({ facts: { ...s.facts, [hostId]: { status: 'ready', data } } }));
-      } catch (err) {
-        set((s) => ({ facts: { ...s.facts, [hostId]: { status: 'error', error: errorOf(err) } } }));
-      }
-    },
-
-    sessions: {},
-    applyEvents(events) {
-      set((s) => {
-        const sessions = { ...s.sessions };
-        for (const e of events) {
-          if (e.event === 'session.state') sessions[e.data.hostId] = { state: e.data.state, reason: e.data.reason };
+    return {
+      hosts: { byId: {}, order: [], load: { status: 'idle' } },
+      selectedHostId: null,
+      async loadHosts() {
+        set((s) => ({ hosts: { ...s.hosts, load: { status: 'loading' } } }));
+        try {
+          const list = await api.call('hosts.list', {});
+          set((s) => ({
+            hosts: {
+              byId: Object.fromEntries(list.map((h) => [h.id, h])),
+              order: list.map((h) => h.id),
+              load: { status: 'ready', data: true },
+            },
+            selectedHostId: s.selectedHostId ?? list[0]?.id ?? null,
+          }));
+        } catch (err) {
+          set((s) => ({ hosts: { ...s.hosts, load: { status: 'error', error: errorOf(err) } } }));
         }
-        return { sessions };
-      });
-    },
-  }));
+      },
+      selectHost(hostId) {
+        set({ selectedHostId: hostId });
+      },
+      async addHost(spec, label) {
+        try {
+          const host = await api.call('hosts.add', { spec, label });
+          set((s) => ({
+            hosts: {
+              ...s.hosts,
+              byId: { ...s.hosts.byId, [host.id]: host },
+              order: s.hosts.order.includes(host.id) ? s.hosts.order : [...s.hosts.order, host.id],
+            },
+            selectedHostId: host.id,
+          }));
+          return null;
+        } catch (err) {
+          return errorOf(err);
+        }
+      },
+
+      facts: {},
+      inventory: {},
+      preflight: {},
+      loadFacts: (hostId) => track('facts', hostId, () => api.call('host.facts', { hostId })),
+      loadInventory: (hostId) => track('inventory', hostId, () => api.call('host.inventory', { hostId })),
+      runPreflight: (hostId, plan) => track('preflight', hostId, () => api.call('host.preflight', { hostId, plan })),
+
+      sessions: {},
+      prompts: [],
+      async connect(hostId) {
+        try {
+          await api.call('host.connect', { hostId });
+          // The session may have become ready before this page subscribed to its events.
+          set((s) => ({ sessions: { ...s.sessions, [hostId]: { state: 'ready' } } }));
+          await Promise.all([get().loadFacts(hostId), get().loadInventory(hostId)]);
+        } catch (err) {
+          const error = errorOf(err);
+          set((s) => ({ facts: { ...s.facts, [hostId]: { status: 'error', error } } }));
+        }
+      },
+      async answerPrompt(promptId, value) {
+        set((s) => ({ prompts: s.prompts.filter((p) => p.promptId !== promptId) }));
+        await api.call('prompt.answer', { promptId, value });
+      },
+      applyEvents(events) {
+        set((s) => {
+          const sessions = { ...s.sessions };
+          let prompts = s.prompts;
+          for (const e of events) {
+            if (e.event === 'session.state') sessions[e.data.hostId] = { state: e.data.state, reason: e.data.reason };
+            else if (e.event === 'prompt') prompts = [...prompts.filter((p) => p.promptId !== e.data.promptId), e.data];
+            else if (e.event === 'prompt.closed') prompts = prompts.filter((p) => p.promptId !== e.data.promptId);
+          }
+          return { sessions, prompts };
+        });
+      },
+    };
+  });
 }

@@ -2,19 +2,36 @@
 // facts as the real agent read them.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServe } from '../helpers/run';
+import { startDetached, workloadScript, type Started } from '../helpers/workloads';
 import { milestone, openBrowser } from './fixtures/browser';
 
 let server: Awaited<ReturnType<typeof startServe>>;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
+let holder: Started<{ pid: number; child: number }>;
+let dir: string;
+let smallStore: string;
+let notAKernel: string;
 
 beforeAll(async () => {
+  dir = mkdtempSync('/var/tmp/seamless-e2e-');
+  smallStore = join(dir, 'store');
+  mkdirSync(smallStore);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', smallStore]);
+  notAKernel = join(dir, 'vmlinuz-fake');
+  writeFileSync(notAKernel, 'not a kernel\n'.repeat(1000));
+  holder = await startDetached<{ pid: number; child: number }>(workloadScript('holder.cjs'), ['32']);
   server = await startServe();
   browser = await openBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  holder?.kill();
+  if (smallStore) execFileSync('umount', [smallStore]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('journey: see this machine', () => {
@@ -34,6 +51,22 @@ describe('journey: see this machine', () => {
     await milestone(page, 'this-machine-facts');
     // A CSP violation or a failed script would show up here.
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('lists workloads, and a plan with a fake kernel and a too-small store is blocked with reasons', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    const row = page.getByTestId(`workload-pid:${holder.info.pid}`);
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByRole('checkbox').check();
+    await page.getByTestId('plan-kernel').fill(notAKernel);
+    await page.getByTestId('plan-store').fill(smallStore);
+    await page.getByTestId('run-preflight').click();
+    await page.getByTestId('preflight-result').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('preflight-verdict').textContent()).toContain('cannot start');
+    await page.getByTestId('finding-kernel.not-a-kernel').waitFor();
+    await page.getByTestId('finding-store.too-small').waitFor();
+    await milestone(page, 'this-machine-preflight');
   });
 
   it('shows nothing of the app without the token', async () => {

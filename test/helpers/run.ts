@@ -21,7 +21,7 @@ export function runSeamless(
 }
 
 /** Starts `seamless serve` and resolves with its URL, token and a stop function. */
-export async function startServe(): Promise<{
+export async function startServe(env: NodeJS.ProcessEnv = process.env): Promise<{
   url: string;
   origin: string;
   token: string;
@@ -29,7 +29,7 @@ export async function startServe(): Promise<{
   child: ChildProcessWithoutNullStreams;
   stop: () => Promise<void>;
 }> {
-  const child = spawn(process.execPath, [seamlessBin, 'serve', '--port', '0']);
+  const child = spawn(process.execPath, [seamlessBin, 'serve', '--port', '0'], { env });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';

@@ -10,10 +10,17 @@ export interface Started<T> {
   kill(): void;
 }
 
-/** Runs `node script args…` in its own session; resolves with the JSON line it prints. */
+/**
+ * Runs `node script args…` in its own session, re-parented away from the test (a shell starts
+ * it in the background and exits), and resolves with the JSON line it prints.
+ */
 export function startDetached<T extends { pid: number }>(script: string, args: string[]): Promise<Started<T>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('/bin/sh', ['-c', '"$0" "$@" &', process.execPath, script, ...args], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const group = child.pid!;
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${script} printed nothing in 20 s`)), 20_000);
     child.stdout.on('data', (c: Buffer) => {
@@ -28,7 +35,7 @@ export function startDetached<T extends { pid: number }>(script: string, args: s
         info,
         kill: () => {
           try {
-            process.kill(-info.pid, 'SIGKILL');
+            process.kill(-group, 'SIGKILL');
           } catch {
             // already gone
           }

@@ -1,8 +1,7 @@
 // Why: the CLI commands that read a host (facts, inventory, files) or judge a plan on it
 // (preflight), and the one that writes a plan. Each runs the same controller API as the UI.
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { LOCAL_HOST_ID } from '../../../shared/domain/host';
 import { SeamlessError } from '../../../shared/errors';
 import { buildPlan } from '../../../shared/plan/buildPlan';
 import { parsePlan } from '../../../shared/plan/plan';
@@ -10,45 +9,62 @@ import { resolveSelection } from '../../../shared/plan/resolveSelection';
 import type { Controller } from '../../controller/controller';
 import { formatFacts } from '../factsFormat';
 import { formatFiles, formatInventory, formatPreflight } from '../inventoryFormat';
-import { requireLocal, UsageError } from '../usage';
+import { hostIdOf, UsageError } from '../usage';
 
-const hostOptions = { local: { type: 'boolean' }, host: { type: 'string' }, json: { type: 'boolean' } } as const;
+/** Makes the controller once the command knows its options (--accept-host-key for one host). */
+export type ControllerFactory = (acceptHostKey?: { hostId: string; fingerprint: string }) => Controller;
+
+const hostOptions = {
+  local: { type: 'boolean' },
+  host: { type: 'string' },
+  json: { type: 'boolean' },
+  'accept-host-key': { type: 'string' },
+} as const;
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 
-export async function factsCommand(c: Controller, args: string[]): Promise<number> {
+function acceptFor(hostId: string, fp: string | undefined) {
+  if (fp === undefined) return undefined;
+  if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(fp))
+    throw new UsageError(`--accept-host-key takes a fingerprint as ssh-keygen -lf prints it (SHA256:…), not "${fp}"`);
+  return { hostId, fingerprint: fp };
+}
+
+export async function factsCommand(make: ControllerFactory, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: hostOptions, strict: true });
-  requireLocal(values);
-  const f = await c.api['host.facts']({ hostId: LOCAL_HOST_ID });
+  const hostId = hostIdOf(values);
+  const c = make(acceptFor(hostId, values['accept-host-key']));
+  const f = await c.api['host.facts']({ hostId });
   if (values.json) json(f);
-  else out(formatFacts('this machine', f));
+  else out(formatFacts(hostId === 'local' ? 'this machine' : hostId, f));
   return 0;
 }
 
-export async function inventoryCommand(c: Controller, args: string[]): Promise<number> {
+export async function inventoryCommand(make: ControllerFactory, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: hostOptions, strict: true });
-  requireLocal(values);
-  const inv = await c.api['host.inventory']({ hostId: LOCAL_HOST_ID });
+  const hostId = hostIdOf(values);
+  const inv = await make(acceptFor(hostId, values['accept-host-key'])).api['host.inventory']({ hostId });
   if (values.json) json(inv);
   else out(formatInventory(inv));
   return 0;
 }
 
-export async function filesCommand(c: Controller, args: string[]): Promise<number> {
+export async function filesCommand(make: ControllerFactory, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { ...hostOptions, select: { type: 'string' } }, strict: true });
-  requireLocal(values);
+  const hostId = hostIdOf(values);
   if (!values.select) throw new UsageError('Say which workload: --select pid:N|unit:NAME|container:NAME');
-  const inv = await c.api['host.inventory']({ hostId: LOCAL_HOST_ID });
+  const c = make(acceptFor(hostId, values['accept-host-key']));
+  const inv = await c.api['host.inventory']({ hostId });
   const { found, unresolved } = resolveSelection([values.select], inv);
   if (unresolved.length > 0 || !found[0])
     throw new SeamlessError('WORKLOAD_NOT_FOUND', `Nothing matches ${values.select}; see \`seamless inventory\`.`);
-  const files = await c.api['host.files']({ hostId: LOCAL_HOST_ID, pids: found[0].workload.pids });
+  const files = await c.api['host.files']({ hostId, pids: found[0].workload.pids });
   if (values.json) json(files);
   else out(formatFiles(files));
   return 0;
 }
 
-export async function planCommand(c: Controller, args: string[]): Promise<number> {
+export async function planCommand(make: ControllerFactory, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -62,23 +78,15 @@ export async function planCommand(c: Controller, args: string[]): Promise<number
     },
     strict: true,
   });
-  requireLocal(values);
+  const hostId = hostIdOf(values);
   if (!values.select?.length) throw new UsageError('Select at least one workload: --select pid:N|unit:NAME|container:NAME');
   if (!values.kernel) throw new UsageError('Say which kernel: --kernel RELEASE (from /boot) or --kernel /path/to/vmlinuz');
   if (!values.out) throw new UsageError('Say where to write the plan: --out FILE');
-  const [facts, inventory] = await Promise.all([
-    c.api['host.facts']({ hostId: LOCAL_HOST_ID }),
-    c.api['host.inventory']({ hostId: LOCAL_HOST_ID }),
-  ]);
+  const c = make(acceptFor(hostId, values['accept-host-key']));
+  const facts = await c.api['host.facts']({ hostId });
+  const inventory = await c.api['host.inventory']({ hostId });
   const plan = buildPlan(
-    {
-      host: LOCAL_HOST_ID,
-      selectors: values.select,
-      kernel: values.kernel,
-      initrd: values.initrd,
-      cmdline: values.cmdline,
-      store: values.store,
-    },
+    { host: hostId, selectors: values.select, kernel: values.kernel, initrd: values.initrd, cmdline: values.cmdline, store: values.store },
     facts,
     inventory,
   );
@@ -94,8 +102,12 @@ export async function planCommand(c: Controller, args: string[]): Promise<number
   return 0;
 }
 
-export async function preflightCommand(c: Controller, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { plan: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+export async function preflightCommand(make: ControllerFactory, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { plan: { type: 'string' }, json: { type: 'boolean' }, 'accept-host-key': { type: 'string' } },
+    strict: true,
+  });
   if (!values.plan) throw new UsageError('Say which plan: --plan FILE (make one with `seamless plan`)');
   let text: string;
   try {
@@ -105,8 +117,8 @@ export async function preflightCommand(c: Controller, args: string[]): Promise<n
   }
   const parsed = parsePlan(text);
   if (!parsed.ok) throw new SeamlessError('PLAN_INVALID', `${values.plan}: ${parsed.message}`);
-  requireLocal({ host: parsed.plan.host });
-  const result = await c.api['host.preflight']({ hostId: LOCAL_HOST_ID, plan: parsed.plan });
+  const hostId = parsed.plan.host;
+  const result = await make(acceptFor(hostId, values['accept-host-key'])).api['host.preflight']({ hostId, plan: parsed.plan });
   if (values.json) json(result);
   else out(formatPreflight(result));
   return result.canStart ? 0 : 1;

@@ -8,6 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { SeamlessError, tailOf } from '../../../shared/errors';
+import { AGENT_NODE_ARGS } from '../agentBundle';
 import type { AgentBundle } from '../agentBundle';
 import type { AgentExecutable } from './agentExecutableManifest';
 import type { CommandQueue } from './exec';
@@ -143,7 +144,8 @@ export async function deployAgent(
   const art = chooseArtifact(platform, artifacts);
   const dir = `${options.storeDir ?? AGENT_STORE_DIR}/${art.sha256}`;
   const remotePath = `${dir}/${art.name}`;
-  const runCommand = art.kind === 'node' ? `exec ${shQuote(platform.node!.path)} ${remotePath}` : `exec ${remotePath}`;
+  const runCommand =
+    art.kind === 'node' ? `exec ${shQuote(platform.node!.path)} ${AGENT_NODE_ARGS.join(' ')} ${remotePath}` : `exec ${remotePath}`;
   const result = (method: DeployedAgent['method'], uploadMs: number): DeployedAgent => ({
     kind: art.kind,
     remotePath,

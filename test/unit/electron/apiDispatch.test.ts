@@ -15,6 +15,9 @@ const api: SeamlessApi = {
     throw new SeamlessError('HOST_UNKNOWN', 'unused');
   },
   'host.files': async () => [],
+  'hosts.add': async () => ({ id: 'x', label: 'x', kind: 'ssh' }),
+  'host.connect': async ({ hostId }) => ({ hostId, ready: true }),
+  'prompt.answer': async () => ({ accepted: false }),
   'host.preflight': async () => ({ findings: [], criuOptions: {}, estimatedImageBytes: 0, canStart: true }),
 };
 

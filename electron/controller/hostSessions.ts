@@ -1,0 +1,134 @@
+// Why: one place that turns a host id into a live agent: this machine through a local child,
+// the lab and every SSH host through an SshSession (host-key check, login, sudo, deploy,
+// reconnect). Sessions are shared by every caller and their state changes become API events.
+import { EventEmitter } from 'node:events';
+import { LOCAL_HOST_ID, type HostRef } from '../../shared/domain/host';
+import { SeamlessError } from '../../shared/errors';
+import type { AgentMethod, AgentParams, AgentResult } from '../../shared/protocol';
+import type { ApiEvent } from '../../shared/api';
+import type { CallOptions } from './agentConnection';
+import { loadAgentBundle, type AgentBundle } from './agentBundle';
+import { startLocalAgent, type StartedAgent } from './localAgent';
+import { labExists, labHost, LAB_HOST_ID } from './hosts/labHost';
+import { SavedHosts } from './hosts/savedHosts';
+import type { Prompter } from './prompter';
+import { loadAgentExecutable } from './ssh/agentExecutableManifest';
+import { defaultConfigDir, HostKeyStore } from './ssh/hostKeyStore';
+import { SshSession } from './ssh/session';
+import { resolveTarget, type SshTarget } from './ssh/target';
+
+export interface AgentHandle {
+  call<M extends AgentMethod>(method: M, params: AgentParams<M>, opts?: CallOptions): Promise<AgentResult<M>>;
+}
+
+export interface HostSessionsOptions {
+  version: string;
+  prompter: Prompter;
+  events: EventEmitter<{ event: [ApiEvent] }>;
+  configDir?: string;
+  agentBundle?: () => AgentBundle;
+  /** Host id → the only fingerprint to trust without asking (CLI --accept-host-key). */
+  acceptHostKey?: ReadonlyMap<string, string>;
+}
+
+type Live = { kind: 'local'; agent: StartedAgent } | { kind: 'ssh'; session: SshSession };
+
+export class HostSessions {
+  private readonly live = new Map<string, Promise<Live>>();
+  private readonly saved: SavedHosts;
+  private readonly configDir: string;
+
+  constructor(private readonly opts: HostSessionsOptions) {
+    this.configDir = opts.configDir ?? defaultConfigDir();
+    this.saved = new SavedHosts(this.configDir);
+  }
+
+  list(): HostRef[] {
+    const hosts: HostRef[] = [{ id: LOCAL_HOST_ID, label: 'This machine', kind: 'local' }];
+    if (labExists()) hosts.push({ id: LAB_HOST_ID, label: 'Lab VM', kind: 'ssh' });
+    for (const h of this.saved.list()) hosts.push({ id: h.id, label: h.label, kind: 'ssh' });
+    return hosts;
+  }
+
+  add(spec: string, label?: string): HostRef {
+    const target = resolveTarget(spec); // refuses a malformed spec before anything is saved
+    const id = spec;
+    this.saved.add({ id, label: label || `${target.user}@${target.host}${target.port === 22 ? '' : `:${target.port}`}`, spec });
+    return { id, label: label || id, kind: 'ssh' };
+  }
+
+  async agentFor(hostId: string): Promise<AgentHandle> {
+    const live = await this.connect(hostId);
+    return live.kind === 'local' ? live.agent.connection : live.session;
+  }
+
+  /** Connects (once; later callers share the session) and resolves when ready. */
+  connect(hostId: string): Promise<Live> {
+    let p = this.live.get(hostId);
+    if (!p) {
+      p = this.open(hostId);
+      this.live.set(hostId, p);
+      p.catch(() => this.live.delete(hostId));
+    }
+    return p;
+  }
+
+  private emitState(hostId: string, state: Extract<ApiEvent, { event: 'session.state' }>['data']['state'], reason?: string) {
+    this.opts.events.emit('event', { event: 'session.state', data: { hostId, state, reason } });
+  }
+
+  private async open(hostId: string): Promise<Live> {
+    if (hostId === LOCAL_HOST_ID) {
+      this.emitState(hostId, 'connecting');
+      const agent = await startLocalAgent((this.opts.agentBundle ?? loadAgentBundle)(), `seamless-controller/${this.opts.version}`);
+      this.emitState(hostId, 'ready');
+      agent.connection.once('closed', (reason) => {
+        this.live.delete(hostId);
+        this.emitState(hostId, 'closed', reason.message);
+      });
+      return { kind: 'local', agent };
+    }
+    const { target, hostKeys } = this.targetFor(hostId);
+    const bundle = (this.opts.agentBundle ?? loadAgentBundle)();
+    const p = this.opts.prompter;
+    const session = await SshSession.open(
+      target,
+      {
+        hostKeys,
+        artifacts: { bundle, executable: loadAgentExecutable(undefined, bundle.sha256) },
+        controllerName: `seamless-controller/${this.opts.version}`,
+        confirmHostKey: (q) => p.confirmHostKey(hostId, q),
+        acceptHostKey: this.opts.acceptHostKey?.get(hostId),
+        promptPassword: (user, host) => p.password(hostId, user, host),
+        promptPassphrase: (keyPath) => p.passphrase(hostId, keyPath),
+        promptSudoPassword: ({ user, host }) => p.sudoPassword(hostId, user, host),
+      },
+      (t) => {
+        this.emitState(hostId, t.to, t.reason);
+        if (t.to === 'closed') this.live.delete(hostId);
+      },
+    );
+    return { kind: 'ssh', session };
+  }
+
+  private targetFor(hostId: string): { target: SshTarget; hostKeys: HostKeyStore } {
+    if (hostId === LAB_HOST_ID) return labHost();
+    const saved = this.saved.list().find((h) => h.id === hostId);
+    const spec = saved?.spec ?? hostId;
+    try {
+      return { target: resolveTarget(spec), hostKeys: new HostKeyStore({ configDir: this.configDir }) };
+    } catch (err) {
+      throw err instanceof SeamlessError ? err : new SeamlessError('HOST_UNKNOWN', `No host "${hostId}" is known: ${String(err)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.live.values()];
+    this.live.clear();
+    for (const p of all) {
+      const live = await p.catch(() => null);
+      if (live?.kind === 'local') await live.agent.stop();
+      else if (live?.kind === 'ssh') await live.session.close();
+    }
+  }
+}

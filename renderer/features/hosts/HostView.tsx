@@ -1,0 +1,48 @@
+// Why: one host's page: connect (this machine at once, SSH hosts on request, since that may
+// ask for a key or a password), then its facts, its workloads and the preflight of a plan.
+import { useEffect, useState } from 'react';
+import { useApp } from '../../store/context';
+import type { HostRef } from '../../../shared/domain/host';
+import { HostFactsCard } from './HostFactsCard';
+import { WorkloadsTable } from '../workloads/WorkloadsTable';
+import { PreflightPanel } from '../plan/PreflightPanel';
+
+export function HostView({ host }: { host: HostRef }) {
+  const connect = useApp((s) => s.connect);
+  const session = useApp((s) => s.sessions[host.id]);
+  const facts = useApp((s) => s.facts[host.id]);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    if (host.kind === 'local' && !facts) void connect(host.id);
+  }, [host, facts, connect]);
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <div className="host-view">
+      {host.kind === 'ssh' && session?.state !== 'ready' ? (
+        <section className="card">
+          <h2>{host.label}</h2>
+          <p className="muted">{session ? `Session: ${session.state}${session.reason ? ` — ${session.reason}` : ''}` : 'Not connected.'}</p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void connect(host.id)}
+            disabled={session !== undefined && !['closed', 'lost'].includes(session.state)}
+            data-testid={`connect-${host.id}`}
+          >
+            Connect
+          </button>
+        </section>
+      ) : null}
+      <HostFactsCard host={host} />
+      <WorkloadsTable hostId={host.id} selected={selected} onToggle={toggle} />
+      {facts?.status === 'ready' ? <PreflightPanel hostId={host.id} selected={selected} /> : null}
+    </div>
+  );
+}
