@@ -15,11 +15,11 @@ export default defineConfig({
         },
       },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 90_000 } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: ['test/e2e/**/*.lab.test.ts'], testTimeout: 90_000, hookTimeout: 90_000 } },
       {
         test: {
           name: 'lab',
-          include: ['test/lab/**/*.smoke.test.ts', 'test/lab/**/*.lab.test.ts'],
+          include: ['test/lab/**/*.smoke.test.ts', 'test/lab/**/*.lab.test.ts', 'test/e2e/**/*.lab.test.ts'],
           testTimeout: 30 * 60_000,
           hookTimeout: 30 * 60_000,
           fileParallelism: false,
