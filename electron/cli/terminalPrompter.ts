@@ -17,10 +17,11 @@ function ask(question: string): Promise<string> {
 /** Reads a line without echoing it. */
 function askHidden(question: string): Promise<string | null> {
   return new Promise((resolve) => {
-    process.stderr.write(question);
     const stdin = process.stdin;
+    // Echo off before the prompt appears, so nothing typed after it can be echoed.
     stdin.setRawMode(true);
     stdin.resume();
+    process.stderr.write(question);
     let value = '';
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
