@@ -9,6 +9,18 @@ import { gatherContext } from './preflight/gather';
 import { judge } from './preflight/preflight';
 import { resolveSelection } from '../shared/plan/resolveSelection';
 import { AGENT_VERSION, ownBuildHash } from './identity';
+import type { Plan } from '../shared/plan/plan';
+import type { PreflightResult } from '../shared/domain/findings';
+import { listAll, startUpgrade, upgradeJournal } from './upgrade/start';
+
+export async function runPreflight(plan: Plan): Promise<PreflightResult> {
+  const facts = await readHostFacts();
+  // Two passes: a cheap one to resolve the selection, then the costly reads (namespaces,
+  // PSS) for init and the selected processes only.
+  const { found } = resolveSelection(plan.workloads, listInventory({ details: 'none' }));
+  const inventory = listInventory({ details: 'none', detailPids: [1, ...found.flatMap((f) => f.workload.pids)] });
+  return judge(await gatherContext(plan, facts, inventory));
+}
 
 export function createHandlers(): AgentHandlers {
   return {
@@ -18,18 +30,22 @@ export function createHandlers(): AgentHandlers {
       buildHash: ownBuildHash(),
       nodeVersion: process.versions.node,
       pid: process.pid,
-      capabilities: ['host.facts', 'inventory.list', 'footprint.files', 'preflight.run'],
+      capabilities: [
+        'host.facts',
+        'inventory.list',
+        'footprint.files',
+        'preflight.run',
+        'upgrade.start',
+        'upgrade.journal',
+        'upgrade.list',
+      ],
     }),
     'host.facts': async () => readHostFacts(),
     'inventory.list': async ({ details, detailPids }) => listInventory({ details, detailPids }),
     'footprint.files': async ({ pids }) => residencyOf(pids),
-    'preflight.run': async ({ plan }) => {
-      const facts = await readHostFacts();
-      // Two passes: a cheap one to resolve the selection, then the costly reads (namespaces,
-      // PSS) for init and the selected processes only.
-      const { found } = resolveSelection(plan.workloads, listInventory({ details: 'none' }));
-      const inventory = listInventory({ details: 'none', detailPids: [1, ...found.flatMap((f) => f.workload.pids)] });
-      return judge(await gatherContext(plan, facts, inventory));
-    },
+    'preflight.run': async ({ plan }) => runPreflight(plan),
+    'upgrade.start': async ({ plan }) => startUpgrade(plan, runPreflight),
+    'upgrade.journal': async ({ id, since }) => upgradeJournal(id, since),
+    'upgrade.list': async () => listAll(),
   };
 }

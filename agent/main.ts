@@ -6,12 +6,34 @@ import { MAX_LINE_BYTES } from '../shared/protocol';
 import { createLineSplitter } from '../shared/lineSplitter';
 import { createHandlers } from './handlers';
 import { createRpcServer, type Outgoing } from './rpc/server';
+import { runUpgrade } from './upgrade/run';
+import { adopt, afterRestore, restoreFromCmdline } from './upgrade/restore';
 
 function send(msg: Outgoing): void {
   process.stdout.write(`${JSON.stringify(msg)}\n`);
 }
 
+/** The detached modes: the upgrade run, the boot hook and its helpers (no stdio protocol). */
+function runMode(argv: string[]): boolean {
+  const [mode, a, b] = argv;
+  let job: (() => Promise<number>) | null = null;
+  if (mode === '--run-upgrade' && a) job = () => runUpgrade(a);
+  else if (mode === '--restore-from-cmdline') job = () => restoreFromCmdline();
+  else if (mode === '--adopt' && a && b) job = () => adopt(a, b);
+  else if (mode === '--after-restore' && a) job = () => afterRestore(a);
+  if (!job) return false;
+  job().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`seamless-agent ${mode}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(70);
+    },
+  );
+  return true;
+}
+
 function main(): void {
+  if (runMode(process.argv.slice(2))) return;
   const server = createRpcServer(createHandlers(), send);
   // Requests are answered in order of completion; each is independent. Those still running
   // when stdin ends are finished and answered before the agent exits.

@@ -14,6 +14,7 @@ import {
   type ControllerFactory,
 } from './cli/commands/hostCommands';
 import { USAGE, UsageError } from './cli/usage';
+import { attachCommand, upgradeCommand } from './cli/commands/upgradeCommands';
 import { startServer } from './serve';
 
 async function serve(args: string[]): Promise<number> {
@@ -38,6 +39,8 @@ const HOST_COMMANDS = {
   files: filesCommand,
   plan: planCommand,
   preflight: preflightCommand,
+  upgrade: upgradeCommand,
+  attach: attachCommand,
 } as const;
 
 export async function runCli(argv: string[]): Promise<number> {

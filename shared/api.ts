@@ -8,6 +8,7 @@ import { hostRefSchema } from './domain/host';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
 import { preflightResultSchema } from './domain/findings';
 import { planSchema } from './plan/plan';
+import { journalRecordSchema, upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
 
 const noParams = z.object({}).strict();
 
@@ -42,6 +43,17 @@ export const apiMethods = {
     result: z.array(fileResidencySchema),
   },
   'host.preflight': { params: z.object({ hostId: z.string().min(1), plan: planSchema }).strict(), result: preflightResultSchema },
+  /** Starts the upgrade detached on the host and follows it: `upgrade.record` events until it ends. */
+  'upgrade.start': {
+    params: z.object({ hostId: z.string().min(1), plan: planSchema }).strict(),
+    result: z.object({ upgradeId: upgradeIdSchema }),
+  },
+  /** Follows an upgrade already running (or finished): its history, then live records. */
+  'upgrade.attach': {
+    params: z.object({ hostId: z.string().min(1), id: upgradeIdSchema }).strict(),
+    result: z.object({ upgradeId: upgradeIdSchema }),
+  },
+  'upgrade.list': { params: z.object({ hostId: z.string().min(1) }).strict(), result: z.array(upgradeSummarySchema) },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;
@@ -74,6 +86,8 @@ export const apiEvents = {
   'session.state': sessionStateSchema,
   prompt: promptSchema,
   'prompt.closed': z.object({ promptId: z.string() }),
+  'upgrade.record': z.object({ hostId: z.string(), id: z.string(), record: journalRecordSchema }),
+  'upgrade.summary': z.object({ hostId: z.string(), id: z.string(), summary: upgradeSummarySchema, error: errorInfoSchema.optional() }),
 } as const;
 export type ApiEventName = keyof typeof apiEvents;
 export type ApiEvent = { [E in ApiEventName]: { event: E; data: z.infer<(typeof apiEvents)[E]> } }[ApiEventName];

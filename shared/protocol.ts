@@ -8,6 +8,7 @@ import { hostFactsSchema } from './domain/hostFacts';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
 import { preflightResultSchema } from './domain/findings';
 import { planSchema } from './plan/plan';
+import { journalRecordSchema, upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
 
 /** Bumped on any incompatible change of a message below. */
 export const PROTOCOL_VERSION = 1;
@@ -51,6 +52,18 @@ export const agentMethods = {
     result: z.array(fileResidencySchema),
   },
   'preflight.run': { params: z.object({ plan: planSchema }).strict(), result: preflightResultSchema },
+  /** Validates and preflights the plan, then runs the upgrade detached (a systemd unit) and answers at once. */
+  'upgrade.start': {
+    params: z.object({ plan: planSchema }).strict(),
+    result: z.object({ upgradeId: upgradeIdSchema, unit: z.string(), journal: z.string() }),
+  },
+  /** The journal records after `since` (a sequence number; 0 = all), to attach or poll. */
+  'upgrade.journal': {
+    params: z.object({ id: upgradeIdSchema, since: z.number().int().nonnegative().default(0) }).strict(),
+    result: z.object({ id: upgradeIdSchema, records: z.array(journalRecordSchema), summary: upgradeSummarySchema }),
+  },
+  /** Every upgrade this host knows, newest first, with where each stands. */
+  'upgrade.list': { params: noParams, result: z.array(upgradeSummarySchema) },
 } as const;
 
 export type AgentMethod = keyof typeof agentMethods;

@@ -157,6 +157,7 @@ function scanOne(
       startTime: btime + stat.startTicks / USER_HZ,
       state: stat.state,
       threads: status?.threads ?? stat.numThreads,
+      sid: stat.session,
       ttyNr: stat.ttyNr,
       tracerPid: status?.tracerPid ?? 0,
       cgroup: cgroups.unit,

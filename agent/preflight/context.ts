@@ -26,6 +26,8 @@ export interface WorkloadProbe {
   fuseFiles: { pid: number; path: string }[];
   tracers: { pid: number; tracerPid: number }[];
   ttys: number[];
+  /** The tree's root is not its session's leader (the leader is outside the dump). */
+  externalSession: { rootPid: number; sid: number } | null;
 }
 
 export interface SelectedWorkload {

@@ -125,5 +125,9 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
     fuseFiles,
     tracers: procs.filter((p) => p.tracerPid !== 0).map((p) => ({ pid: p.pid, tracerPid: p.tracerPid })),
     ttys: procs.filter((p) => p.ttyNr !== 0).map((p) => p.pid),
+    externalSession: (() => {
+      const root = procs.find((p) => p.pid === workload.rootPid);
+      return root && !pids.has(root.sid) ? { rootPid: root.pid, sid: root.sid } : null;
+    })(),
   };
 }

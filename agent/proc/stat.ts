@@ -7,6 +7,8 @@ export interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Session id: a process whose session leader is outside the dumped tree needs --shell-job. */
+  session: number;
   ttyNr: number;
   flags: number;
   numThreads: number;
@@ -33,6 +35,7 @@ export function parseStat(text: string): ProcStat | null {
     comm: text.slice(open + 1, close),
     state: f[0]!,
     ppid: Number(f[1]),
+    session: Number(f[3]),
     ttyNr: Number(f[4]),
     flags: Number(f[6]),
     numThreads: Number(f[17]),

@@ -10,6 +10,9 @@ export const USAGE = `Usage (HOST is --local, --host lab, or --host user@host[:p
                 [--store pmem|/dev/pmemN|DIR] --out FILE
                                                    Write a plan file (selectors: pid:N unit:NAME container:NAME session:ID)
   seamless preflight --plan FILE [--json]          Every reason the plan could fail; changes nothing on the host
+  seamless upgrade [HOST] --plan FILE [--json]     Run the upgrade (detached on the host) and follow it across the kexec;
+                                                   exit 0 only when every selected workload runs on the new kernel
+  seamless attach HOST [--id ID] [--json]          Follow an upgrade already running (default: the newest), from its start
   seamless serve [--port N]                        Serve the app on 127.0.0.1 for a browser (prints the URL with its token)
   seamless --version
 

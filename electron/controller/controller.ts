@@ -8,6 +8,9 @@ import type { AgentBundle } from './agentBundle';
 import { HostSessions } from './hostSessions';
 import type { Prompter } from './prompter';
 import { createUiPrompter } from './uiPrompter';
+import { followUpgrade } from './upgrade/followUpgrade';
+import type { UpgradeSummary } from '../../shared/domain/upgrade';
+import { toErrorInfo } from '../../shared/errors';
 
 export interface ControllerOptions {
   transport: 'ipc' | 'websocket';
@@ -23,6 +26,8 @@ export interface ControllerOptions {
 export interface Controller {
   api: SeamlessApi;
   events: EventEmitter<{ event: [ApiEvent] }>;
+  /** For the CLI, which follows an upgrade itself (same loop, printed instead of pushed). */
+  hosts: HostSessions;
   close(): Promise<void>;
 }
 
@@ -38,6 +43,29 @@ export function createController(opts: ControllerOptions): Controller {
     acceptHostKey: opts.acceptHostKey,
   });
   const agent = (hostId: string) => hosts.agentFor(hostId);
+  const followers = new Map<string, AbortController>();
+
+  /** Follows an upgrade in the background, pushing its records as events (once per upgrade). */
+  function follow(hostId: string, id: string): void {
+    const key = `${hostId}/${id}`;
+    if (followers.has(key)) return;
+    const ac = new AbortController();
+    followers.set(key, ac);
+    let last: UpgradeSummary | null = null;
+    followUpgrade(() => agent(hostId), id, {
+      signal: ac.signal,
+      onRecord: (record) => events.emit('event', { event: 'upgrade.record', data: { hostId, id, record } }),
+      onSummary: (summary) => {
+        last = summary;
+        events.emit('event', { event: 'upgrade.summary', data: { hostId, id, summary } });
+      },
+    })
+      .catch((err: unknown) => {
+        const summary = last ?? { id, state: 'running' as const, startedAt: null, last: null, records: 0 };
+        events.emit('event', { event: 'upgrade.summary', data: { hostId, id, summary, error: toErrorInfo(err, 'CONNECTION_LOST') } });
+      })
+      .finally(() => followers.delete(key));
+  }
 
   const api: SeamlessApi = {
     'app.info': async () => ({ version: opts.version, protocolVersion: PROTOCOL_VERSION, transport: opts.transport }),
@@ -52,7 +80,25 @@ export function createController(opts: ControllerOptions): Controller {
     'host.inventory': async ({ hostId }) => (await agent(hostId)).call('inventory.list', {}, { timeoutMs: 60_000 }),
     'host.files': async ({ hostId, pids }) => (await agent(hostId)).call('footprint.files', { pids }, { timeoutMs: 120_000 }),
     'host.preflight': async ({ hostId, plan }) => (await agent(hostId)).call('preflight.run', { plan }, { timeoutMs: 120_000 }),
+    'upgrade.start': async ({ hostId, plan }) => {
+      const { upgradeId } = await (await agent(hostId)).call('upgrade.start', { plan }, { timeoutMs: 180_000 });
+      follow(hostId, upgradeId);
+      return { upgradeId };
+    },
+    'upgrade.attach': async ({ hostId, id }) => {
+      follow(hostId, id);
+      return { upgradeId: id };
+    },
+    'upgrade.list': async ({ hostId }) => (await agent(hostId)).call('upgrade.list', {}, { timeoutMs: 60_000 }),
   };
 
-  return { api, events, close: () => hosts.close() };
+  return {
+    api,
+    events,
+    hosts,
+    async close() {
+      for (const ac of followers.values()) ac.abort();
+      await hosts.close();
+    },
+  };
 }

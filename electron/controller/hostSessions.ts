@@ -102,6 +102,11 @@ export class HostSessions {
         promptPassword: (user, host) => p.password(hostId, user, host),
         promptPassphrase: (keyPath) => p.passphrase(hostId, keyPath),
         promptSudoPassword: ({ user, host }) => p.sudoPassword(hostId, user, host),
+        // A dead link (a kexec, a network cut) is noticed in about 15 s, and a host that comes
+        // back is found within 5 s.
+        keepaliveIntervalMs: 5000,
+        keepaliveCountMax: 3,
+        reconnect: { initialDelayMs: 1000, maxDelayMs: 5000 },
       },
       (t) => {
         this.emitState(hostId, t.to, t.reason);

@@ -9,6 +9,7 @@ import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory } from '../../shared/domain/inventory';
 import type { PreflightResult } from '../../shared/domain/findings';
 import type { Plan } from '../../shared/plan/plan';
+import type { JournalRecord, UpgradeSummary } from '../../shared/domain/upgrade';
 import type { ErrorInfo } from '../../shared/errors';
 import { SeamlessError } from '../../shared/errors';
 
@@ -41,7 +42,22 @@ export interface SessionsSlice {
   applyEvents(events: ApiEvent[]): void;
 }
 
-export type AppState = HostsSlice & HostDataSlice & SessionsSlice;
+export interface UpgradeView {
+  id: string;
+  records: JournalRecord[];
+  summary: UpgradeSummary | null;
+  error: ErrorInfo | null;
+}
+
+export interface UpgradesSlice {
+  /** The plan last preflighted per host: what "Start upgrade" runs. */
+  plans: Record<string, Plan>;
+  upgrades: Record<string, UpgradeView>;
+  startUpgrade(hostId: string): Promise<void>;
+  attachUpgrade(hostId: string, id: string): Promise<void>;
+}
+
+export type AppState = HostsSlice & HostDataSlice & SessionsSlice & UpgradesSlice;
 export type AppStore = StoreApi<AppState>;
 
 function errorOf(err: unknown): ErrorInfo {
@@ -113,7 +129,37 @@ export function createAppStore(api: ApiClient): AppStore {
       preflight: {},
       loadFacts: (hostId) => track('facts', hostId, () => api.call('host.facts', { hostId })),
       loadInventory: (hostId) => track('inventory', hostId, () => api.call('host.inventory', { hostId })),
-      runPreflight: (hostId, plan) => track('preflight', hostId, () => api.call('host.preflight', { hostId, plan })),
+      runPreflight: (hostId, plan) => {
+        set((s) => ({ plans: { ...s.plans, [hostId]: plan } }));
+        return track('preflight', hostId, () => api.call('host.preflight', { hostId, plan }));
+      },
+
+      plans: {},
+      upgrades: {},
+      async startUpgrade(hostId) {
+        const plan = get().plans[hostId];
+        if (!plan) return;
+        try {
+          const { upgradeId } = await api.call('upgrade.start', { hostId, plan });
+          set((s) => ({
+            upgrades: {
+              ...s.upgrades,
+              [hostId]: {
+                id: upgradeId,
+                records: s.upgrades[hostId]?.id === upgradeId ? s.upgrades[hostId].records : [],
+                summary: null,
+                error: null,
+              },
+            },
+          }));
+        } catch (err) {
+          set((s) => ({ upgrades: { ...s.upgrades, [hostId]: { id: '', records: [], summary: null, error: errorOf(err) } } }));
+        }
+      },
+      async attachUpgrade(hostId, id) {
+        set((s) => ({ upgrades: { ...s.upgrades, [hostId]: { id, records: [], summary: null, error: null } } }));
+        await api.call('upgrade.attach', { hostId, id });
+      },
 
       sessions: {},
       prompts: [],
@@ -136,12 +182,26 @@ export function createAppStore(api: ApiClient): AppStore {
         set((s) => {
           const sessions = { ...s.sessions };
           let prompts = s.prompts;
+          const upgrades = { ...s.upgrades };
           for (const e of events) {
+            if (e.event === 'upgrade.record' || e.event === 'upgrade.summary') {
+              const cur = upgrades[e.data.hostId];
+              const view: UpgradeView =
+                cur && cur.id === e.data.id ? { ...cur } : { id: e.data.id, records: [], summary: null, error: null };
+              if (e.event === 'upgrade.record') {
+                if (!view.records.some((r) => r.seq === e.data.record.seq)) view.records = [...view.records, e.data.record];
+              } else {
+                view.summary = e.data.summary;
+                view.error = e.data.error ?? null;
+              }
+              upgrades[e.data.hostId] = view;
+              continue;
+            }
             if (e.event === 'session.state') sessions[e.data.hostId] = { state: e.data.state, reason: e.data.reason };
             else if (e.event === 'prompt') prompts = [...prompts.filter((p) => p.promptId !== e.data.promptId), e.data];
             else if (e.event === 'prompt.closed') prompts = prompts.filter((p) => p.promptId !== e.data.promptId);
           }
-          return { sessions, prompts };
+          return { sessions, prompts, upgrades };
         });
       },
     };

@@ -34,6 +34,8 @@ export const processInfoSchema = z.object({
   startTime: z.number().nonnegative(),
   state: z.string(),
   threads: z.number().int().nonnegative(),
+  /** Session id (stat field 6). */
+  sid: z.number().int().nonnegative(),
   /** tty_nr from stat: non-zero means a controlling terminal. */
   ttyNr: z.number().int(),
   tracerPid: z.number().int().nonnegative(),

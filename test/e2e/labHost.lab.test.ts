@@ -26,7 +26,13 @@ describe('the lab as a host', () => {
     const r = await runSeamless(['facts', '--host', 'lab', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const facts = JSON.parse(r.stdout) as { hostname: string; kernel: { release: string }; bootKernels: { version: string }[]; pmem: { devices: { name: string }[] }; criu: { checkPassed: boolean | null } };
+    const facts = JSON.parse(r.stdout) as {
+      hostname: string;
+      kernel: { release: string };
+      bootKernels: { version: string }[];
+      pmem: { devices: { name: string }[] };
+      criu: { checkPassed: boolean | null };
+    };
     expect(facts.hostname).toBe('seamless-lab');
     expect(facts.kernel.release).toBe((await labStatus()).kernel);
     expect(facts.bootKernels.map((k) => k.version)).toContain(LAB_KERNELS.target);

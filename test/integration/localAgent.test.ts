@@ -1,22 +1,12 @@
 // The real agent bundle, started the way the controller starts it, over the real protocol.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import os from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadAgentBundle, type AgentBundle } from '../../electron/controller/agentBundle';
+import { loadAgentBundle } from '../../electron/controller/agentBundle';
+import { fakeBundle } from '../helpers/fakeAgent';
 import { startLocalAgent } from '../../electron/controller/localAgent';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-
-function fakeBundle(source: string): AgentBundle {
-  const dir = mkdtempSync(join(tmpdir(), 'seamless-fake-agent-'));
-  const path = join(dir, 'agent.cjs');
-  writeFileSync(path, source);
-  chmodSync(path, 0o755);
-  const sha256 = createHash('sha256').update(source).digest('hex');
-  return { path, sha256, bytes: source.length, file: `seamless-agent-${sha256.slice(0, 12)}.cjs`, version: 'fake' };
-}
 
 describe('local agent (built bundle)', () => {
   it('is one self-contained file with a manifest that matches it', () => {

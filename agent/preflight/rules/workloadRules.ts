@@ -68,6 +68,16 @@ function undumpable(s: SelectedWorkload): Finding[] {
       evidence: list(uring, (f) => `pid ${f.pid} fd ${f.fd}: ${f.target}`),
       fix: 'Restart it with io_uring turned off (many servers have an option), or leave it out.',
     });
+  const perf = anon('perf_event');
+  if (perf.length > 0)
+    out.push({
+      id: 'workload.perf-event',
+      severity: 'block',
+      workload: s.selector,
+      message: 'The workload holds perf event file descriptors, which CRIU cannot dump.',
+      evidence: list(perf, (f) => `pid ${f.pid} fd ${f.fd}: ${f.target}`),
+      fix: 'Stop the profiling (perf, a monitoring agent) inside it, or leave it out.',
+    });
   const pidfd = anon('pidfd');
   if (pidfd.length > 0)
     out.push({
@@ -140,6 +150,15 @@ function needsFlags(s: SelectedWorkload): Finding[] {
       evidence: list([...p.locks, ...p.foreignLocks], (l) => `pid ${l.pid}: ${l.file}`),
       fix: p.foreignLocks.length ? 'Stop the other lock holders, or select them too.' : 'Nothing to do.',
     });
+  if (p.externalSession)
+    out.push({
+      id: 'workload.external-session',
+      severity: 'info',
+      workload: s.selector,
+      message: 'The tree is not its own session: its session leader stays outside the dump (--shell-job).',
+      evidence: `pid ${p.externalSession.rootPid} is in session ${p.externalSession.sid}`,
+      fix: 'Nothing to do; a daemon started with setsid would be its own session.',
+    });
   if (p.ttys.length > 0)
     out.push({
       id: 'workload.terminal',
@@ -199,7 +218,7 @@ export function criuOptionsFor(s: SelectedWorkload): string[] {
   if (p.establishedTcp > 0) opts.push('--tcp-established');
   if (p.externalUnixPeers.length > 0) opts.push('--ext-unix-sk');
   if (p.locks.length > 0) opts.push('--file-locks');
-  if (p.ttys.length > 0) opts.push('--shell-job');
+  if (p.ttys.length > 0 || p.externalSession) opts.push('--shell-job');
   if (s.workload.cgroup && s.workload.cgroup !== '/') opts.push('--manage-cgroups');
   return opts;
 }

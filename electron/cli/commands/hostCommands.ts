@@ -1,15 +1,15 @@
 // Why: the CLI commands that read a host (facts, inventory, files) or judge a plan on it
 // (preflight), and the one that writes a plan. Each runs the same controller API as the UI.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SeamlessError } from '../../../shared/errors';
 import { buildPlan } from '../../../shared/plan/buildPlan';
-import { parsePlan } from '../../../shared/plan/plan';
 import { resolveSelection } from '../../../shared/plan/resolveSelection';
 import type { Controller } from '../../controller/controller';
 import { formatFacts } from '../factsFormat';
 import { formatFiles, formatInventory, formatPreflight } from '../inventoryFormat';
 import { hostIdOf, UsageError } from '../usage';
+import { readPlanFile } from '../planFile';
 
 /** Makes the controller once the command knows its options (--accept-host-key for one host). */
 export type ControllerFactory = (acceptHostKey?: { hostId: string; fingerprint: string }) => Controller;
@@ -109,16 +109,9 @@ export async function preflightCommand(make: ControllerFactory, args: string[]):
     strict: true,
   });
   if (!values.plan) throw new UsageError('Say which plan: --plan FILE (make one with `seamless plan`)');
-  let text: string;
-  try {
-    text = readFileSync(values.plan, 'utf8');
-  } catch (err) {
-    throw new SeamlessError('PLAN_INVALID', `Cannot read the plan ${values.plan}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const parsed = parsePlan(text);
-  if (!parsed.ok) throw new SeamlessError('PLAN_INVALID', `${values.plan}: ${parsed.message}`);
-  const hostId = parsed.plan.host;
-  const result = await make(acceptFor(hostId, values['accept-host-key'])).api['host.preflight']({ hostId, plan: parsed.plan });
+  const plan = readPlanFile(values.plan);
+  const hostId = plan.host;
+  const result = await make(acceptFor(hostId, values['accept-host-key'])).api['host.preflight']({ hostId, plan });
   if (values.json) json(result);
   else out(formatPreflight(result));
   return result.canStart ? 0 : 1;

@@ -6,6 +6,7 @@ import type { HostRef } from '../../../shared/domain/host';
 import { HostFactsCard } from './HostFactsCard';
 import { WorkloadsTable } from '../workloads/WorkloadsTable';
 import { PreflightPanel } from '../plan/PreflightPanel';
+import { RunPanel } from '../run/RunPanel';
 
 export function HostView({ host }: { host: HostRef }) {
   const connect = useApp((s) => s.connect);
@@ -43,6 +44,7 @@ export function HostView({ host }: { host: HostRef }) {
       <HostFactsCard host={host} />
       <WorkloadsTable hostId={host.id} selected={selected} onToggle={toggle} />
       {facts?.status === 'ready' ? <PreflightPanel hostId={host.id} selected={selected} /> : null}
+      <RunPanel hostId={host.id} />
     </div>
   );
 }

@@ -1,23 +1,11 @@
 // Deploying the agent to a real sshd: without SFTP (cat over exec), without Node on the target's
 // PATH (the self-contained executable), and a broken agent that must give a clean error.
-import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentBundle } from '../../../electron/controller/agentBundle';
+import { fakeBundle } from '../../helpers/fakeAgent';
 import { SshSession } from '../../../electron/controller/ssh/session';
 import { ensureTestUsersAndKeys, startSshd, TEST_PASSWORD, TEST_USER, type TestSshd } from '../../helpers/sshd';
 import { baseOptions, bundleOnly, canRun, mib, newHostKeys, targetOf, uidOf, withExecutable } from './env';
-
-function fakeBundle(source: string): AgentBundle {
-  const dir = mkdtempSync(join(tmpdir(), 'seamless-fake-agent-'));
-  const path = join(dir, 'agent.cjs');
-  writeFileSync(path, source);
-  chmodSync(path, 0o755);
-  const sha256 = createHash('sha256').update(source).digest('hex');
-  return { path, sha256, bytes: source.length, file: `seamless-agent-${sha256.slice(0, 12)}.cjs`, version: 'fake' };
-}
 
 describe.skipIf(!canRun)('agent deployment over SSH (real sshd)', () => {
   let sshd: TestSshd;

@@ -29,6 +29,13 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
     }),
     'footprint.files': async () => [],
     'preflight.run': async () => ({ findings: [], criuOptions: {}, estimatedImageBytes: 0, canStart: true }),
+    'upgrade.start': async () => ({ upgradeId: 'u-test', unit: 'seamless-upgrade-u-test.service', journal: '/tmp/j' }),
+    'upgrade.journal': async () => ({
+      id: 'u-test',
+      records: [],
+      summary: { id: 'u-test', state: 'running', startedAt: null, last: null, records: 0 },
+    }),
+    'upgrade.list': async () => [],
     ...overrides,
   };
   const server = createRpcServer(handlers, (m) => out.push(m));

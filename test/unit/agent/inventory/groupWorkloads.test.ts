@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classifyCgroup } from '../../../../agent/inventory/classifyCgroup';
 import { groupWorkloads } from '../../../../agent/inventory/groupWorkloads';
-import type { ProcessInfo } from '../../../../shared/domain/inventory';
+import { processInfo } from '../../../helpers/processInfo';
 
 const MiB = 1024 * 1024;
-function proc(pid: number, ppid: number, cgroup: string | null, anonMiB = 1, extra: Partial<ProcessInfo> = {}): ProcessInfo {
-  return {
-    pid,
-    ppid,
-    comm: `p${pid}`,
-    cmdline: [`p${pid}`],
-    cmdlineTruncated: false,
-    uid: 0,
-    user: 'root',
-    startTime: 0,
-    state: 'S',
-    threads: 1,
-    ttyNr: 0,
-    tracerPid: 0,
-    cgroup,
-    namespaces: { pid: '1', mnt: '1', net: '1', user: '1' },
-    kernelThread: false,
-    memory: { rssBytes: anonMiB * MiB, pssBytes: anonMiB * MiB, anonBytes: anonMiB * MiB, fileBytes: 0, shmemBytes: 0, swapBytes: 0 },
-    mappings: 10,
-    openFds: 3,
-    ...extra,
-  };
-}
+const proc = processInfo;
 
 const ID = 'c'.repeat(64);
 const procs = [

@@ -4,31 +4,12 @@ import type { PreflightContext, SelectedWorkload, WorkloadProbe } from '../../..
 import type { Inventory, ProcessInfo, Workload } from '../../../../shared/domain/inventory';
 import { planSchema } from '../../../../shared/plan/plan';
 import { sampleFacts } from '../../../helpers/sampleFacts';
+import { processInfo } from '../../../helpers/processInfo';
 
 const MiB = 1024 * 1024;
 
 export function proc(pid: number, ppid: number, extra: Partial<ProcessInfo> = {}): ProcessInfo {
-  return {
-    pid,
-    ppid,
-    comm: `p${pid}`,
-    cmdline: [`p${pid}`],
-    cmdlineTruncated: false,
-    uid: 0,
-    user: 'root',
-    startTime: 0,
-    state: 'S',
-    threads: 1,
-    ttyNr: 0,
-    tracerPid: 0,
-    cgroup: '/system.slice/redis-server.service',
-    namespaces: { pid: '1', mnt: '1', net: '1', user: '1' },
-    kernelThread: false,
-    memory: { rssBytes: 300 * MiB, pssBytes: 300 * MiB, anonBytes: 300 * MiB, fileBytes: 0, shmemBytes: 0, swapBytes: 0 },
-    mappings: 10,
-    openFds: 3,
-    ...extra,
-  };
+  return processInfo(pid, ppid, '/system.slice/redis-server.service', 300, extra);
 }
 
 export function emptyProbe(): WorkloadProbe {
@@ -43,6 +24,7 @@ export function emptyProbe(): WorkloadProbe {
     fuseFiles: [],
     tracers: [],
     ttys: [],
+    externalSession: null,
   };
 }
 

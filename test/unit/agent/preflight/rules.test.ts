@@ -64,6 +64,8 @@ const cases: Case[] = [
   ],
   ['workload.device', 'block', (c) => void probe(c).fds.push({ pid: 5000, fd: '7', target: '/dev/nvidia0' })],
   ['workload.io-uring', 'block', (c) => void probe(c).fds.push({ pid: 5000, fd: '8', target: 'anon_inode:[io_uring]' })],
+  ['workload.perf-event', 'block', (c) => void probe(c).fds.push({ pid: 5000, fd: '5', target: 'anon_inode:[perf_event]' })],
+  ['workload.external-session', 'info', (c) => void (probe(c).externalSession = { rootPid: 5000, sid: 4999 })],
   ['workload.pidfd', 'block', (c) => void probe(c).fds.push({ pid: 5000, fd: '9', target: 'anon_inode:[pidfd]' })],
   ['workload.ptrace', 'block', (c) => void probe(c).tracers.push({ pid: 5000, tracerPid: 777 })],
   ['workload.uprobes', 'block', (c) => void probe(c).uprobes.push(5000)],

@@ -1,0 +1,57 @@
+// Why: the upgrade runs tools for minutes (criu, mkfs, kexec), with arguments never passed
+// through a shell, output kept bounded, and a failure turned into a SeamlessError with the
+// tool's own last words as evidence.
+import { spawn } from 'node:child_process';
+import { SeamlessError, tailOf, type ErrorCode } from '../../shared/errors';
+
+export interface ShResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const LIMIT = 4 * 1024 * 1024;
+
+export function sh(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ShResult> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let child;
+    try {
+      child = spawn(cmd, args, { env: { ...process.env, LC_ALL: 'C' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      resolve({ code: 127, stdout: '', stderr: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 10 * 60_000);
+    child.stdout.on('data', (b: Buffer) => {
+      if (stdout.length < LIMIT) stdout += b.toString('utf8');
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      if (stderr.length < LIMIT) stderr += b.toString('utf8');
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: 127, stdout, stderr: stderr + err.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal ? `${stderr}\n(killed by ${signal})` : stderr });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Runs a tool and throws `code` with its output tail when it fails. */
+export async function must(code: ErrorCode, what: string, cmd: string, args: string[], timeoutMs?: number): Promise<ShResult> {
+  const r = await sh(cmd, args, { timeoutMs });
+  if (r.code !== 0) {
+    throw new SeamlessError(code, `${what} failed: ${cmd} ${args.join(' ')} exited ${r.code}`, {
+      evidence: tailOf(`${r.stdout}\n${r.stderr}`),
+    });
+  }
+  return r;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

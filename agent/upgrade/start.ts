@@ -1,0 +1,105 @@
+// Why: `upgrade.start` must answer at once and the upgrade must not depend on the SSH session
+// that asked for it (it dies at the kexec, and may drop earlier). So the handler checks the
+// plan (preflight: a blocking finding refuses), writes it with a copy of this very agent file
+// into the upgrade's directory, and starts `--run-upgrade <id>` as a transient systemd unit:
+// outside the session's cgroup (logind and sshd cannot take it down), logged by journald,
+// visible as seamless-upgrade-<id>.service, collected when it ends (--collect, even failed),
+// and KillMode=process so stopping the unit never signals a criu child mid-dump.
+import { copyFileSync, existsSync, mkdirSync, openSync, realpathSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import type { Plan } from '../../shared/plan/plan';
+import { SeamlessError, tailOf } from '../../shared/errors';
+import type { PreflightResult } from '../../shared/domain/findings';
+import { Journal, listUpgrades, readJournal } from './journal';
+import { agentCopyPath, journalPath, newUpgradeId, planPath, upgradeDir } from './paths';
+import { preflightPath } from './run';
+import { sh } from './sh';
+import { summarize, type JournalRecord, type UpgradeSummary } from '../../shared/domain/upgrade';
+
+export const upgradeUnit = (id: string) => `seamless-upgrade-${id}.service`;
+
+/** The file this agent runs from (the bundle; under tsx, the entry script). */
+export function ownAgentFile(): string {
+  return realpathSync(process.argv[1] ?? __filename);
+}
+
+export async function startUpgrade(
+  plan: Plan,
+  runPreflight: (plan: Plan) => Promise<PreflightResult>,
+): Promise<{ upgradeId: string; unit: string; journal: string }> {
+  const running = listUpgrades().filter((u) => u.state === 'running');
+  for (const u of running) {
+    const active = await sh('systemctl', ['is-active', upgradeUnit(u.id)]);
+    if (active.stdout.trim() === 'active' || active.stdout.trim() === 'activating') {
+      throw new SeamlessError('UPGRADE_START_FAILED', `upgrade ${u.id} is still running (${upgradeUnit(u.id)}); attach to it instead`);
+    }
+  }
+  const pre = await runPreflight(plan);
+  if (!pre.canStart) {
+    const blocks = pre.findings.filter((f) => f.severity === 'block');
+    throw new SeamlessError(
+      'PREFLIGHT_BLOCKED',
+      `Preflight has ${blocks.length} blocking finding(s): ${blocks.map((b) => b.message).join(' ')}`,
+      {
+        evidence: blocks.map((b) => `${b.id}${b.workload ? ` (${b.workload})` : ''}: ${b.evidence}`).join('\n'),
+        details: { findings: blocks },
+      },
+    );
+  }
+  const id = newUpgradeId();
+  mkdirSync(upgradeDir(id), { recursive: true, mode: 0o700 });
+  writeFileSync(planPath(id), `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(preflightPath(id), `${JSON.stringify(pre, null, 2)}\n`, { mode: 0o600 });
+  // The boot hook runs the very same agent on the new kernel, whatever is deployed by then.
+  copyFileSync(ownAgentFile(), agentCopyPath(id));
+  const journal = new Journal(id);
+  const unit = upgradeUnit(id);
+  const node = process.execPath;
+  journal.write({
+    phase: 'start',
+    state: 'done',
+    message: `upgrade to ${plan.kernel.release ?? plan.kernel.image} of ${plan.workloads.join(', ')}`,
+    data: {
+      unit,
+      node,
+      agent: agentCopyPath(id),
+      criuOptions: pre.criuOptions,
+      warnings: pre.findings.filter((f) => f.severity === 'warn').map((f) => f.id),
+    },
+  });
+  const r = await sh(
+    'systemd-run',
+    [
+      `--unit=${unit}`,
+      '--collect',
+      '--property=KillMode=process',
+      '--property=TimeoutStopSec=30min',
+      `--description=Seamless upgrade ${id}`,
+      node,
+      agentCopyPath(id),
+      '--run-upgrade',
+      id,
+    ],
+    { timeoutMs: 60_000 },
+  );
+  if (r.code !== 0) {
+    if (existsSync('/run/systemd/system')) {
+      journal.write({ phase: 'fallback', state: 'done', message: 'systemd-run failed: not started', data: { aborted: true } });
+      throw new SeamlessError('UPGRADE_START_FAILED', `systemd-run failed (exit ${r.code})`, { evidence: tailOf(r.stderr) });
+    }
+    // No systemd: a new session, stdio to a log file, not our child.
+    const log = openSync(`${upgradeDir(id)}/run.log`, 'a');
+    spawn(node, [agentCopyPath(id), '--run-upgrade', id], { detached: true, stdio: ['ignore', log, log] }).unref();
+  }
+  return { upgradeId: id, unit, journal: journalPath(id) };
+}
+
+export function upgradeJournal(id: string, since: number): { id: string; records: JournalRecord[]; summary: UpgradeSummary } {
+  if (!existsSync(journalPath(id))) throw new SeamlessError('UPGRADE_NOT_FOUND', `No upgrade ${id} on this host`);
+  const all = readJournal(journalPath(id));
+  return { id, records: all.filter((r) => r.seq > since), summary: summarize(id, all) };
+}
+
+export function listAll(): UpgradeSummary[] {
+  return listUpgrades();
+}

@@ -1,0 +1,75 @@
+// Why: the new boot must restore before anything takes the workloads' PIDs, ports or data, and
+// before systemd cold-starts a service that is coming back from the images. These are the unit
+// files that make it so; plain text, generated here so that tests can read them.
+import { HOLD_RUN_DIR, HOOK_UNIT } from './paths';
+
+/**
+ * The boot hook. It runs only on a boot whose command line has `seamless.restore=` (the kexec
+ * Seamless staged), early: after the local filesystems, before the network is configured and
+ * before the held units. KillMode=process: the restored processes must never be killed with it
+ * (they are restored into their own cgroups, but a detached rewarm child stays behind too).
+ */
+export function bootHookUnit(node: string, agent: string, heldUnits: string[]): string {
+  const before = [
+    'sysinit.target',
+    'network-pre.target',
+    'systemd-networkd.service',
+    'networking.service',
+    'NetworkManager.service',
+    'ssh.service',
+  ];
+  return `# Written by Seamless: restores checkpointed workloads after a kexec into a new kernel.
+[Unit]
+Description=Seamless: restore checkpointed workloads after a kernel upgrade
+ConditionKernelCommandLine=seamless.restore
+DefaultDependencies=no
+After=local-fs.target systemd-modules-load.service systemd-udevd.service
+Requires=local-fs.target
+Wants=network-pre.target
+Before=${[...before, ...heldUnits].join(' ')}
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+ExecStart=${node} ${agent} --restore-from-cmdline
+KillMode=process
+TimeoutStartSec=20min
+StandardOutput=journal+console
+StandardError=journal+console
+
+[Install]
+WantedBy=sysinit.target
+`;
+}
+
+/** Where a held unit's restored main PID is written for systemd (PIDFile=). */
+export const holdPidFile = (unit: string) => `${HOLD_RUN_DIR}/${unit}.pid`;
+
+/**
+ * The hold on a systemd service for the restore boot. Written just before the kexec (and
+ * removed again if the kexec does not happen): the unit's own ExecStart is replaced by the
+ * agent's `--adopt`, which waits for the restore hook's verdict. On success the hook has
+ * written the restored main PID to the PID file (root-owned, so systemd 252 accepts a PID it
+ * did not fork, "Supervising process … which is not our child") and Type=forking makes systemd
+ * take it as the main PID when `--adopt` exits 0; the restored processes are in the unit's own
+ * cgroup already (CRIU --manage-cgroups). On failure `--adopt` exits non-zero and the hook
+ * has already removed this drop-in and started the unit cold.
+ */
+export function holdDropIn(node: string, agent: string, id: string, unit: string): string {
+  return `# Written by Seamless for upgrade ${id}: hold the cold start on the restore boot, adopt the restored process.
+# Removed by Seamless once the unit runs again (or if the kexec does not happen).
+[Unit]
+After=${HOOK_UNIT}
+
+[Service]
+Type=forking
+PIDFile=${holdPidFile(unit)}
+ExecStartPre=
+ExecStart=
+ExecStart=${node} ${agent} --adopt ${id} ${unit}
+ExecStartPost=
+TimeoutStartSec=20min
+`;
+}
+
+export const holdDropInPath = (unit: string) => `/etc/systemd/system/${unit}.d/50-seamless-hold.conf`;

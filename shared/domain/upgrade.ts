@@ -1,0 +1,94 @@
+// Why: an upgrade outlives the SSH session that started it and the kernel it started on. Its
+// journal (one JSON record per state change, fsynced) is the one account of where it is, read
+// by the controller when it (re)attaches and by the restore hook on the new boot. These are the
+// shapes of that journal, of the upgrade list and of the report written at the end.
+import { z } from 'zod';
+import { errorInfoSchema } from '../errors';
+
+/** `u-20261126t022249-3f9a`: safe in a unit name, a path and the kernel command line. */
+export const upgradeIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{3,63}$/, 'an upgrade id is 4–64 of a-z, 0-9 and -');
+
+export const UPGRADE_PHASES = [
+  'start',
+  'preflight',
+  'prepare',
+  'stage',
+  'pre-dump',
+  'pre-sync',
+  'checkpoint',
+  'kexec',
+  'boot',
+  'restore',
+  'release',
+  'rewarm',
+  'verify',
+  'report',
+  'fallback',
+] as const;
+export type UpgradePhase = (typeof UPGRADE_PHASES)[number];
+
+export const journalRecordSchema = z.object({
+  /** 1, 2, 3 … within one upgrade, across both boots. */
+  seq: z.number().int().positive(),
+  /** ISO time of the host's clock. */
+  at: z.string(),
+  /** Milliseconds since the epoch (the same instant as `at`, for arithmetic). */
+  atMs: z.number(),
+  /** The kernel release that wrote the record. */
+  kernel: z.string(),
+  phase: z.enum(UPGRADE_PHASES),
+  state: z.enum(['begin', 'done', 'failed', 'skipped', 'info']),
+  message: z.string(),
+  /** Measured duration of the phase (on `done`/`failed`). */
+  durationMs: z.number().nonnegative().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  error: errorInfoSchema.optional(),
+});
+export type JournalRecord = z.infer<typeof journalRecordSchema>;
+
+/** Where an upgrade stands, derived from its last records. */
+export const UPGRADE_STATES = ['running', 'restored', 'done', 'aborted', 'failed'] as const;
+export const upgradeSummarySchema = z.object({
+  id: upgradeIdSchema,
+  state: z.enum(UPGRADE_STATES),
+  /** Time of the first record. */
+  startedAt: z.string().nullable(),
+  last: journalRecordSchema.nullable(),
+  records: z.number().int().nonnegative(),
+});
+export type UpgradeSummary = z.infer<typeof upgradeSummarySchema>;
+
+export const upgradeReportSchema = z.object({
+  id: upgradeIdSchema,
+  outcome: z.enum(['restored', 'cold-started', 'aborted', 'failed']),
+  kernelBefore: z.string(),
+  kernelAfter: z.string().nullable(),
+  /** Measured duration of each phase, in journal order. */
+  phases: z.array(z.object({ phase: z.enum(UPGRADE_PHASES), durationMs: z.number().nonnegative(), ok: z.boolean() })),
+  /** Freeze (start of the final dump) to the last workload restored, across the kexec. */
+  blackoutMs: z.number().nonnegative().nullable(),
+  bytesDumped: z.number().nonnegative(),
+  workloads: z.array(
+    z.object({
+      selector: z.string(),
+      rootPid: z.number().int().positive(),
+      processes: z.number().int().nonnegative(),
+      bytesDumped: z.number().nonnegative(),
+      restored: z.boolean(),
+      handedBackTo: z.string().nullable(),
+    }),
+  ),
+});
+export type UpgradeReport = z.infer<typeof upgradeReportSchema>;
+
+/** The state an upgrade is in after these records (the last one decides). */
+export function summarize(id: string, records: JournalRecord[]): UpgradeSummary {
+  const last = records.at(-1) ?? null;
+  let state: UpgradeSummary['state'] = 'running';
+  for (const r of records) {
+    if (r.phase === 'report' && r.state === 'done') state = r.data?.outcome === 'aborted' ? 'aborted' : 'done';
+    else if (r.phase === 'restore' && r.state === 'done') state = 'restored';
+    else if (r.phase === 'fallback' && r.state === 'done') state = r.data?.aborted === true ? 'aborted' : 'failed';
+  }
+  return { id, state, startedAt: records[0]?.at ?? null, last, records: records.length };
+}

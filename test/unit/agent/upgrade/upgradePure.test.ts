@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hex, overlapping, parseKexecSegments, placementWindow } from '../../../../agent/upgrade/kexecSegments';
+import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from '../../../../agent/upgrade/criuLog';
+import { buildManifest, diffManifest, mergeManifests, prefixed, unprefixed, verifyManifest } from '../../../../agent/upgrade/manifest';
+import { bootHookUnit, holdDropIn } from '../../../../agent/upgrade/units';
+import { newUpgradeId, safeName } from '../../../../agent/upgrade/paths';
+import { pmemRange, ramTop } from '../../../../agent/upgrade/store';
+import { saferOptions } from '../../../../agent/upgrade/restore';
+import { sessionOf } from '../../../../agent/upgrade/run';
+import { Journal, listUpgrades } from '../../../../agent/upgrade/journal';
+import { summarize, upgradeIdSchema } from '../../../../shared/domain/upgrade';
+import { SeamlessError } from '../../../../shared/errors';
+
+// `kexec -l -d` on the lab guest (6.1.0-47 loading 6.1.0-50, memmap=1G!1G).
+const KEXEC_D = `nr_segments = 5
+segment[0].buf   = 0x55f6e4255420
+segment[0].bufsz = 0x30
+segment[0].mem   = 0x100000
+segment[0].memsz = 0x1000
+segment[1].buf   = 0x7fcf01a36010
+segment[1].bufsz = 0x62e547
+segment[1].mem   = 0xbb9d1000
+segment[1].memsz = 0x62f000
+segment[2].buf   = 0x7fcf0206a010
+segment[2].bufsz = 0x7d27c0
+segment[2].mem   = 0xbc000000
+segment[2].memsz = 0x3f97000
+segment[3].buf   = 0x55f6e424ef40
+segment[3].bufsz = 0x507f
+segment[3].mem   = 0xbffce000
+segment[3].memsz = 0x6000
+segment[4].buf   = 0x55f6e4247d70
+segment[4].bufsz = 0x70e0
+segment[4].mem   = 0xbffd4000
+segment[4].memsz = 0x9000
+`;
+const IOMEM = `00000000-00000fff : Reserved
+00001000-0009fbff : System RAM
+00100000-3fffffff : System RAM
+  01000000-01c02436 : Kernel code
+40000000-7fffffff : Persistent Memory (legacy)
+  40000000-7fffffff : namespace0.0
+80000000-bffdcfff : System RAM
+bffdd000-bfffffff : Reserved
+`;
+
+describe('kexec placement', () => {
+  const store = pmemRange(IOMEM)!;
+  it('reads the segments kexec -d prints and the store range', () => {
+    const segs = parseKexecSegments(KEXEC_D);
+    expect(segs).toHaveLength(5);
+    expect(segs[2]).toEqual({ index: 2, mem: 0xbc000000, memsz: 0x3f97000 });
+    expect(store).toEqual({ start: 0x40000000, end: 0x7fffffff });
+    expect(ramTop(IOMEM)).toBe(0xbffdcfff);
+    expect(overlapping(segs, store)).toEqual([]);
+  });
+  it('finds a segment on the store and a window that avoids it', () => {
+    const segs = [...parseKexecSegments(KEXEC_D), { index: 5, mem: 0x7ff00000, memsz: 0x200000 }];
+    expect(overlapping(segs, store).map((s) => s.index)).toEqual([5]);
+    const win = placementWindow(store, ramTop(IOMEM), 80 * 1024 * 1024)!;
+    expect(hex(win.memMin)).toBe('0x80000000');
+    expect(win.memMax).toBe(0xbffdcfff);
+    expect(placementWindow(store, 0x80000000 + 1024, 2 * 1024 * 1024 * 1024)).toBeNull();
+  });
+});
+
+describe('criu logs', () => {
+  const probeNoise = '(00.01) Error (criu/util.c:642): exited, status=1\n(00.02) Error (criu/util.c:642): exited, status=1\n';
+  it('judges by exit status and the end of the log, not by the probe noise', () => {
+    expect(criuSucceeded('dump', 0, `${probeNoise}(01.0) Dumping finished successfully\n`)).toBe(true);
+    expect(criuSucceeded('dump', 1, `${probeNoise}(01.0) Error (criu/cr-dump.c:2053): Dumping FAILED.\n`)).toBe(false);
+    expect(criuSucceeded('restore', 0, `${probeNoise}(02.0) Restore finished successfully. Tasks resumed.\n`)).toBe(true);
+  });
+  it('shows the real errors without the probe noise', () => {
+    const ev = criuEvidence(
+      `${probeNoise}(00.26) Error (criu/pstree.c:296): The root process 630 is not a session leader\nline\n(00.27) Error (criu/cr-dump.c:2053): Dumping FAILED.\n`,
+      2,
+    );
+    expect(ev).toContain('not a session leader');
+    expect(ev).not.toContain('util.c:642');
+  });
+  it('counts page bytes and stops pre-dumping when the dirty set stops shrinking', () => {
+    expect(
+      pagesBytes([
+        { name: 'pages-1.img', size: 10 },
+        { name: 'pages-2.img', size: 5 },
+        { name: 'pagemap-1.img', size: 99 },
+      ]),
+    ).toBe(15);
+    expect(shouldPreDumpAgain([], 3)).toBe(true);
+    expect(shouldPreDumpAgain([268574720], 3)).toBe(true);
+    expect(shouldPreDumpAgain([268574720, 4214784], 3)).toBe(true);
+    expect(shouldPreDumpAgain([268574720, 4214784, 2117632], 3)).toBe(false);
+    expect(shouldPreDumpAgain([100, 98], 5)).toBe(false);
+  });
+});
+
+describe('manifest', () => {
+  it('verifies sizes and sha256, and names what differs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+    mkdirSync(join(dir, 'dump'));
+    writeFileSync(join(dir, 'dump', 'pages-1.img'), 'abc');
+    writeFileSync(join(dir, 'dump', 'core-1.img'), 'core');
+    const m = buildManifest(dir);
+    expect(m.totalBytes).toBe(7);
+    verifyManifest(dir, m);
+    writeFileSync(join(dir, 'dump', 'restore.log'), 'later');
+    verifyManifest(dir, m); // files written after the manifest do not matter
+    writeFileSync(join(dir, 'dump', 'pages-1.img'), 'abd');
+    expect(() => verifyManifest(dir, m)).toThrow(SeamlessError);
+    expect(diffManifest(m, buildManifest(dir))).toEqual(['dump/pages-1.img: sha256 differs']);
+  });
+  it('merges per-directory parts', () => {
+    const a = { files: [{ path: 'x', size: 1, sha256: 'a' }], totalBytes: 1 };
+    const merged = mergeManifests([prefixed('pre-1', a), prefixed('dump', a)]);
+    expect(merged.files.map((f) => f.path)).toEqual(['dump/x', 'pre-1/x']);
+    expect(unprefixed('dump', merged)).toEqual(a);
+  });
+});
+
+describe('units and names', () => {
+  it('the boot hook runs only on the restore boot, early, and never kills what it restored', () => {
+    const u = bootHookUnit('/usr/bin/node', '/var/lib/seamless/upgrades/u-1/agent.cjs', ['redis-server.service']);
+    expect(u).toContain('ConditionKernelCommandLine=seamless.restore');
+    expect(u).toContain('DefaultDependencies=no');
+    expect(u).toMatch(/^Before=.*sysinit\.target.*network-pre\.target.*redis-server\.service$/m);
+    expect(u).toContain('KillMode=process');
+    expect(u).toContain('ExecStart=/usr/bin/node /var/lib/seamless/upgrades/u-1/agent.cjs --restore-from-cmdline');
+  });
+  it('a held unit adopts the restored main PID through a root-owned PID file', () => {
+    const d = holdDropIn('/usr/bin/node', '/a.cjs', 'u-1', 'redis-server.service');
+    expect(d).toContain('Type=forking');
+    expect(d).toContain('PIDFile=/run/seamless/hold/redis-server.service.pid');
+    expect(d).toMatch(/ExecStart=\nExecStart=\/usr\/bin\/node \/a.cjs --adopt u-1 redis-server.service/);
+  });
+  it('makes ids and directory names that are safe everywhere', () => {
+    const id = newUpgradeId(new Date('2026-11-26T02:29:04.123Z'), 0.5);
+    expect(id).toBe('u-20261126t022904-7fff');
+    expect(upgradeIdSchema.safeParse(id).success).toBe(true);
+    expect(safeName('unit:redis-server.service')).toBe('unit-redis-server.service');
+    expect(safeName('pid:630')).toBe('pid-630');
+    expect(safeName('container:a/b c')).toBe('container-a-b-c');
+  });
+  it('retries a restore with safer options', () => {
+    expect(saferOptions(['--manage-cgroups', '--tcp-established', '--shell-job'])).toEqual(['--shell-job', '--tcp-close']);
+  });
+  it('reads the session of a process from its stat line', () => {
+    expect(sessionOf('630 (lab-memload-tree) S 1 629 629 0 -1 4194624 0 0')).toBe(629);
+    expect(sessionOf('7 (a) b) S 1 7 7 0')).toBe(7);
+  });
+});
+
+describe('journal', () => {
+  it('numbers records, mirrors them and summarises where the upgrade stands', () => {
+    const root = mkdtempSync(join(tmpdir(), 'journal-'));
+    const j = new Journal('u-test-1', join(root, 'u-test-1', 'journal.jsonl'));
+    j.write({ phase: 'start', state: 'done', message: 'go' });
+    const store = mkdtempSync(join(tmpdir(), 'store-'));
+    j.mirrorTo(join(store, 'journal.jsonl'));
+    j.write({ phase: 'checkpoint', state: 'failed', message: 'no', error: { code: 'CRIU_DUMP_FAILED', message: 'no' } });
+    j.write({ phase: 'fallback', state: 'done', message: 'aborted', data: { aborted: true } });
+    expect(j.records().map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(j.records(2).map((r) => r.phase)).toEqual(['fallback']);
+    expect(new Journal('u-test-1', join(store, 'journal.jsonl')).records()).toHaveLength(3);
+    // a second writer (the boot hook) continues the numbering
+    const again = new Journal('u-test-1', join(root, 'u-test-1', 'journal.jsonl'));
+    expect(again.write({ phase: 'report', state: 'done', message: 'x', data: { outcome: 'aborted' } }).seq).toBe(4);
+    expect(summarize('u-test-1', again.records()).state).toBe('aborted');
+    expect(listUpgrades(root).map((u) => u.id)).toEqual(['u-test-1']);
+  });
+  it('reports a restored upgrade as such', () => {
+    const base = { at: '', atMs: 0, kernel: 'k', message: '' };
+    expect(
+      summarize('u-x1', [
+        { ...base, seq: 1, phase: 'start', state: 'done' },
+        { ...base, seq: 2, phase: 'restore', state: 'done' },
+      ]).state,
+    ).toBe('restored');
+  });
+});
