@@ -27,6 +27,7 @@ export function judge(ctx: PreflightContext): PreflightResult {
     findings,
     criuOptions: Object.fromEntries(ctx.selected.map((s) => [s.selector, criuOptionsFor(s)])),
     estimatedImageBytes: ctx.estimatedImageBytes,
-    canStart: !findings.some((f) => f.severity === 'block'),
+    // A block stops the plan unless the admin acknowledged that very finding in the plan.
+    canStart: !findings.some((f) => f.severity === 'block' && !ctx.plan.options.acknowledge.includes(f.id)),
   };
 }

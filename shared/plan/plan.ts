@@ -47,10 +47,18 @@ export const planSchema = z.object({
       /** direct: sync, unmount, `kexec -e` (seconds); systemctl: orderly `systemctl kexec` (stops every other service first). */
       kexecMode: z.enum(['direct', 'systemctl']).default('direct'),
       preDump: z.boolean().default(true),
-      /** After a failed restore (and one safer retry): kexec back and restore there, or start the held services cold. */
-      onRestoreFailure: z.enum(['kexec-back', 'cold-start']).default('kexec-back'),
+      /**
+       * After a failed restore (and one safer retry): start the held services cold (default), or
+       * kexec back to the old kernel and restore there (not implemented yet: journaled, then cold).
+       */
+      onRestoreFailure: z.enum(['kexec-back', 'cold-start']).default('cold-start'),
+      /**
+       * Blocking preflight findings the admin has read and accepts, by id (e.g. workload.perf-event):
+       * explicit, one by one; there is no "ignore all".
+       */
+      acknowledge: z.array(z.string().regex(/^[a-z]+\.[a-z-]+$/)).default([]),
     })
-    .default({ kexecMode: 'direct', preDump: true, onRestoreFailure: 'kexec-back' }),
+    .default({ kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', acknowledge: [] }),
 });
 export type Plan = z.infer<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;

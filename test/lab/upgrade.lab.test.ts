@@ -3,7 +3,7 @@
 // process tree runs; the SSH session dies at the kexec; when the guest answers again it runs
 // the new kernel and the tree is back with the same PIDs, its memory intact (checksum) and its
 // counter continued, and the journal accounts for every phase with measured times. Also the
-// fault case: a dump that fails (a perf_event fd, which preflight does not know CRIU refuses)
+// fault case: a dump that fails (a perf_event fd: preflight blocks it, the plan acknowledges it)
 // leaves the process running and never kexecs.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -172,7 +172,10 @@ describe.sequential('upgrade on the lab', () => {
     await sleep(1000);
     const pid = Number((await guest('pgrep -xn lab-perf-holder')).trim());
     expect(pid).toBeGreaterThan(1);
-    const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: plan([`pid:${pid}`]) });
+    // Preflight blocks it (workload.perf-event); the plan acknowledges that finding to force the dump.
+    const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', {
+      plan: plan([`pid:${pid}`], { acknowledge: ['workload.perf-event'] }),
+    });
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
     const failed = recs.find((r) => r.phase === 'checkpoint' && r.state === 'failed');
     expect(failed?.error?.code).toBe('CRIU_DUMP_FAILED');

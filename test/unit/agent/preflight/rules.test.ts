@@ -131,6 +131,17 @@ describe('preflight rules', () => {
     ]);
   });
 
+  it('lets a block through only when the plan acknowledges that very finding', () => {
+    const ctx = baseContext();
+    probe(ctx).fds.push({ pid: 5000, fd: '5', target: 'anon_inode:[perf_event]' });
+    expect(judge(ctx).canStart).toBe(false);
+    ctx.plan.options.acknowledge = ['workload.io-uring'];
+    expect(judge(ctx).canStart).toBe(false);
+    ctx.plan.options.acknowledge = ['workload.perf-event'];
+    expect(judge(ctx).canStart).toBe(true);
+    expect(judge(ctx).findings.find((f) => f.id === 'workload.perf-event')?.severity).toBe('block');
+  });
+
   it('orders blocks first', () => {
     const ctx = baseContext();
     ctx.facts.kexec.version = null;
