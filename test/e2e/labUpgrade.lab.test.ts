@@ -12,6 +12,8 @@ let server: Awaited<ReturnType<typeof startServe>>;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 let keeper: number;
 let child: number;
+/** The workload the app lists the tree as: started over SSH, it lives in that login's session scope. */
+let selector: string;
 
 async function guest(cmd: string): Promise<string> {
   const r = await labExec(cmd, { timeoutMs: 120_000 });
@@ -31,6 +33,8 @@ beforeAll(async () => {
   await labUp({ log: (l) => console.log(`[lab] ${l}`) });
   keeper = Number(await guest('lab-memload-tree 64M'));
   child = Number(await guest(`cat /proc/${keeper}/task/${keeper}/children`));
+  const session = /session-([^/]+)\.scope/.exec(await guest(`cat /proc/${keeper}/cgroup`))?.[1];
+  selector = session ? `session:${session}` : `pid:${keeper}`;
   server = await startServe();
   browser = await openBrowser();
 }, 20 * 60_000);
@@ -49,7 +53,7 @@ describe('journey: upgrade the lab from the app', () => {
     await page.goto(server.url);
     await page.getByTestId('select-host-lab').click();
     await page.getByTestId('connect-lab').click();
-    const row = page.getByTestId(`workload-pid:${keeper}`);
+    const row = page.getByTestId(`workload-${selector}`);
     await row.waitFor({ timeout: 120_000 });
     await row.getByRole('checkbox').check();
     expect(await page.getByTestId('plan-kernel').inputValue()).toBe(`/boot/vmlinuz-${LAB_KERNELS.target}`);
