@@ -71,6 +71,8 @@ describe('journey: upgrade the lab from the app', () => {
     await page.getByTestId('record-report-done').waitFor({ timeout: 900_000 });
     await milestone(page, 'lab-upgrade-done');
     expect(await page.getByTestId('upgrade-state').textContent()).toBe('done');
+    // The app reads the host again: it now runs the new kernel.
+    await expect.poll(() => page.getByTestId('facts-kernel-release').textContent(), { timeout: 60_000 }).toBe(LAB_KERNELS.target);
 
     expect(await guest('uname -r')).toBe(LAB_KERNELS.target);
     expect(Number(await guest(`cat /proc/${keeper}/task/${keeper}/children`))).toBe(child);

@@ -1,7 +1,7 @@
 // Why: the upgrade, live: every phase as the host journals it, the moment the host goes away to
 // boot the new kernel, the restore, and how it ended. The upgrade runs on the host by itself;
 // this only watches (and re-attaches after the link comes back).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp } from '../../store/context';
 import { ErrorBox } from '../../ui/ErrorBox';
 
@@ -11,7 +11,17 @@ export function RunPanel({ hostId }: { hostId: string }) {
   const view = useApp((s) => s.upgrades[hostId]);
   const session = useApp((s) => s.sessions[hostId]);
   const start = useApp((s) => s.startUpgrade);
+  const loadFacts = useApp((s) => s.loadFacts);
+  const loadInventory = useApp((s) => s.loadInventory);
   const [confirming, setConfirming] = useState(false);
+  const ended = view?.summary?.state;
+  // The host changed under the upgrade (new kernel, restored PIDs): read it again once it ends.
+  useEffect(() => {
+    if (ended === 'done' || ended === 'aborted' || ended === 'failed') {
+      void loadFacts(hostId);
+      void loadInventory(hostId);
+    }
+  }, [ended, hostId, loadFacts, loadInventory]);
   const canStart = preflight?.status === 'ready' && preflight.data.canStart && plan !== undefined;
   if (!canStart && !view) return null;
 
