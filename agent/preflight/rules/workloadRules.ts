@@ -8,6 +8,28 @@ import type { PreflightContext, SelectedWorkload } from '../context';
 /** Character devices CRIU handles itself (or that are terminals, handled by --shell-job). */
 const HARMLESS_DEVICES = /^\/dev\/(null|zero|full|random|urandom|tty\d*|pts\/\d+|ptmx|console|shm\/.*|mqueue\/.*|hugepages\/.*|net\/tun)$/;
 
+/** Anonymous-inode fds CRIU 3.17 has no dumper for (a dump with one fails). */
+const UNDUMPABLE_ANON_INODES = [
+  {
+    kind: 'io_uring',
+    id: 'workload.io-uring',
+    message: 'The workload uses io_uring, which CRIU cannot checkpoint.',
+    fix: 'Restart it with io_uring turned off (many servers have an option), or leave it out.',
+  },
+  {
+    kind: 'perf_event',
+    id: 'workload.perf-event',
+    message: 'The workload holds perf event file descriptors, which CRIU cannot dump.',
+    fix: 'Stop the profiling (perf, a monitoring agent) inside it, or leave it out.',
+  },
+  {
+    kind: 'pidfd',
+    id: 'workload.pidfd',
+    message: 'The workload holds pidfds, which this CRIU cannot restore.',
+    fix: 'Leave it out, or use a CRIU release with pidfd support.',
+  },
+] as const;
+
 const list = <T>(items: T[], show: (t: T) => string, max = 6) =>
   items.slice(0, max).map(show).join('; ') + (items.length > max ? `; … (${items.length} in all)` : '');
 
@@ -57,37 +79,18 @@ function undumpable(s: SelectedWorkload): Finding[] {
       fix: 'Stop the device users first, or leave this workload out: it will be restarted cold.',
     });
   }
-  const anon = (kind: string) => p.fds.filter((f) => f.target === `anon_inode:[${kind}]`);
-  const uring = anon('io_uring');
-  if (uring.length > 0)
-    out.push({
-      id: 'workload.io-uring',
-      severity: 'block',
-      workload: s.selector,
-      message: 'The workload uses io_uring, which CRIU cannot checkpoint.',
-      evidence: list(uring, (f) => `pid ${f.pid} fd ${f.fd}: ${f.target}`),
-      fix: 'Restart it with io_uring turned off (many servers have an option), or leave it out.',
-    });
-  const perf = anon('perf_event');
-  if (perf.length > 0)
-    out.push({
-      id: 'workload.perf-event',
-      severity: 'block',
-      workload: s.selector,
-      message: 'The workload holds perf event file descriptors, which CRIU cannot dump.',
-      evidence: list(perf, (f) => `pid ${f.pid} fd ${f.fd}: ${f.target}`),
-      fix: 'Stop the profiling (perf, a monitoring agent) inside it, or leave it out.',
-    });
-  const pidfd = anon('pidfd');
-  if (pidfd.length > 0)
-    out.push({
-      id: 'workload.pidfd',
-      severity: 'block',
-      workload: s.selector,
-      message: 'The workload holds pidfds, which this CRIU cannot restore.',
-      evidence: list(pidfd, (f) => `pid ${f.pid} fd ${f.fd}`),
-      fix: 'Leave it out, or use a CRIU release with pidfd support.',
-    });
+  for (const k of UNDUMPABLE_ANON_INODES) {
+    const fds = p.fds.filter((f) => f.target === `anon_inode:[${k.kind}]`);
+    if (fds.length > 0)
+      out.push({
+        id: k.id,
+        severity: 'block',
+        workload: s.selector,
+        message: k.message,
+        evidence: list(fds, (f) => `pid ${f.pid} fd ${f.fd}: ${f.target}`),
+        fix: k.fix,
+      });
+  }
   const tracers = p.tracers.filter((t) => !s.workload.pids.includes(t.tracerPid));
   if (tracers.length > 0)
     out.push({
