@@ -2,7 +2,7 @@
 // an upgrade will use (criu, kexec, systemd). Reads are bounded and independent: a missing tool
 // or an unreadable file makes that one fact null with the reason, never the whole answer fail,
 // except the basic /proc files without which nothing can be trusted.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { arch, availableParallelism } from 'node:os';
 import { SeamlessError, tailOf } from '../../shared/errors';
@@ -14,6 +14,7 @@ import { parsePmemRegions } from './iomem';
 import { pairBootFiles } from './bootKernels';
 import { maxJournalPid, parseStartupFinished, STARTUP_FINISHED_ID, type BootTimes } from './bootTimes';
 import { criuCheckPassed, parseCriuVersion, parseKexecVersion, parseLockdown, parseSystemdVersion } from './toolVersions';
+import { listOptional as list, readOptional as text } from '../fs/readOptional';
 
 export interface ProcReader {
   read(path: string): Promise<string>;
@@ -32,21 +33,6 @@ async function readOrFail(proc: ProcReader, path: string): Promise<string> {
     });
   }
 }
-
-const text = (path: string): string | null => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-};
-const list = (dir: string): string[] => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-};
 
 /** The criu features an upgrade relies on (criu check --feature NAME). */
 export const CRIU_FEATURES = ['mem_dirty_track', 'uffd', 'clone3_set_tid'] as const;

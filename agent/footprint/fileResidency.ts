@@ -2,9 +2,9 @@
 // back after the restore (and to size the rewarm in the estimate), the agent lists the files a
 // workload maps or holds open and asks util-linux `fincore` (mincore(2)) how much of each is
 // resident. Where fincore is missing or a file cannot be opened, it says so per file.
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { FileResidency } from '../../shared/domain/inventory';
+import { sh } from '../exec/sh';
 
 /** Regular files mapped (from maps) or open (from fd/) by the given processes. */
 export function filesOf(pids: number[], procRoot = '/proc'): string[] {
@@ -67,25 +67,21 @@ export function parseFincore(stdout: string, stderr: string, files: string[]): F
   });
 }
 
-export function fincore(files: string[], bin = 'fincore'): Promise<FileResidency[]> {
-  if (files.length === 0) return Promise.resolve([]);
-  return new Promise((resolve) => {
-    execFile(bin, ['--json', '--bytes', '-o', 'RES,SIZE,FILE', '--', ...files], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && 'code' in err && err.code === 'ENOENT') {
-        resolve(
-          files.map((path) => ({
-            path,
-            sizeBytes: null,
-            residentBytes: null,
-            unknownReason: 'fincore (util-linux) is not installed on the host',
-          })),
-        );
-        return;
-      }
-      // fincore exits 1 when any file failed; the others are still in stdout.
-      resolve(parseFincore(stdout, stderr, files));
-    });
+export async function fincore(files: string[], bin = 'fincore'): Promise<FileResidency[]> {
+  if (files.length === 0) return [];
+  const r = await sh(bin, ['--json', '--bytes', '-o', 'RES,SIZE,FILE', '--', ...files], {
+    timeoutMs: 60_000,
+    limitBytes: 64 * 1024 * 1024,
   });
+  if (r.missing)
+    return files.map((path) => ({
+      path,
+      sizeBytes: null,
+      residentBytes: null,
+      unknownReason: 'fincore (util-linux) is not installed on the host',
+    }));
+  // fincore exits 1 when any file failed; the others are still in stdout.
+  return parseFincore(r.stdout, r.stderr, files);
 }
 
 export async function residencyOf(pids: number[], procRoot = '/proc'): Promise<FileResidency[]> {

@@ -1,7 +1,7 @@
 // Why: a container is selected by the name its runtime gave it, not by a 64-digit id. The names
 // (and images) come from each runtime's own state files, read directly so the agent needs no
 // runtime CLI and no socket access. Missing or unreadable state leaves the short id.
-import { readFileSync } from 'node:fs';
+import { readOptional } from '../fs/readOptional';
 
 export interface ContainerLabel {
   name: string;
@@ -9,14 +9,6 @@ export interface ContainerLabel {
 }
 
 type Reader = (path: string) => string | null;
-
-const readOrNull: Reader = (path) => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-};
 
 function parseJson(text: string | null): unknown {
   if (text === null) return null;
@@ -32,7 +24,7 @@ const obj = (v: unknown): Record<string, unknown> | null =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 /** docker: /var/lib/docker/containers/<id>/config.v2.json has Name ("/web") and Config.Image. */
-export function dockerLabel(id: string, read: Reader = readOrNull): ContainerLabel | null {
+export function dockerLabel(id: string, read: Reader = readOptional): ContainerLabel | null {
   const cfg = obj(parseJson(read(`/var/lib/docker/containers/${id}/config.v2.json`)));
   if (!cfg) return null;
   const name = str(cfg.Name)?.replace(/^\//, '');
@@ -40,7 +32,7 @@ export function dockerLabel(id: string, read: Reader = readOrNull): ContainerLab
 }
 
 /** podman (root): containers.json lists id, names and image id; images.json maps image ids to names. */
-export function podmanLabel(id: string, read: Reader = readOrNull): ContainerLabel | null {
+export function podmanLabel(id: string, read: Reader = readOptional): ContainerLabel | null {
   const base = '/var/lib/containers/storage';
   const list = parseJson(read(`${base}/overlay-containers/containers.json`));
   if (!Array.isArray(list)) return null;
@@ -60,7 +52,7 @@ export function podmanLabel(id: string, read: Reader = readOrNull): ContainerLab
 }
 
 /** containerd/CRI: the task's OCI config.json carries the CRI annotations (pod and container name, image). */
-export function containerdLabel(id: string, read: Reader = readOrNull): ContainerLabel | null {
+export function containerdLabel(id: string, read: Reader = readOptional): ContainerLabel | null {
   for (const ns of ['k8s.io', 'default', 'moby']) {
     const cfg = obj(parseJson(read(`/run/containerd/io.containerd.runtime.v2.task/${ns}/${id}/config.json`)));
     const ann = obj(cfg?.annotations);
@@ -73,7 +65,11 @@ export function containerdLabel(id: string, read: Reader = readOrNull): Containe
   return null;
 }
 
-export function containerLabel(runtime: 'docker' | 'podman' | 'containerd' | 'lxc', id: string, read: Reader = readOrNull): ContainerLabel {
+export function containerLabel(
+  runtime: 'docker' | 'podman' | 'containerd' | 'lxc',
+  id: string,
+  read: Reader = readOptional,
+): ContainerLabel {
   const found =
     runtime === 'docker'
       ? dockerLabel(id, read)

@@ -2,9 +2,8 @@
 // dumped as one tree: a systemd service, a container, a login session, a user service, or a
 // process tree that belongs to none of those (rooted at a child of init). Init and kernel
 // threads are never workloads. Pure: the caller supplies classification and labels.
-import type { ProcessInfo, Workload } from '../../shared/domain/inventory';
+import { sumFootprints, type ProcessInfo, type Workload } from '../../shared/domain/inventory';
 import type { CgroupClass } from './classifyCgroup';
-import { sumFootprints } from '../../shared/plan/resolveSelection';
 
 export interface GroupInput {
   info: ProcessInfo;

@@ -1,7 +1,7 @@
 // Why: answers `inventory.list`: the scan, the grouping and the page-cache accounting put
 // together, read-only. Each piece is separately testable; this file only wires them to the
 // real /proc and /sys.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import { parseMeminfo } from '../facts/meminfo';
 import { parsePasswd } from '../proc/passwd';
@@ -10,6 +10,7 @@ import { containerLabel } from './containerNames';
 import { groupWorkloads } from './groupWorkloads';
 import { parseMemoryStat } from './memoryStat';
 import { scanProcesses } from './scanProcesses';
+import { readOptional } from '../fs/readOptional';
 
 export interface InventoryOptions {
   procRoot?: string;
@@ -34,18 +35,10 @@ function countPids(procRoot: string): number {
   }
 }
 
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 export function listInventory(opts: InventoryOptions = {}): Inventory {
   const procRoot = opts.procRoot ?? '/proc';
   const cgroupRoot = opts.cgroupRoot ?? '/sys/fs/cgroup';
-  const users = parsePasswd(readText(opts.passwdPath ?? '/etc/passwd') ?? '');
+  const users = parsePasswd(readOptional(opts.passwdPath ?? '/etc/passwd') ?? '');
   const mode = opts.details ?? 'auto';
   const count = mode === 'auto' ? countPids(procRoot) : 0;
   const full = mode === 'all' || (mode === 'auto' && count <= FULL_DETAIL_LIMIT);
@@ -70,7 +63,7 @@ export function listInventory(opts: InventoryOptions = {}): Inventory {
     if (!path || path === '/')
       return { known: false, reason: 'No memory cgroup of its own (the kernel accounts its page cache to the root).' };
     const file = v2 ? `${cgroupRoot}${path}/memory.stat` : `${cgroupRoot}/memory${path}/memory.stat`;
-    const text = readText(file);
+    const text = readOptional(file);
     if (text === null) return { known: false, reason: `${file} is not readable (memory accounting off for this cgroup?)` };
     const parsed = parseMemoryStat(text, v2 ? 2 : 1);
     return parsed ? { known: true, cgroup: parsed } : { known: false, reason: `${file} has no page-cache counters` };
@@ -80,7 +73,7 @@ export function listInventory(opts: InventoryOptions = {}): Inventory {
     processes.map((p) => ({ info: p.info, cls: classifyCgroup(p.info.cgroup) })),
     { containerLabel: (runtime, id) => containerLabel(runtime, id), pageCache },
   );
-  const meminfo = parseMeminfo(readText(`${procRoot}/meminfo`) ?? '');
+  const meminfo = parseMeminfo(readOptional(`${procRoot}/meminfo`) ?? '');
   return {
     scannedAt: Date.now(),
     processes: processes.map((p) => p.info),

@@ -1,24 +1,17 @@
 // Why: gathers, for one workload's processes, everything the workload rules judge: open files
 // and what they point to, mappings (and whether their files changed on disk), sockets, locks,
 // FUSE files, tracers, terminals. Read-only; a process that exits meanwhile is skipped.
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import type { FdRef, WorkloadProbe } from './context';
 import { parseMaps } from './procMaps';
 import { establishedTcpInodes, fuseMounts, type LockRow, type UnixSocketRow } from './netTables';
+import { readOptional as read } from '../fs/readOptional';
 
 export interface HostTables {
   unixSockets: UnixSocketRow[] | null;
   locks: LockRow[];
 }
-
-const read = (path: string): string | null => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-};
 
 export function probeWorkload(workload: Workload, inventory: Inventory, tables: HostTables, procRoot = '/proc'): WorkloadProbe {
   const pids = new Set(workload.pids);

@@ -3,7 +3,7 @@
 // hand systemd services back to systemd (or release them to start cold), then rewarm the page
 // cache and write the report in the background. Also used on the old kernel when the jump
 // did not happen, to bring dumped workloads back in place.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { release } from 'node:os';
@@ -11,20 +11,15 @@ import { toErrorInfo } from '../../shared/errors';
 import type { JournalRecord, UpgradeReport } from '../../shared/domain/upgrade';
 import { Journal, readJournal } from './journal';
 import { HOLD_RUN_DIR, HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, reportPath, statePath } from './paths';
-import { sh, sleep } from './sh';
+import { sh, sleep } from '../exec/sh';
 import { ensurePmemDevice, mountStore } from './store';
 import { criuEvidence, criuSucceeded } from './criuLog';
 import { verifyManifest, type Manifest } from './manifest';
 import { loadState, saveState, writeDurable, type RunState, type WorkloadState } from './state';
 import { holdDropInPath, holdPidFile } from './units';
+import { readOptional } from '../fs/readOptional';
 
-const readText = (p: string) => {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch {
-    return '';
-  }
-};
+const readText = (path: string): string => readOptional(path) ?? '';
 
 /** The pids of a process tree, from /proc/PID/task/PID/children. */
 export function treePids(root: number): number[] {

@@ -17,7 +17,7 @@ import { residencyOf } from '../footprint/fileResidency';
 import { newKernelCmdline } from '../preflight/cmdline';
 import { Journal } from './journal';
 import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, agentCopyPath, planPath, safeName, statePath, storeDir, upgradeDir } from './paths';
-import { must, sh } from './sh';
+import { must, sh } from '../exec/sh';
 import { ensurePmemDevice, makeStoreFs, mountStore, pmemRange, ramTop, unmountStore } from './store';
 import { hex, overlapping, parseKexecSegments, placementWindow, type Segment } from './kexecSegments';
 import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from './criuLog';
@@ -25,6 +25,9 @@ import { buildManifest, mergeManifests, prefixed, unprefixed, verifyManifest, ty
 import { bootHookUnit, holdDropIn, holdDropInPath } from './units';
 import { saveState, writeDurable, type RunState, type WorkloadState } from './state';
 import { restoreAll } from './restore';
+import { readOptional } from '../fs/readOptional';
+
+const readText = (path: string): string => readOptional(path) ?? '';
 
 const MAX_PRE_DUMPS = 3;
 
@@ -38,14 +41,6 @@ function listDir(dir: string): { name: string; size: number }[] {
     return readdirSync(dir).map((name) => ({ name, size: statSync(join(dir, name)).size }));
   } catch {
     return [];
-  }
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
   }
 }
 
@@ -121,24 +116,6 @@ async function criu(kind: 'pre-dump' | 'dump', w: WorkloadState, dir: string, ex
   });
   const text = readText(join(dir, log)) || r.stderr;
   return { ok: criuSucceeded(kind, r.code, text), log: text };
-}
-
-/** The session id of a process (field 6 of /proc/PID/stat), or null. */
-export function sessionOf(stat: string): number | null {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const sid = Number(rest[3]);
-  return Number.isInteger(sid) ? sid : null;
-}
-
-/**
- * Options the upgrade adds to preflight's: CRIU refuses a tree whose root is not its session
- * leader ("The root process N is not a session leader") unless the session is treated as
- * external (--shell-job), as for a daemon that forked once after setsid.
- */
-export function extraCriuOptions(rootPid: number, options: string[], procRoot = '/proc'): string[] {
-  if (options.includes('--shell-job')) return [];
-  const sid = sessionOf(readText(`${procRoot}/${rootPid}/stat`));
-  return sid !== null && sid !== rootPid ? ['--shell-job'] : [];
 }
 
 /** Everything after the plan was accepted, up to the jump. */
@@ -222,15 +199,8 @@ export async function runUpgrade(id: string): Promise<number> {
       }),
     );
     for (const { selector, workload } of selected) {
-      const base = pre.criuOptions[selector] ?? [];
-      const extra = extraCriuOptions(workload.rootPid, base);
-      if (extra.length > 0) {
-        journal.write({
-          phase: 'preflight',
-          state: 'info',
-          message: `${selector}: pid ${workload.rootPid} is not its session's leader; dumping with ${extra.join(' ')}`,
-        });
-      }
+      // Preflight derived the options (e.g. --shell-job for a tree that is not its own session).
+      const criuOptions = pre.criuOptions[selector] ?? [];
       const unit = workload.kind === 'service' && selector.startsWith('unit:') ? workload.id.slice('unit:'.length) : null;
       state.workloads.push({
         selector,
@@ -242,7 +212,7 @@ export async function runUpgrade(id: string): Promise<number> {
         cgroup: workload.cgroup,
         dir: join(state.storeDir, safeName(selector), 'dump'),
         preDumpDirs: [],
-        criuOptions: [...base, ...extra],
+        criuOptions,
         bytesDumped: 0,
         residency: [],
       });

@@ -13,7 +13,7 @@ import type { PreflightResult } from '../../shared/domain/findings';
 import { Journal, listUpgrades, readJournal } from './journal';
 import { agentCopyPath, journalPath, newUpgradeId, planPath, upgradeDir } from './paths';
 import { preflightPath } from './run';
-import { sh } from './sh';
+import { sh } from '../exec/sh';
 import { summarize, type JournalRecord, type UpgradeSummary } from '../../shared/domain/upgrade';
 
 export const upgradeUnit = (id: string) => `seamless-upgrade-${id}.service`;

@@ -4,7 +4,7 @@
 // mounted again, without mkfs, by the restore hook on the new boot.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { SeamlessError } from '../../shared/errors';
-import { must, sh, sleep } from './sh';
+import { must, sh, sleep } from '../exec/sh';
 
 export async function ensurePmemDevice(device: string): Promise<void> {
   if (!existsSync(device)) {

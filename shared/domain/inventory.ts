@@ -102,3 +102,18 @@ export const fileResidencySchema = z.object({
   unknownReason: z.string().nullable(),
 });
 export type FileResidency = z.infer<typeof fileResidencySchema>;
+
+/** Sums members' footprints; PSS is known only when known for every member that has memory. */
+export function sumFootprints(members: ProcessInfo[]): MemoryFootprint {
+  const sum: MemoryFootprint = { rssBytes: 0, pssBytes: 0, anonBytes: 0, fileBytes: 0, shmemBytes: 0, swapBytes: 0 };
+  for (const { memory: m } of members) {
+    if (!m) continue;
+    sum.rssBytes += m.rssBytes;
+    sum.pssBytes = sum.pssBytes === null || m.pssBytes === null ? null : sum.pssBytes + m.pssBytes;
+    sum.anonBytes += m.anonBytes;
+    sum.fileBytes += m.fileBytes;
+    sum.shmemBytes += m.shmemBytes;
+    sum.swapBytes += m.swapBytes;
+  }
+  return sum;
+}

@@ -1,7 +1,7 @@
 // Why: a plan names workloads by selector; the host may have changed since (a PID exited, a
 // unit stopped). Resolution is exact and says what did not match; `pid:N` selects the process
 // tree rooted at N, whatever workload it sits in.
-import type { Inventory, MemoryFootprint, ProcessInfo, Workload } from '../domain/inventory';
+import { sumFootprints, type Inventory, type Workload } from '../domain/inventory';
 
 export function resolveSelection(
   selectors: string[],
@@ -48,19 +48,4 @@ function treeAt(pid: number, inv: Inventory): Workload | undefined {
     memory,
     pageCache: home?.pageCache ?? { known: false, reason: 'not a workload of its own' },
   };
-}
-
-/** Sums members' footprints; PSS is known only when known for every member that has memory. */
-export function sumFootprints(members: ProcessInfo[]): MemoryFootprint {
-  const sum: MemoryFootprint = { rssBytes: 0, pssBytes: 0, anonBytes: 0, fileBytes: 0, shmemBytes: 0, swapBytes: 0 };
-  for (const { memory: m } of members) {
-    if (!m) continue;
-    sum.rssBytes += m.rssBytes;
-    sum.pssBytes = sum.pssBytes === null || m.pssBytes === null ? null : sum.pssBytes + m.pssBytes;
-    sum.anonBytes += m.anonBytes;
-    sum.fileBytes += m.fileBytes;
-    sum.shmemBytes += m.shmemBytes;
-    sum.swapBytes += m.swapBytes;
-  }
-  return sum;
 }

@@ -8,8 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { SeamlessError, tailOf } from '../../../shared/errors';
-import { AGENT_NODE_ARGS } from '../agentBundle';
-import type { AgentBundle } from '../agentBundle';
+import { AGENT_NODE_ARGS, type AgentBundle } from '../agentBundle';
 import type { AgentExecutable } from './agentExecutableManifest';
 import type { CommandQueue } from './exec';
 import { extractMarked, markedScript, parseKeyValues, shQuote } from './remoteScript';

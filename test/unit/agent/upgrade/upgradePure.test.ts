@@ -9,7 +9,6 @@ import { bootHookUnit, holdDropIn } from '../../../../agent/upgrade/units';
 import { newUpgradeId, safeName } from '../../../../agent/upgrade/paths';
 import { pmemRange, ramTop } from '../../../../agent/upgrade/store';
 import { saferOptions } from '../../../../agent/upgrade/restore';
-import { sessionOf } from '../../../../agent/upgrade/run';
 import { Journal, listUpgrades } from '../../../../agent/upgrade/journal';
 import { summarize, upgradeIdSchema } from '../../../../shared/domain/upgrade';
 import { SeamlessError } from '../../../../shared/errors';
@@ -146,10 +145,6 @@ describe('units and names', () => {
   });
   it('retries a restore with safer options', () => {
     expect(saferOptions(['--manage-cgroups', '--tcp-established', '--shell-job'])).toEqual(['--shell-job', '--tcp-close']);
-  });
-  it('reads the session of a process from its stat line', () => {
-    expect(sessionOf('630 (lab-memload-tree) S 1 629 629 0 -1 4194624 0 0')).toBe(629);
-    expect(sessionOf('7 (a) b) S 1 7 7 0')).toBe(7);
   });
 });
 
