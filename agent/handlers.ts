@@ -3,7 +3,7 @@
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import type { AgentHandlers } from './rpc/server';
 import { readHostFacts } from './facts/hostFacts';
-import { listInventory } from './inventory/inventory';
+import { listInventory, listInventoryJson } from './inventory/inventory';
 import { residencyOf } from './footprint/fileResidency';
 import { gatherContext } from './preflight/gather';
 import { judge } from './preflight/preflight';
@@ -41,7 +41,7 @@ export function createHandlers(): AgentHandlers {
       ],
     }),
     'host.facts': async () => readHostFacts(),
-    'inventory.list': async ({ details, detailPids }) => listInventory({ details, detailPids }),
+    'inventory.list': async ({ details, detailPids }) => listInventoryJson({ details, detailPids }),
     'footprint.files': async ({ pids }) => residencyOf(pids),
     'preflight.run': async ({ plan }) => runPreflight(plan),
     'upgrade.start': async ({ plan }) => startUpgrade(plan, runPreflight),

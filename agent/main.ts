@@ -5,13 +5,12 @@ import { StringDecoder } from 'node:string_decoder';
 import { MAX_LINE_BYTES } from '../shared/protocol';
 import { createLineSplitter } from '../shared/lineSplitter';
 import { createHandlers } from './handlers';
-import { createRpcServer, type Outgoing } from './rpc/server';
+import { createRpcServer } from './rpc/server';
+import { createMessageWriter } from './rpc/messageWriter';
 import { runUpgrade } from './upgrade/run';
 import { adopt, afterRestore, restoreFromCmdline } from './upgrade/restore';
 
-function send(msg: Outgoing): void {
-  process.stdout.write(`${JSON.stringify(msg)}\n`);
-}
+const send = createMessageWriter(process.stdout);
 
 /** The detached modes: the upgrade run, the boot hook and its helpers (no stdio protocol). */
 function runMode(argv: string[]): boolean {
@@ -44,7 +43,7 @@ function main(): void {
       inFlight.add(p);
     },
     (bytes) =>
-      send({
+      void send({
         id: null,
         error: { code: 'PROTOCOL_INVALID_MESSAGE', message: `Dropped a line of ${bytes} characters (limit ${MAX_LINE_BYTES})` },
       }),

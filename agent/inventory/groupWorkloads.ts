@@ -5,8 +5,11 @@
 import { sumFootprints, type ProcessInfo, type Workload } from '../../shared/domain/inventory';
 import type { CgroupClass } from './classifyCgroup';
 
+/** What grouping needs of a process (the agent keeps only this while it streams the rest). */
+export type GroupProcess = Pick<ProcessInfo, 'pid' | 'ppid' | 'comm' | 'cgroup' | 'kernelThread' | 'memory'>;
+
 export interface GroupInput {
-  info: ProcessInfo;
+  info: GroupProcess;
   cls: CgroupClass;
 }
 
@@ -23,7 +26,7 @@ interface Draft {
   image: string | null;
   containerId: string | null;
   cgroup: string | null;
-  members: ProcessInfo[];
+  members: GroupProcess[];
 }
 
 /** The cgroup path up to and including the component that names the unit/container/session. */
@@ -36,7 +39,7 @@ function unitCgroup(path: string | null, component: string): string | null {
 export function groupWorkloads(procs: GroupInput[], ctx: GroupContext): Workload[] {
   const byPid = new Map(procs.map((p) => [p.info.pid, p]));
   const drafts = new Map<string, Draft>();
-  const add = (key: string, make: () => Omit<Draft, 'members'>, p: ProcessInfo) => {
+  const add = (key: string, make: () => Omit<Draft, 'members'>, p: GroupProcess) => {
     let d = drafts.get(key);
     if (!d) {
       d = { ...make(), members: [] };
@@ -46,7 +49,7 @@ export function groupWorkloads(procs: GroupInput[], ctx: GroupContext): Workload
   };
 
   /** The top of p's tree among unclassified processes, below init. */
-  const treeRoot = (p: ProcessInfo): number => {
+  const treeRoot = (p: GroupProcess): number => {
     let cur = p;
     for (let guard = 0; guard < 4096; guard++) {
       const parent = byPid.get(cur.ppid);

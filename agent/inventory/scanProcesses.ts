@@ -54,9 +54,19 @@ export function bootTimeSeconds(statText: string): number {
 }
 
 export function scanProcesses(opts: ScanOptions = {}): { processes: ScannedProcess[]; problems: ScanProblem[] } {
+  const problems: ScanProblem[] = [];
+  return { processes: [...scanEach(opts, problems)], problems };
+}
+
+/**
+ * The scan itself, one process at a time in PID order, so that a caller can keep only what it
+ * needs of each and hand the rest on (the agent writes each record to the wire as it is read:
+ * 10,000 records held as objects would cost more than its whole memory budget). What could
+ * not be read is added to `problems`.
+ */
+export function* scanEach(opts: ScanOptions, problems: ScanProblem[]): Generator<ScannedProcess, void> {
   const root = opts.procRoot ?? '/proc';
   const users = opts.users ?? new Map<number, string>();
-  const problems: ScanProblem[] = [];
   let btime = 0;
   try {
     btime = bootTimeSeconds(readProcText(`${root}/stat`, 1024 * 1024));
@@ -65,20 +75,20 @@ export function scanProcesses(opts: ScanOptions = {}): { processes: ScannedProce
   }
 
   const want = opts.details ?? 'all';
-  const processes: ScannedProcess[] = [];
-  for (const entry of readdirSync(root)) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
+  const pids = readdirSync(root)
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const pid of pids) {
+    let p: ScannedProcess | null = null;
     try {
-      const p = scanOne(root, pid, btime, users, problems, want === 'all' || (want !== 'none' && want.has(pid)));
-      if (p) processes.push(p);
+      p = scanOne(root, pid, btime, users, problems, want === 'all' || (want !== 'none' && want.has(pid)));
     } catch (err) {
       if (err instanceof ProcessGone || gone(err)) continue;
       problems.push({ pid, what: 'process', reason: err instanceof Error ? err.message : String(err) });
     }
+    if (p) yield p;
   }
-  processes.sort((a, b) => a.info.pid - b.info.pid);
-  return { processes, problems };
 }
 
 function scanOne(

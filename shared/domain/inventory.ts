@@ -104,7 +104,7 @@ export const fileResidencySchema = z.object({
 export type FileResidency = z.infer<typeof fileResidencySchema>;
 
 /** Sums members' footprints; PSS is known only when known for every member that has memory. */
-export function sumFootprints(members: ProcessInfo[]): MemoryFootprint {
+export function sumFootprints(members: readonly Pick<ProcessInfo, 'memory'>[]): MemoryFootprint {
   const sum: MemoryFootprint = { rssBytes: 0, pssBytes: 0, anonBytes: 0, fileBytes: 0, shmemBytes: 0, swapBytes: 0 };
   for (const { memory: m } of members) {
     if (!m) continue;

@@ -38,7 +38,9 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
     'upgrade.list': async () => [],
     ...overrides,
   };
-  const server = createRpcServer(handlers, (m) => out.push(m));
+  const server = createRpcServer(handlers, (m) => {
+    out.push(m);
+  });
   const hello = () =>
     server.handleLine(JSON.stringify({ id: 0, method: 'hello', params: { protocolVersion: PROTOCOL_VERSION, controller: 't' } }));
   return { server, out, hello };

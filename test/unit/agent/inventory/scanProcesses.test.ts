@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanProcesses } from '../../../../agent/inventory/scanProcesses';
-import { listInventory } from '../../../../agent/inventory/inventory';
+import { listInventory, listInventoryJson } from '../../../../agent/inventory/inventory';
+import { inventorySchema } from '../../../../shared/domain/inventory';
 
 const fx = (name: string) => readFileSync(join(__dirname, '../../../fixtures/proc/host-6.18-cgv1', name));
 
@@ -132,6 +133,15 @@ describe('scanProcesses', () => {
     expect(demo.pids).toEqual([10, 11]);
     expect(demo.pageCache).toMatchObject({ known: false, reason: expect.stringContaining('not readable') });
     expect(inv.workloads.find((w) => w.id === 'pid:14')).toBeDefined();
+  });
+
+  it('gives the same inventory pre-serialized, in pieces that make one valid answer', () => {
+    const opts = { procRoot: root, cgroupRoot: join(root, 'nosys'), passwdPath: '/nonexistent' };
+    const objects = listInventory(opts);
+    const chunks = [...listInventoryJson(opts).chunks()];
+    const parsed = inventorySchema.parse(JSON.parse(chunks.join('')));
+    expect({ ...parsed, scannedAt: 0 }).toEqual({ ...objects, scannedAt: 0 });
+    expect(parsed.processes.map((p) => p.pid)).toEqual([...parsed.processes.map((p) => p.pid)].sort((a, b) => a - b));
   });
 });
 
