@@ -9,13 +9,16 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const nodeOnlyPackages = ['ws', 'ssh2', 'esbuild', 'vite', 'playwright-core'];
 
 /** no-restricted-imports for a folder: exact module names plus glob patterns. */
-const restrict = (names, patterns, why) => [
+const restrict = (names, patterns, why, extraPaths = []) => [
   'error',
   {
-    paths: names.map((name) => ({ name, message: why })),
+    paths: [...names.map((name) => ({ name, message: why })), ...extraPaths],
     patterns: patterns.map((group) => ({ group: [group], message: why })),
   },
 ];
+
+// The agent's RSS budget has no room for classic zod (~11 MB at startup); zod/mini validates the same.
+const noClassicZod = [{ name: 'zod', message: "shared/ and agent/ run in the agent: use zod/mini (shared/zod.ts), not classic 'zod'." }];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/layers-fixture/**', 'bin/**'] },
@@ -34,6 +37,7 @@ export default tseslint.config(
         [...nodeBuiltins, 'electron', 'react', 'react-dom', ...nodeOnlyPackages],
         ['**/agent/**', '**/electron/**', '**/renderer/**'],
         'shared/ is pure TypeScript: no Node, DOM, Electron or program-specific imports.',
+        noClassicZod,
       ),
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require', '__dirname', 'navigator', 'localStorage'],
     },
@@ -46,6 +50,7 @@ export default tseslint.config(
         ['electron', 'react', 'react-dom', 'zustand', 'ssh2', 'ws'],
         ['**/electron/**', '**/renderer/**', 'react/*', 'zustand/*'],
         'agent/ runs alone on the target: no Electron, renderer, React or controller imports.',
+        noClassicZod,
       ),
     },
   },

@@ -1,7 +1,7 @@
 // Why: the renderer reaches the controller over Electron IPC or over a WebSocket (browser mode).
 // Both carry this one typed API; the receiving side validates every payload with these schemas,
 // and a test lists the surface so any change to it is a visible diff.
-import { z } from 'zod';
+import * as z from './zod';
 import { errorInfoSchema } from './errors';
 import { hostFactsSchema } from './domain/hostFacts';
 import { hostRefSchema } from './domain/host';
@@ -10,11 +10,11 @@ import { preflightResultSchema } from './domain/findings';
 import { planSchema } from './plan/plan';
 import { journalRecordSchema, upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
 
-const noParams = z.object({}).strict();
+const noParams = z.strictObject({});
 
 export const appInfoSchema = z.object({
   version: z.string(),
-  protocolVersion: z.number().int(),
+  protocolVersion: z.number().check(z.int()),
   transport: z.enum(['ipc', 'websocket']),
 });
 
@@ -23,37 +23,49 @@ export const apiMethods = {
   'hosts.list': { params: noParams, result: z.array(hostRefSchema) },
   /** Remembers an SSH host (`user@host:port` or a ~/.ssh/config alias); never a password. */
   'hosts.add': {
-    params: z.object({ spec: z.string().min(1).max(512), label: z.string().max(128).optional() }).strict(),
+    params: z.strictObject({
+      spec: z.string().check(z.minLength(1), z.maxLength(512)),
+      label: z.optional(z.string().check(z.maxLength(128))),
+    }),
     result: hostRefSchema,
   },
   /** Connects (host key, login, sudo, agent deploy); prompts arrive as `prompt` events. */
   'host.connect': {
-    params: z.object({ hostId: z.string().min(1) }).strict(),
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }),
     result: z.object({ hostId: z.string(), ready: z.literal(true) }),
   },
   /** Answers a `prompt` event: true/false for a host key, a string (or null to cancel) for a secret. */
   'prompt.answer': {
-    params: z.object({ promptId: z.string().min(1), value: z.union([z.boolean(), z.string().max(4096), z.null()]) }).strict(),
+    params: z.strictObject({
+      promptId: z.string().check(z.minLength(1)),
+      value: z.union([z.boolean(), z.string().check(z.maxLength(4096)), z.null()]),
+    }),
     result: z.object({ accepted: z.boolean() }),
   },
-  'host.facts': { params: z.object({ hostId: z.string().min(1) }).strict(), result: hostFactsSchema },
-  'host.inventory': { params: z.object({ hostId: z.string().min(1) }).strict(), result: inventorySchema },
+  'host.facts': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: hostFactsSchema },
+  'host.inventory': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: inventorySchema },
   'host.files': {
-    params: z.object({ hostId: z.string().min(1), pids: z.array(z.number().int().positive()).min(1) }).strict(),
+    params: z.strictObject({
+      hostId: z.string().check(z.minLength(1)),
+      pids: z.array(z.number().check(z.int(), z.positive())).check(z.minLength(1)),
+    }),
     result: z.array(fileResidencySchema),
   },
-  'host.preflight': { params: z.object({ hostId: z.string().min(1), plan: planSchema }).strict(), result: preflightResultSchema },
+  'host.preflight': {
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)), plan: planSchema }),
+    result: preflightResultSchema,
+  },
   /** Starts the upgrade detached on the host and follows it: `upgrade.record` events until it ends. */
   'upgrade.start': {
-    params: z.object({ hostId: z.string().min(1), plan: planSchema }).strict(),
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)), plan: planSchema }),
     result: z.object({ upgradeId: upgradeIdSchema }),
   },
   /** Follows an upgrade already running (or finished): its history, then live records. */
   'upgrade.attach': {
-    params: z.object({ hostId: z.string().min(1), id: upgradeIdSchema }).strict(),
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)), id: upgradeIdSchema }),
     result: z.object({ upgradeId: upgradeIdSchema }),
   },
-  'upgrade.list': { params: z.object({ hostId: z.string().min(1) }).strict(), result: z.array(upgradeSummarySchema) },
+  'upgrade.list': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: z.array(upgradeSummarySchema) },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;
@@ -67,7 +79,7 @@ export function isApiMethod(name: string): name is ApiMethod {
 export const sessionStateSchema = z.object({
   hostId: z.string(),
   state: z.enum(['connecting', 'verifying-host-key', 'authenticating', 'deploying', 'ready', 'lost', 'reconnecting', 'closed']),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 
 export const promptSchema = z.object({
@@ -76,8 +88,8 @@ export const promptSchema = z.object({
   kind: z.enum(['host-key', 'password', 'passphrase', 'sudo-password']),
   message: z.string(),
   /** For host-key: `SHA256:…` as `ssh-keygen -lf` prints it. */
-  fingerprint: z.string().optional(),
-  keyType: z.string().optional(),
+  fingerprint: z.optional(z.string()),
+  keyType: z.optional(z.string()),
   secret: z.boolean(),
 });
 
@@ -87,7 +99,7 @@ export const apiEvents = {
   prompt: promptSchema,
   'prompt.closed': z.object({ promptId: z.string() }),
   'upgrade.record': z.object({ hostId: z.string(), id: z.string(), record: journalRecordSchema }),
-  'upgrade.summary': z.object({ hostId: z.string(), id: z.string(), summary: upgradeSummarySchema, error: errorInfoSchema.optional() }),
+  'upgrade.summary': z.object({ hostId: z.string(), id: z.string(), summary: upgradeSummarySchema, error: z.optional(errorInfoSchema) }),
 } as const;
 export type ApiEventName = keyof typeof apiEvents;
 export type ApiEvent = { [E in ApiEventName]: { event: E; data: z.infer<(typeof apiEvents)[E]> } }[ApiEventName];
@@ -98,10 +110,10 @@ export type SeamlessApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<
 export const API_METHOD_NAMES = Object.keys(apiMethods) as ApiMethod[];
 
 // WebSocket wire (browser mode). IPC needs no envelope: one channel per method.
-export const wsRequestSchema = z.object({ id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() });
+export const wsRequestSchema = z.object({ id: z.number().check(z.int(), z.nonnegative()), method: z.string(), params: z.unknown() });
 export const wsResponseSchema = z.union([
-  z.object({ id: z.number().int().nonnegative(), result: z.unknown() }),
-  z.object({ id: z.number().int().nonnegative().nullable(), error: errorInfoSchema }),
+  z.object({ id: z.number().check(z.int(), z.nonnegative()), result: z.unknown() }),
+  z.object({ id: z.nullable(z.number().check(z.int(), z.nonnegative())), error: errorInfoSchema }),
   z.object({ event: z.string(), data: z.unknown() }),
 ]);
 

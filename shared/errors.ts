@@ -1,7 +1,7 @@
 // Why: every failure that crosses a boundary (agent → controller → UI/CLI) must say the same
 // thing everywhere: a stable code a program can branch on, a sentence a human can act on, and
 // the evidence (the underlying tool's stderr tail). This file is the one list of those codes.
-import { z } from 'zod';
+import * as z from './zod';
 
 export const ERROR_CODES = [
   // protocol and transport
@@ -62,8 +62,8 @@ export const errorInfoSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
   /** The tail of the underlying tool's output (stderr, log), when there is one. */
-  evidence: z.string().optional(),
-  details: z.unknown().optional(),
+  evidence: z.optional(z.string()),
+  details: z.optional(z.unknown()),
 });
 export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 

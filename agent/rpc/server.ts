@@ -1,7 +1,7 @@
 // Why: the agent's side of the wire. It turns each incoming line into exactly one answer (or
 // none, for a line that cannot be answered at all) and never lets a bad line crash the agent:
 // broken JSON, unknown methods, bad params and handler failures all become error answers.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { agentMethods, isAgentMethod, requestSchema, PROTOCOL_VERSION, type AgentMethod, type AgentResult } from '../../shared/protocol';
 import type { JsonChunks } from './jsonChunks';
 import { SeamlessError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
@@ -18,7 +18,7 @@ export interface RpcServer {
   sendEvent(event: string, data: unknown): void;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)

@@ -2,12 +2,12 @@
 // it can, with a risk the admin should accept knowingly; info: what will happen), which workload
 // it concerns, what was seen (evidence) and what to do (fix). Stable ids let the UI and the
 // report refer to the same finding.
-import { z } from 'zod';
+import * as z from '../zod';
 
 export const findingSchema = z.object({
   id: z.string(),
   severity: z.enum(['block', 'warn', 'info']),
-  workload: z.string().optional(),
+  workload: z.optional(z.string()),
   message: z.string(),
   evidence: z.string(),
   fix: z.string(),
@@ -19,7 +19,7 @@ export const preflightResultSchema = z.object({
   /** The CRIU options each selected workload needs, derived from what preflight saw. */
   criuOptions: z.record(z.string(), z.array(z.string())),
   /** Estimated bytes of images the checkpoint will write (anonymous + shmem + margin). */
-  estimatedImageBytes: z.number().nonnegative(),
+  estimatedImageBytes: z.number().check(z.nonnegative()),
   canStart: z.boolean(),
 });
 export type PreflightResult = z.infer<typeof preflightResultSchema>;

@@ -1,50 +1,50 @@
 // Why: what an admin sees of a host before deciding what to carry across a kernel upgrade:
 // every process, grouped into the workloads they think in (services, containers, sessions,
 // other trees), with memory and page-cache footprints. The agent fills it; UI and CLI show it.
-import { z } from 'zod';
+import * as z from '../zod';
 
 export const memoryFootprintSchema = z.object({
-  rssBytes: z.number().nonnegative(),
+  rssBytes: z.number().check(z.nonnegative()),
   /** null where smaps_rollup was not read (see Inventory.detail) or could not be. */
-  pssBytes: z.number().nonnegative().nullable(),
-  anonBytes: z.number().nonnegative(),
-  fileBytes: z.number().nonnegative(),
-  shmemBytes: z.number().nonnegative(),
-  swapBytes: z.number().nonnegative(),
+  pssBytes: z.nullable(z.number().check(z.nonnegative())),
+  anonBytes: z.number().check(z.nonnegative()),
+  fileBytes: z.number().check(z.nonnegative()),
+  shmemBytes: z.number().check(z.nonnegative()),
+  swapBytes: z.number().check(z.nonnegative()),
 });
 export type MemoryFootprint = z.infer<typeof memoryFootprintSchema>;
 
 export const namespacesSchema = z.object({
-  pid: z.string().nullable(),
-  mnt: z.string().nullable(),
-  net: z.string().nullable(),
-  user: z.string().nullable(),
+  pid: z.nullable(z.string()),
+  mnt: z.nullable(z.string()),
+  net: z.nullable(z.string()),
+  user: z.nullable(z.string()),
 });
 
 export const processInfoSchema = z.object({
-  pid: z.number().int().positive(),
-  ppid: z.number().int().nonnegative(),
+  pid: z.number().check(z.int(), z.positive()),
+  ppid: z.number().check(z.int(), z.nonnegative()),
   comm: z.string(),
   /** argv, each argument as UTF-8 with invalid bytes replaced; bounded (see cmdlineTruncated). */
   cmdline: z.array(z.string()),
   cmdlineTruncated: z.boolean(),
-  uid: z.number().int().nonnegative().nullable(),
-  user: z.string().nullable(),
+  uid: z.nullable(z.number().check(z.int(), z.nonnegative())),
+  user: z.nullable(z.string()),
   /** Seconds since the epoch. */
-  startTime: z.number().nonnegative(),
+  startTime: z.number().check(z.nonnegative()),
   state: z.string(),
-  threads: z.number().int().nonnegative(),
+  threads: z.number().check(z.int(), z.nonnegative()),
   /** Session id (stat field 6). */
-  sid: z.number().int().nonnegative(),
+  sid: z.number().check(z.int(), z.nonnegative()),
   /** tty_nr from stat: non-zero means a controlling terminal. */
-  ttyNr: z.number().int(),
-  tracerPid: z.number().int().nonnegative(),
-  cgroup: z.string().nullable(),
+  ttyNr: z.number().check(z.int()),
+  tracerPid: z.number().check(z.int(), z.nonnegative()),
+  cgroup: z.nullable(z.string()),
   namespaces: namespacesSchema,
   kernelThread: z.boolean(),
-  memory: memoryFootprintSchema.nullable(),
-  mappings: z.number().int().nonnegative().nullable(),
-  openFds: z.number().int().nonnegative().nullable(),
+  memory: z.nullable(memoryFootprintSchema),
+  mappings: z.nullable(z.number().check(z.int(), z.nonnegative())),
+  openFds: z.nullable(z.number().check(z.int(), z.nonnegative())),
 });
 export type ProcessInfo = z.infer<typeof processInfoSchema>;
 
@@ -52,11 +52,11 @@ export const WORKLOAD_KINDS = ['service', 'container', 'session', 'user-service'
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export const cgroupPageCacheSchema = z.object({
-  fileBytes: z.number().nonnegative(),
-  fileDirtyBytes: z.number().nonnegative(),
-  fileWritebackBytes: z.number().nonnegative(),
-  activeFileBytes: z.number().nonnegative(),
-  inactiveFileBytes: z.number().nonnegative(),
+  fileBytes: z.number().check(z.nonnegative()),
+  fileDirtyBytes: z.number().check(z.nonnegative()),
+  fileWritebackBytes: z.number().check(z.nonnegative()),
+  activeFileBytes: z.number().check(z.nonnegative()),
+  inactiveFileBytes: z.number().check(z.nonnegative()),
 });
 export type CgroupPageCache = z.infer<typeof cgroupPageCacheSchema>;
 
@@ -65,13 +65,13 @@ export const workloadSchema = z.object({
   id: z.string(),
   kind: z.enum(WORKLOAD_KINDS),
   name: z.string(),
-  runtime: z.enum(['systemd', 'docker', 'podman', 'containerd', 'lxc']).nullable(),
-  image: z.string().nullable(),
-  containerId: z.string().nullable(),
-  cgroup: z.string().nullable(),
+  runtime: z.nullable(z.enum(['systemd', 'docker', 'podman', 'containerd', 'lxc'])),
+  image: z.nullable(z.string()),
+  containerId: z.nullable(z.string()),
+  cgroup: z.nullable(z.string()),
   /** The process the tree hangs from (lowest PID whose parent is outside the workload). */
-  rootPid: z.number().int().positive(),
-  pids: z.array(z.number().int().positive()),
+  rootPid: z.number().check(z.int(), z.positive()),
+  pids: z.array(z.number().check(z.int(), z.positive())),
   memory: memoryFootprintSchema,
   pageCache: z.union([
     z.object({ known: z.literal(true), cgroup: cgroupPageCacheSchema }),
@@ -80,15 +80,15 @@ export const workloadSchema = z.object({
 });
 export type Workload = z.infer<typeof workloadSchema>;
 
-export const scanProblemSchema = z.object({ pid: z.number().int().nullable(), what: z.string(), reason: z.string() });
+export const scanProblemSchema = z.object({ pid: z.nullable(z.number().check(z.int())), what: z.string(), reason: z.string() });
 
 export const inventorySchema = z.object({
   scannedAt: z.number(),
   processes: z.array(processInfoSchema),
   workloads: z.array(workloadSchema),
-  host: z.object({ dirtyBytes: z.number().nonnegative(), writebackBytes: z.number().nonnegative() }),
+  host: z.object({ dirtyBytes: z.number().check(z.nonnegative()), writebackBytes: z.number().check(z.nonnegative()) }),
   /** Whether the costly per-process reads (PSS, mappings, fds, namespaces) were made for all. */
-  detail: z.object({ level: z.enum(['full', 'basic']), reason: z.string().nullable() }),
+  detail: z.object({ level: z.enum(['full', 'basic']), reason: z.nullable(z.string()) }),
   /** What could not be read, and why (processes that exited mid-scan are not problems). */
   problems: z.array(scanProblemSchema),
 });
@@ -96,10 +96,10 @@ export type Inventory = z.infer<typeof inventorySchema>;
 
 export const fileResidencySchema = z.object({
   path: z.string(),
-  sizeBytes: z.number().nonnegative().nullable(),
-  residentBytes: z.number().nonnegative().nullable(),
+  sizeBytes: z.nullable(z.number().check(z.nonnegative())),
+  residentBytes: z.nullable(z.number().check(z.nonnegative())),
   /** Why residentBytes is null (fincore missing, not permitted, …). */
-  unknownReason: z.string().nullable(),
+  unknownReason: z.nullable(z.string()),
 });
 export type FileResidency = z.infer<typeof fileResidencySchema>;
 

@@ -2,11 +2,11 @@
 // journal (one JSON record per state change, fsynced) is the one account of where it is, read
 // by the controller when it (re)attaches and by the restore hook on the new boot. These are the
 // shapes of that journal, of the upgrade list and of the report written at the end.
-import { z } from 'zod';
+import * as z from '../zod';
 import { errorInfoSchema } from '../errors';
 
 /** `u-20261126t022249-3f9a`: safe in a unit name, a path and the kernel command line. */
-export const upgradeIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{3,63}$/, 'an upgrade id is 4–64 of a-z, 0-9 and -');
+export const upgradeIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{3,63}$/, 'an upgrade id is 4–64 of a-z, 0-9 and -'));
 
 export const UPGRADE_PHASES = [
   'start',
@@ -29,7 +29,7 @@ export type UpgradePhase = (typeof UPGRADE_PHASES)[number];
 
 export const journalRecordSchema = z.object({
   /** 1, 2, 3 … within one upgrade, across both boots. */
-  seq: z.number().int().positive(),
+  seq: z.number().check(z.int(), z.positive()),
   /** ISO time of the host's clock. */
   at: z.string(),
   /** Milliseconds since the epoch (the same instant as `at`, for arithmetic). */
@@ -40,9 +40,9 @@ export const journalRecordSchema = z.object({
   state: z.enum(['begin', 'done', 'failed', 'skipped', 'info']),
   message: z.string(),
   /** Measured duration of the phase (on `done`/`failed`). */
-  durationMs: z.number().nonnegative().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
-  error: errorInfoSchema.optional(),
+  durationMs: z.optional(z.number().check(z.nonnegative())),
+  data: z.optional(z.record(z.string(), z.unknown())),
+  error: z.optional(errorInfoSchema),
 });
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 
@@ -52,9 +52,9 @@ export const upgradeSummarySchema = z.object({
   id: upgradeIdSchema,
   state: z.enum(UPGRADE_STATES),
   /** Time of the first record. */
-  startedAt: z.string().nullable(),
-  last: journalRecordSchema.nullable(),
-  records: z.number().int().nonnegative(),
+  startedAt: z.nullable(z.string()),
+  last: z.nullable(journalRecordSchema),
+  records: z.number().check(z.int(), z.nonnegative()),
 });
 export type UpgradeSummary = z.infer<typeof upgradeSummarySchema>;
 
@@ -62,20 +62,20 @@ export const upgradeReportSchema = z.object({
   id: upgradeIdSchema,
   outcome: z.enum(['restored', 'cold-started', 'aborted', 'failed']),
   kernelBefore: z.string(),
-  kernelAfter: z.string().nullable(),
+  kernelAfter: z.nullable(z.string()),
   /** Measured duration of each phase, in journal order. */
-  phases: z.array(z.object({ phase: z.enum(UPGRADE_PHASES), durationMs: z.number().nonnegative(), ok: z.boolean() })),
+  phases: z.array(z.object({ phase: z.enum(UPGRADE_PHASES), durationMs: z.number().check(z.nonnegative()), ok: z.boolean() })),
   /** Freeze (start of the final dump) to the last workload restored, across the kexec. */
-  blackoutMs: z.number().nonnegative().nullable(),
-  bytesDumped: z.number().nonnegative(),
+  blackoutMs: z.nullable(z.number().check(z.nonnegative())),
+  bytesDumped: z.number().check(z.nonnegative()),
   workloads: z.array(
     z.object({
       selector: z.string(),
-      rootPid: z.number().int().positive(),
-      processes: z.number().int().nonnegative(),
-      bytesDumped: z.number().nonnegative(),
+      rootPid: z.number().check(z.int(), z.positive()),
+      processes: z.number().check(z.int(), z.nonnegative()),
+      bytesDumped: z.number().check(z.nonnegative()),
       restored: z.boolean(),
-      handedBackTo: z.string().nullable(),
+      handedBackTo: z.nullable(z.string()),
     }),
   ),
 });

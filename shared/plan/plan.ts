@@ -2,63 +2,63 @@
 // which image store, with which options. The UI saves it, the CLI makes it (`seamless plan`),
 // preflight checks it, the upgrade executes it. Versioned: an old plan file is read or refused
 // with a clear message, never misread.
-import { z } from 'zod';
+import * as z from '../zod';
 
 export const PLAN_VERSION = 1;
 
 /** `pid:N`, `unit:NAME`, `container:NAME`, `session:ID`, `user-unit:UID/NAME` (as the inventory names workloads). */
 export const selectorSchema = z
   .string()
-  .regex(
-    /^(pid:[1-9]\d*|unit:[^\s/]+|container:\S+|session:\S+|user-unit:\d+\/\S+)$/,
-    'a selector is pid:N, unit:NAME, container:NAME, session:ID or user-unit:UID/NAME',
+  .check(
+    z.regex(
+      /^(pid:[1-9]\d*|unit:[^\s/]+|container:\S+|session:\S+|user-unit:\d+\/\S+)$/,
+      'a selector is pid:N, unit:NAME, container:NAME, session:ID or user-unit:UID/NAME',
+    ),
   );
 
 export const storeSchema = z.discriminatedUnion('kind', [
   /** A filesystem on a persistent-memory block device (memmap= reservation or NVDIMM); survives kexec. */
   z.object({
     kind: z.literal('pmem'),
-    device: z
-      .string()
-      .regex(/^\/dev\/pmem\d+$/)
-      .default('/dev/pmem0'),
+    device: z._default(z.string().check(z.regex(/^\/dev\/pmem\d+$/)), '/dev/pmem0'),
   }),
   /** A directory on disk: works everywhere, costs a write and a read of every image byte. */
-  z.object({ kind: z.literal('dir'), path: z.string().startsWith('/') }),
+  z.object({ kind: z.literal('dir'), path: z.string().check(z.startsWith('/')) }),
 ]);
 export type Store = z.infer<typeof storeSchema>;
 
 export const planSchema = z.object({
   version: z.literal(PLAN_VERSION),
-  host: z.string().min(1),
+  host: z.string().check(z.minLength(1)),
   createdAt: z.string(),
-  workloads: z.array(selectorSchema).min(1, 'select at least one workload'),
+  workloads: z.array(selectorSchema).check(z.minLength(1, 'select at least one workload')),
   kernel: z.object({
     /** The release (`6.1.0-50-amd64`) when it comes from /boot; null for an image given by path. */
-    release: z.string().nullable(),
-    image: z.string().startsWith('/'),
-    initrd: z.string().startsWith('/').nullable(),
+    release: z.nullable(z.string()),
+    image: z.string().check(z.startsWith('/')),
+    initrd: z.nullable(z.string().check(z.startsWith('/'))),
     /** null: today's command line without an earlier seamless.restore, plus the store reservation. */
-    cmdline: z.string().nullable(),
+    cmdline: z.nullable(z.string()),
   }),
   store: storeSchema,
-  options: z
-    .object({
+  options: z._default(
+    z.object({
       /** direct: sync, unmount, `kexec -e` (seconds); systemctl: orderly `systemctl kexec` (stops every other service first). */
-      kexecMode: z.enum(['direct', 'systemctl']).default('direct'),
-      preDump: z.boolean().default(true),
+      kexecMode: z._default(z.enum(['direct', 'systemctl']), 'direct'),
+      preDump: z._default(z.boolean(), true),
       /**
        * After a failed restore (and one safer retry): start the held services cold (default), or
        * kexec back to the old kernel and restore there (not implemented yet: journaled, then cold).
        */
-      onRestoreFailure: z.enum(['kexec-back', 'cold-start']).default('cold-start'),
+      onRestoreFailure: z._default(z.enum(['kexec-back', 'cold-start']), 'cold-start'),
       /**
        * Blocking preflight findings the admin has read and accepts, by id (e.g. workload.perf-event):
        * explicit, one by one; there is no "ignore all".
        */
-      acknowledge: z.array(z.string().regex(/^[a-z]+\.[a-z-]+$/)).default([]),
-    })
-    .default({ kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', acknowledge: [] }),
+      acknowledge: z._default(z.array(z.string().check(z.regex(/^[a-z]+\.[a-z-]+$/))), []),
+    }),
+    { kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', acknowledge: [] },
+  ),
 });
 export type Plan = z.infer<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;

@@ -24,6 +24,8 @@ const cases: [string, string][] = [
   ['agent/violation.ts', "import { app } from 'electron';"],
   ['agent/facts/violation.ts', "import { useState } from 'react';"],
   ['agent/violation.ts', "import { App } from '../renderer/app/App';"],
+  ['shared/violation.ts', "import { z } from 'zod';"],
+  ['agent/rpc/violation.ts', "import { z } from 'zod';"],
 ];
 
 describe('layer rules', () => {
@@ -32,7 +34,8 @@ describe('layer rules', () => {
   });
 
   it.each([
-    ['shared/ok.ts', "import { z } from 'zod';"],
+    ['shared/ok.ts', "import * as z from './zod';"],
+    ['agent/ok.ts', "import type * as z from 'zod/mini';"],
     ['electron/main.ts', "import { app } from 'electron';"],
     ['agent/ok.ts', "import { readFile } from 'node:fs/promises';"],
     ['renderer/ok.ts', "import { apiMethods } from '../shared/api';"],

@@ -2,11 +2,11 @@
 // in review. This test writes the whole surface (methods, params, results, events) as JSON Schema
 // and compares it with the committed snapshot.
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { apiEvents, apiMethods } from '../../../shared/api';
 import { agentEvents, agentMethods } from '../../../shared/protocol';
 
-function surface(methods: Record<string, { params: z.ZodType; result: z.ZodType }>, events: Record<string, z.ZodType>) {
+function surface(methods: Record<string, { params: z.ZodMiniType; result: z.ZodMiniType }>, events: Record<string, z.ZodMiniType>) {
   return {
     methods: Object.fromEntries(
       Object.entries(methods).map(([name, m]) => [
