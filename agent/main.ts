@@ -7,10 +7,11 @@ import { createLineSplitter } from '../shared/lineSplitter';
 import { createHandlers } from './handlers';
 import { createRpcServer } from './rpc/server';
 import { createMessageWriter } from './rpc/messageWriter';
+import { collectGarbage } from './rpc/collectGarbage';
 import { runUpgrade } from './upgrade/run';
 import { adopt, afterRestore, restoreFromCmdline } from './upgrade/restore';
 
-const send = createMessageWriter(process.stdout);
+const send = createMessageWriter(process.stdout, collectGarbage);
 
 /** The detached modes: the upgrade run, the boot hook and its helpers (no stdio protocol). */
 function runMode(argv: string[]): boolean {

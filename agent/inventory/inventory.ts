@@ -32,7 +32,7 @@ export interface InventoryOptions {
 export const FULL_DETAIL_LIMIT = 2000;
 
 /** Pieces of the JSON answer are about this long (characters). */
-const CHUNK_CHARS = 16 * 1024;
+const CHUNK_CHARS = 8 * 1024;
 
 function countPids(procRoot: string): number {
   try {

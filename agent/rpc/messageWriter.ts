@@ -5,12 +5,19 @@ import { JsonChunks } from './jsonChunks';
 import type { Outgoing } from './server';
 import { toErrorInfo } from '../../shared/errors';
 
+const RECLAIM_EVERY_CHARS = 1024 * 1024;
+
 export interface ByteSink {
   write(chunk: string): boolean;
   once(event: 'drain', listener: () => void): unknown;
 }
 
-export function createMessageWriter(out: ByteSink): (msg: Outgoing) => Promise<void> {
+/**
+ * While an answer is written in pieces, `reclaim` runs after every RECLAIM_EVERY_CHARS of it and
+ * once at its end (the agent collects garbage then: a few milliseconds each, and its RSS stays
+ * near what it was before the request).
+ */
+export function createMessageWriter(out: ByteSink, reclaim?: () => void): (msg: Outgoing) => Promise<void> {
   let tail: Promise<void> = Promise.resolve();
 
   const put = async (text: string): Promise<void> => {
@@ -21,7 +28,15 @@ export function createMessageWriter(out: ByteSink): (msg: Outgoing) => Promise<v
     if ('result' in msg && msg.result instanceof JsonChunks) {
       await put(`{"id":${msg.id},"result":`);
       try {
-        for (const chunk of msg.result.chunks()) await put(chunk);
+        let sinceReclaim = 0;
+        for (const chunk of msg.result.chunks()) {
+          await put(chunk);
+          sinceReclaim += chunk.length;
+          if (reclaim && sinceReclaim >= RECLAIM_EVERY_CHARS) {
+            reclaim();
+            sinceReclaim = 0;
+          }
+        }
       } catch (err) {
         // Should not happen (the chunks are pure), but a half-written line must still end,
         // and the request still gets its answer.
@@ -30,6 +45,7 @@ export function createMessageWriter(out: ByteSink): (msg: Outgoing) => Promise<v
         return;
       }
       await put('}\n');
+      reclaim?.();
     } else {
       await put(`${JSON.stringify(msg)}\n`);
     }

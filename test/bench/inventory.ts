@@ -7,7 +7,7 @@ import { loadAgentBundle } from '../../electron/controller/agentBundle';
 import { startLocalAgent } from '../../electron/controller/localAgent';
 
 const N = Number(process.env.BENCH_PROCESSES ?? 10_000);
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const USER_HZ = 100;
 
 function agentCpuMs(pid: number): number {

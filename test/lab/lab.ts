@@ -5,6 +5,7 @@
 //   labStatus() where and what it is (JSON shape)   labDown()  poweroff, clean up
 //   labExec()   run a command in the guest over the pinned SSH connection
 import { requireRunningLab } from './labTarget.js';
+import { LabError } from './errors.js';
 import { shellQuote, sshRun } from './ssh.js';
 import type { RunResult } from './run.js';
 
@@ -39,4 +40,15 @@ export async function labExec(cmd: string | readonly string[], opts: ExecOptions
   const command = typeof cmd === 'string' ? cmd : shellQuote(cmd);
   const r = await sshRun(lab.target, command, { timeoutMs: opts.timeoutMs ?? 600_000, input: opts.input ?? '' });
   return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The host port that reaches `name`'s port in the running guest (e.g. redis: 127.0.0.1:PORT → guest 6379). */
+export function labForwardPort(name: 'redis'): number {
+  const forward = requireRunningLab().state.forwards?.[name];
+  if (!forward)
+    throw new LabError(
+      'NOT_RUNNING',
+      `the running lab has no ${name} forward (started by an older lab): restart it with \`npm run lab -- down\` and \`up\``,
+    );
+  return forward.host;
 }

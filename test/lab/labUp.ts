@@ -100,6 +100,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
   const cmdline = guestCmdline();
 
   let port = opts.port ?? (await freePort());
+  let forwards = { redis: { host: await freePort(), guest: 6379 } };
   let pid: number | undefined;
   let started = 0;
   for (let attempt = 1; pid === undefined; attempt++) {
@@ -111,6 +112,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
       cmdline,
       overlay: r.overlay,
       port,
+      forwards: Object.values(forwards),
       serialLog: r.serialLog,
       pidfile: r.pidfile,
     });
@@ -125,13 +127,16 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
     if (portTaken && opts.port === undefined && attempt < 3) {
       progress.note(`port ${port} was taken, trying another`);
       port = await freePort();
+      forwards = { redis: { host: await freePort(), guest: 6379 } };
       continue;
     }
     rmSync(r.overlay, { force: true });
     throw new LabError('QEMU_FAILED', `qemu-system-x86_64 failed to start (exit ${q.code})`, q.stderr.trim());
   }
-  writeRunState(root, { pid, port, imageKey: entry.manifest.key, kernel, cmdline, startedAt: new Date(started).toISOString() });
-  progress.note(`QEMU running (pid ${pid}), ssh forward 127.0.0.1:${port}, serial log ${r.serialLog}`);
+  writeRunState(root, { pid, port, forwards, imageKey: entry.manifest.key, kernel, cmdline, startedAt: new Date(started).toISOString() });
+  progress.note(
+    `QEMU running (pid ${pid}), ssh forward 127.0.0.1:${port}, redis forward 127.0.0.1:${forwards.redis.host}, serial log ${r.serialLog}`,
+  );
 
   let bootToSshSec = 0;
   let bootToReadySec: number | null = null;

@@ -8,6 +8,8 @@ import { runPaths } from './labPaths.js';
 export interface RunState {
   pid: number;
   port: number;
+  /** Host ports forwarded to guest services, by name (absent in state written before they existed). */
+  forwards?: Record<string, { host: number; guest: number }>;
   imageKey: string;
   kernel: string;
   cmdline: string;

@@ -39,6 +39,8 @@ export interface QemuArgsInput {
   cmdline: string;
   overlay: string;
   port: number;
+  /** More TCP forwards from 127.0.0.1 to guest ports (redis, for a client outside the VM). */
+  forwards?: readonly { host: number; guest: number }[];
   serialLog: string;
   pidfile: string;
   cpus?: number;
@@ -74,7 +76,10 @@ export function qemuArgs(i: QemuArgsInput): string[] {
     '-drive',
     `file=${i.overlay},format=qcow2,if=virtio,cache=unsafe,discard=unmap`,
     '-netdev',
-    `user,id=net0,hostfwd=tcp:127.0.0.1:${i.port}-:22`,
+    [
+      `user,id=net0,hostfwd=tcp:127.0.0.1:${i.port}-:22`,
+      ...(i.forwards ?? []).map((f) => `hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`),
+    ].join(','),
     '-device',
     'virtio-net-pci,netdev=net0',
     '-serial',

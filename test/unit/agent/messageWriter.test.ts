@@ -58,4 +58,21 @@ describe('createMessageWriter', () => {
     expect(JSON.parse(lines[1]!)).toMatchObject({ id: 7, error: { message: expect.stringContaining('boom') } });
     expect(JSON.parse(lines[2]!)).toEqual({ id: 8, result: true });
   });
+
+  it('reclaims memory every MiB of a chunked answer and at its end, never for small messages', async () => {
+    const sink = slowSink();
+    let reclaims = 0;
+    const send = createMessageWriter(sink, () => reclaims++);
+    await send({ id: 1, result: 'small' });
+    expect(reclaims).toBe(0);
+    const piece = `"${'x'.repeat(64 * 1024 - 3)}",`;
+    const big = new JsonChunks<string[]>(function* () {
+      yield '[';
+      for (let i = 0; i < 40; i++) yield piece; // 2.5 MiB
+      yield '"end"]';
+    });
+    await send({ id: 2, result: big });
+    expect(reclaims).toBe(3); // after 1 MiB, after 2 MiB, at the end
+    expect(JSON.parse(sink.text().split('\n')[1]!).result).toHaveLength(41);
+  });
 });
