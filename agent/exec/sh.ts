@@ -2,7 +2,9 @@
 // arguments never passed through a shell, time and output bounded, "not installed" told apart
 // from "ran and failed", and a failure turned into a SeamlessError with the tool's own last
 // words as evidence.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { Socket } from 'node:net';
 import { SeamlessError, tailOf, type ErrorCode } from '../../shared/errors';
 
 export interface ShResult {
@@ -19,6 +21,8 @@ export interface ShOptions {
   input?: string;
   /** Bytes of stdout and of stderr kept; default 4 MiB each. */
   limitBytes?: number;
+  /** Open sockets handed to the tool as fds 3, 4, … (CRIU's --inherit-fd). */
+  passFds?: readonly Socket[];
 }
 
 export function sh(cmd: string, args: string[], opts: ShOptions = {}): Promise<ShResult> {
@@ -27,9 +31,12 @@ export function sh(cmd: string, args: string[], opts: ShOptions = {}): Promise<S
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    let child;
+    let child: ChildProcessByStdio<Writable, Readable, Readable>;
     try {
-      child = spawn(cmd, args, { env: { ...process.env, LC_ALL: 'C' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(cmd, args, {
+        env: { ...process.env, LC_ALL: 'C' },
+        stdio: ['pipe', 'pipe', 'pipe', ...(opts.passFds ?? [])],
+      }) as ChildProcessByStdio<Writable, Readable, Readable>;
     } catch (err) {
       resolve({ code: 127, stdout: '', stderr: err instanceof Error ? err.message : String(err), missing: false, timedOut });
       return;

@@ -1,6 +1,7 @@
 // Why: every preflight rule is a pure function of this one picture of the host and the plan,
 // gathered once (gather.ts). Rules never touch the host themselves, so each can be tested with
 // a case that fires and one that does not.
+import type { UnixSocketRow } from './netTables';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import type { Plan } from '../../shared/plan/plan';
@@ -19,11 +20,13 @@ export interface WorkloadProbe {
   uprobes: number[];
   establishedTcp: number;
   /** Unix sockets whose peer is held by a process outside the workload. */
-  externalUnixPeers: { pid: number; inode: number; peerPids: number[] }[];
+  externalUnixPeers: { pid: number; inode: number; peerPids: number[]; type: UnixSocketRow['type']; peerPath: string | null }[];
   locks: { pid: number; file: string }[];
   /** Locks on the same files held by processes outside the workload. */
   foreignLocks: { pid: number; file: string }[];
   fuseFiles: { pid: number; path: string }[];
+  /** Files held open or mapped on tmpfs/ramfs (not deleted): a reboot, kexec included, empties those. */
+  memoryFsFiles: { pid: number; path: string }[];
   tracers: { pid: number; tracerPid: number }[];
   ttys: number[];
   /** The tree's root is not its session's leader (the leader is outside the dump). */

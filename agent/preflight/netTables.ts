@@ -13,23 +13,35 @@ export function establishedTcpInodes(text: string): Set<number> {
 }
 
 export interface UnixSocketRow {
+  type: 'stream' | 'dgram' | 'seqpacket';
+  /** The bound path ("/run/systemd/journal/stdout"), or null for an unnamed socket. */
+  path: string | null;
   inode: number;
   peerInode: number | null;
   pids: number[];
 }
+
+const SS_TYPES = { str: 'stream', dgr: 'dgram', seq: 'seqpacket' } as const;
 
 /** `ss -xpn -a` rows: "u_str ESTAB 0 0 /run/x.sock 1234 * 5678 users:(("a",pid=1,fd=3))". */
 export function parseSsUnix(text: string): UnixSocketRow[] {
   const rows: UnixSocketRow[] = [];
   // Netid State Recv-Q Send-Q Local-Address Inode Peer-Address PeerInode [users:(…)]; addresses
   // may be "*" or a path (possibly with spaces), so the inodes are found around them.
-  const re = /^u_(?:str|dgr|seq)\s+\S+\s+\d+\s+\d+\s+.*?\s(\d+)\s+\S.*?\s(\d+)(?:\s+users:(.*))?\s*$/;
+  const re = /^u_(str|dgr|seq)\s+\S+\s+\d+\s+\d+\s+(.*?)\s(\d+)\s+\S.*?\s(\d+)(?:\s+users:(.*))?\s*$/;
   for (const line of text.split('\n')) {
     const m = re.exec(line);
     if (!m) continue;
-    const peer = Number(m[2]);
-    const pids = [...(m[3] ?? '').matchAll(/pid=(\d+)/g)].map((x) => Number(x[1]));
-    rows.push({ inode: Number(m[1]), peerInode: peer > 0 ? peer : null, pids });
+    const peer = Number(m[4]);
+    const pids = [...(m[5] ?? '').matchAll(/pid=(\d+)/g)].map((x) => Number(x[1]));
+    const path = m[2]!.trim();
+    rows.push({
+      type: SS_TYPES[m[1] as keyof typeof SS_TYPES],
+      path: path === '*' || path === '' ? null : path,
+      inode: Number(m[3]),
+      peerInode: peer > 0 ? peer : null,
+      pids,
+    });
   }
   return rows;
 }
@@ -54,14 +66,33 @@ export function parseLocks(text: string): LockRow[] {
   return rows;
 }
 
-/** Mount points of FUSE filesystems in a mountinfo text. */
-export function fuseMounts(mountinfo: string): string[] {
-  const out: string[] = [];
+export interface MountRow {
+  point: string;
+  fstype: string;
+}
+
+/** Mount points and filesystem types of a mountinfo text (octal escapes such as \\040 decoded). */
+export function parseMountinfo(mountinfo: string): MountRow[] {
+  const out: MountRow[] = [];
   for (const line of mountinfo.split('\n')) {
     const sep = line.indexOf(' - ');
     if (sep === -1) continue;
-    const fstype = line.slice(sep + 3).split(' ')[0] ?? '';
-    if (fstype === 'fuse' || fstype.startsWith('fuse.') || fstype === 'fuseblk') out.push(line.split(' ')[4]!);
+    const point = (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    out.push({ point, fstype: line.slice(sep + 3).split(' ')[0] ?? '' });
   }
   return out;
 }
+
+/** The filesystem type a path lives on: that of the longest mount point holding it. */
+export function fsTypeAt(mounts: readonly MountRow[], path: string): string | null {
+  let best: MountRow | null = null;
+  for (const m of mounts) {
+    const holds = path === m.point || path.startsWith(m.point === '/' ? '/' : `${m.point}/`);
+    if (holds && (!best || m.point.length >= best.point.length)) best = m;
+  }
+  return best?.fstype ?? null;
+}
+
+export const isFuse = (t: string) => t === 'fuse' || t.startsWith('fuse.') || t === 'fuseblk';
+/** Memory filesystems: their files are gone after any reboot, kexec included. */
+export const isMemoryFs = (t: string) => t === 'tmpfs' || t === 'ramfs';

@@ -5,7 +5,7 @@ import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import type { FdRef, WorkloadProbe } from './context';
 import { parseMaps } from './procMaps';
-import { establishedTcpInodes, fuseMounts, type LockRow, type UnixSocketRow } from './netTables';
+import { establishedTcpInodes, fsTypeAt, isFuse, isMemoryFs, parseMountinfo, type LockRow, type UnixSocketRow } from './netTables';
 import { readOptional as read } from '../fs/readOptional';
 
 export interface HostTables {
@@ -86,7 +86,13 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
       const peer = byInode.get(row.peerInode);
       const peerPids = peer?.pids ?? [];
       if (peerPids.length > 0 && peerPids.some((pp) => !pids.has(pp)))
-        externalUnixPeers.push({ pid, inode, peerPids: peerPids.filter((pp) => !pids.has(pp)) });
+        externalUnixPeers.push({
+          pid,
+          inode,
+          peerPids: peerPids.filter((pp) => !pids.has(pp)),
+          type: row.type,
+          peerPath: peer?.path ?? null,
+        });
     }
   }
 
@@ -95,16 +101,23 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
   const foreignLocks = tables.locks.filter((l) => !pids.has(l.pid) && lockedFiles.has(l.file)).map((l) => ({ pid: l.pid, file: l.file }));
 
   const fuseFiles: WorkloadProbe['fuseFiles'] = [];
+  const memoryFsFiles: WorkloadProbe['memoryFsFiles'] = [];
   const mountNs = new Set<string>();
   for (const p of procs) {
     const key = p.namespaces.mnt ?? String(p.pid);
     if (mountNs.has(key)) continue;
     mountNs.add(key);
-    const points = fuseMounts(read(`${procRoot}/${p.pid}/mountinfo`) ?? '');
-    if (points.length === 0) continue;
-    const under = (path: string) => points.some((mp) => path === mp || path.startsWith(`${mp}/`));
-    for (const f of fds) if (under(f.target)) fuseFiles.push({ pid: f.pid, path: f.target });
-    for (const m of maps) if (under(m.path)) fuseFiles.push({ pid: m.pid, path: m.path });
+    const mounts = parseMountinfo(read(`${procRoot}/${p.pid}/mountinfo`) ?? '');
+    if (mounts.length === 0) continue;
+    const files = [
+      ...fds.filter((f) => f.target.startsWith('/') && !f.target.endsWith(' (deleted)')).map((f) => ({ pid: f.pid, path: f.target })),
+      ...maps.filter((m) => !m.deleted).map((m) => ({ pid: m.pid, path: m.path })),
+    ];
+    for (const f of files) {
+      const fstype = fsTypeAt(mounts, f.path);
+      if (fstype && isFuse(fstype)) fuseFiles.push(f);
+      else if (fstype && isMemoryFs(fstype)) memoryFsFiles.push(f);
+    }
   }
 
   return {
@@ -116,6 +129,7 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
     locks,
     foreignLocks,
     fuseFiles,
+    memoryFsFiles,
     tracers: procs.filter((p) => p.tracerPid !== 0).map((p) => ({ pid: p.pid, tracerPid: p.tracerPid })),
     ttys: procs.filter((p) => p.ttyNr !== 0).map((p) => p.pid),
     externalSession: (() => {

@@ -18,6 +18,8 @@ import { verifyManifest, type Manifest } from './manifest';
 import { loadState, saveState, writeDurable, type RunState, type WorkloadState } from './state';
 import { holdDropInPath, holdPidFile } from './units';
 import { readOptional } from '../fs/readOptional';
+import type { Socket } from 'node:net';
+import { openJournalStream, restoreOptions } from '../criu/journalStream';
 
 const readText = (path: string): string => readOptional(path) ?? '';
 
@@ -55,9 +57,21 @@ export function saferOptions(opts: string[]): string[] {
 async function restoreOne(w: WorkloadState, opts: string[], log: string): Promise<{ ok: boolean; evidence: string; pid: number | null }> {
   const pidfile = join(w.dir, 'restored.pid');
   rmSync(pidfile, { force: true });
-  const r = await sh('criu', ['restore', '-D', w.dir, '-o', log, '-v4', '--restore-detached', '--pidfile', pidfile, ...opts], {
+  const { args, inodes } = restoreOptions(opts);
+  let streams: Socket[] = [];
+  try {
+    const identifier = (w.unit ?? w.selector).replace(/\.service$/, '');
+    streams = await Promise.all(inodes.map(() => openJournalStream(identifier, w.unit)));
+  } catch (err) {
+    for (const s of streams) s.destroy();
+    return { ok: false, evidence: `cannot open a journal stream to hand to the restored process: ${String(err)}`, pid: null };
+  }
+  const r = await sh('criu', ['restore', '-D', w.dir, '-o', log, '-v4', '--restore-detached', '--pidfile', pidfile, ...args], {
     timeoutMs: 30 * 60_000,
+    passFds: streams,
   });
+  // The restored process holds its own copy of each stream now.
+  for (const s of streams) s.destroy();
   const text = readText(join(w.dir, log)) || r.stderr;
   const ok = criuSucceeded('restore', r.code, text);
   const pid = Number(readText(pidfile).trim()) || null;

@@ -23,7 +23,7 @@ export function bootHookUnit(node: string, agent: string, heldUnits: string[]): 
 Description=Seamless: restore checkpointed workloads after a kernel upgrade
 ConditionKernelCommandLine=seamless.restore
 DefaultDependencies=no
-After=local-fs.target systemd-modules-load.service systemd-udevd.service
+After=local-fs.target systemd-modules-load.service systemd-udevd.service systemd-journald.socket
 Requires=local-fs.target
 Wants=network-pre.target
 Before=${[...before, ...heldUnits].join(' ')}

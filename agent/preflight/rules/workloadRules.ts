@@ -4,6 +4,7 @@
 // restore will do to systemd units, and files replaced on disk since the process started.
 import type { Finding } from '../../../shared/domain/findings';
 import type { PreflightContext, SelectedWorkload } from '../context';
+import { externalUnixOption, isJournalStream, JOURNAL_STDOUT_PATH } from '../../criu/journalStream';
 
 /** Character devices CRIU handles itself (or that are terminals, handled by --shell-job). */
 const HARMLESS_DEVICES = /^\/dev\/(null|zero|full|random|urandom|tty\d*|pts\/\d+|ptmx|console|shm\/.*|mqueue\/.*|hugepages\/.*|net\/tun)$/;
@@ -110,6 +111,16 @@ function undumpable(s: SelectedWorkload): Finding[] {
       evidence: `pids ${p.uprobes.join(', ')} map [uprobes]`,
       fix: 'Remove the probes (perf/bpftrace/uprobe_events) first.',
     });
+  if (p.memoryFsFiles.length > 0)
+    out.push({
+      id: 'workload.memory-fs-files',
+      severity: 'block',
+      workload: s.selector,
+      message:
+        'The workload holds files on tmpfs (/run, /dev/shm, a tmpfs /tmp): the new boot starts with those filesystems empty, so CRIU cannot reopen them and the restore fails.',
+      evidence: list(p.memoryFsFiles, (f) => `pid ${f.pid}: ${f.path}`),
+      fix: 'Have the workload close them (or keep them on disk), or leave it out; if you acknowledge this, expect the restore to fail and the plan’s fallback to run.',
+    });
   if (p.fuseFiles.length > 0)
     out.push({
       id: 'workload.fuse',
@@ -134,15 +145,38 @@ function needsFlags(s: SelectedWorkload): Finding[] {
       evidence: `${p.establishedTcp} ESTABLISHED sockets in /proc/PID/net/tcp{,6}`,
       fix: 'Peers see a pause, not a reset, if the blackout stays within their timeouts.',
     });
-  if (p.externalUnixPeers.length > 0)
+  const peers = splitUnixPeers(p);
+  const showPeer = (u: (typeof peers.datagram)[number]) =>
+    `pid ${u.pid} socket ${u.inode} ↔ ${u.peerPath ?? 'unnamed'} (pid ${u.peerPids.join(',') || '?'})`;
+  if (peers.datagram.length > 0)
     out.push({
       id: 'workload.external-unix-socket',
       severity: 'warn',
       workload: s.selector,
       message:
-        'Unix sockets of the workload are connected to processes outside it (--ext-unix-sk); the peer must reconnect or be restored too.',
-      evidence: list(p.externalUnixPeers, (u) => `pid ${u.pid} socket ${u.inode} ↔ pid ${u.peerPids.join(',') || '?'}`),
+        'Datagram unix sockets of the workload are connected to processes outside it (--ext-unix-sk); the peer must reconnect or be restored too.',
+      evidence: list(peers.datagram, showPeer),
       fix: 'Select the peer workload too, or make sure the peer handles a reconnect.',
+    });
+  if (peers.stream.length > 0)
+    out.push({
+      id: 'workload.external-unix-stream',
+      severity: 'block',
+      workload: s.selector,
+      message:
+        'The workload holds one end of a unix stream connection whose other end is outside it; CRIU cannot dump half of a stream connection.',
+      evidence: list(peers.stream, showPeer),
+      fix: 'Select the peer workload too, or have the workload close that connection (reconnect later) before the upgrade.',
+    });
+  if (peers.journal.length > 0)
+    out.push({
+      id: 'workload.journal-stream',
+      severity: 'info',
+      workload: s.selector,
+      message:
+        'Its stdout/stderr go to the journal: at the restore they are connected to a new journal stream (the old journald does not survive the kexec).',
+      evidence: list(peers.journal, (u) => `pid ${u.pid} socket ${u.inode} ↔ ${JOURNAL_STDOUT_PATH}`),
+      fix: 'Nothing to do; lines written during the blackout are not lost, they wait in the socket buffer.',
     });
   if (p.locks.length > 0)
     out.push({
@@ -210,8 +244,49 @@ function systemdHold(s: SelectedWorkload): Finding[] {
   ];
 }
 
+/** External unix peers by what CRIU can do with them: journal streams, datagrams (--ext-unix-sk), other streams (nothing). */
+function splitUnixPeers(p: SelectedWorkload['probe']) {
+  const peers = p.externalUnixPeers;
+  return {
+    journal: peers.filter(isJournalStream),
+    datagram: peers.filter((u) => u.type === 'dgram'),
+    stream: peers.filter((u) => u.type !== 'dgram' && !isJournalStream(u)),
+  };
+}
+
+/** Namespaces CRIU 3.17 cannot take from a systemd sandbox or a container without its runtime's help. */
+function ownNamespaces(ctx: PreflightContext, s: SelectedWorkload): Finding[] {
+  const init = ctx.inventory.processes.find((p) => p.pid === 1);
+  if (!init) return [];
+  const own: string[] = [];
+  for (const pid of s.workload.pids) {
+    const p = ctx.inventory.processes.find((x) => x.pid === pid);
+    if (!p) continue;
+    for (const ns of ['mnt', 'user'] as const) {
+      if (p.namespaces[ns] !== null && init.namespaces[ns] !== null && p.namespaces[ns] !== init.namespaces[ns])
+        own.push(`pid ${pid} ${ns}:[${p.namespaces[ns]}]`);
+    }
+  }
+  if (own.length === 0) return [];
+  const service = s.workload.kind === 'service' || s.workload.kind === 'user-service';
+  return [
+    {
+      id: 'workload.own-namespaces',
+      severity: 'block',
+      workload: s.selector,
+      message: service
+        ? `${s.workload.name} runs in a mount or user namespace of its own (systemd sandboxing); Seamless cannot carry those yet (CRIU needs every mount of it described).`
+        : 'The workload runs in a mount or user namespace of its own (a container); checkpointing through the container runtime is not built yet.',
+      evidence: `${list(own, (x) => x)}; init: mnt:[${init.namespaces.mnt ?? '?'}] user:[${init.namespaces.user ?? '?'}]`,
+      fix: service
+        ? `Turn the sandboxing off for this unit and restart it before the upgrade (systemctl edit ${s.workload.name}): PrivateUsers=no, ProtectHostname=no, PrivateTmp=no, PrivateDevices=no, ProtectSystem=no, ProtectHome=no, ProtectKernelTunables=no, ProtectKernelModules=no, ProtectKernelLogs=no, ProtectControlGroups=no, ProtectClock=no, ProtectProc=default, ReadWritePaths=, NoExecPaths=, ExecPaths= (and any other *Paths=, RootDirectory=, PrivateMounts=).`
+        : 'Leave the container out of this upgrade (restart it afterwards).',
+    },
+  ];
+}
+
 export function workloadRules(ctx: PreflightContext): Finding[] {
-  return ctx.selected.flatMap((s) => [...undumpable(s), ...needsFlags(s), ...staleFiles(s), ...systemdHold(s)]);
+  return ctx.selected.flatMap((s) => [...undumpable(s), ...ownNamespaces(ctx, s), ...needsFlags(s), ...staleFiles(s), ...systemdHold(s)]);
 }
 
 /** The CRIU options each workload needs, from the same probe. */
@@ -219,7 +294,9 @@ export function criuOptionsFor(s: SelectedWorkload): string[] {
   const p = s.probe;
   const opts: string[] = [];
   if (p.establishedTcp > 0) opts.push('--tcp-established');
-  if (p.externalUnixPeers.length > 0) opts.push('--ext-unix-sk');
+  const peers = splitUnixPeers(p);
+  if (peers.datagram.length > 0) opts.push('--ext-unix-sk');
+  for (const inode of new Set(peers.journal.map((u) => u.inode))) opts.push(externalUnixOption(inode));
   if (p.locks.length > 0) opts.push('--file-locks');
   if (p.ttys.length > 0 || p.externalSession) opts.push('--shell-job');
   if (s.workload.cgroup && s.workload.cgroup !== '/') opts.push('--manage-cgroups');

@@ -22,6 +22,7 @@ export function emptyProbe(): WorkloadProbe {
     locks: [],
     foreignLocks: [],
     fuseFiles: [],
+    memoryFsFiles: [],
     tracers: [],
     ttys: [],
     externalSession: null,

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkKernelImage, parseKernelConfig } from '../../../../agent/preflight/kernelImage';
-import { establishedTcpInodes, fuseMounts, parseLocks, parseSsUnix } from '../../../../agent/preflight/netTables';
+import {
+  establishedTcpInodes,
+  fsTypeAt,
+  isFuse,
+  isMemoryFs,
+  parseLocks,
+  parseMountinfo,
+  parseSsUnix,
+} from '../../../../agent/preflight/netTables';
 import { parseMaps } from '../../../../agent/preflight/procMaps';
 import { memmapReservations, newKernelCmdline } from '../../../../agent/preflight/cmdline';
 import { pairBootFiles } from '../../../../agent/facts/bootKernels';
@@ -64,21 +72,32 @@ describe('kernel tables', () => {
     const text = fx('ss-xpnaH');
     const rows = parseSsUnix(text);
     expect(rows).toHaveLength(text.split('\n').filter((l) => l.startsWith('u_')).length);
-    expect(rows[0]).toEqual({ inode: 1443, peerInode: 1444, pids: [] });
+    expect(rows[0]).toMatchObject({ inode: 1443, peerInode: 1444, pids: [] });
     // Rows seen on this machine while a node process ran (with the users column):
     const seen = [
       'u_str ESTAB  0      0                         * 110927 * 110928 users:(("node",pid=5113,fd=19))                    ',
       'u_str LISTEN 0      511    /tmp/tsx-0/5102.pipe 110455 * 0      users:(("node",pid=5102,fd=18))                    ',
     ].join('\n');
     expect(parseSsUnix(seen)).toEqual([
-      { inode: 110927, peerInode: 110928, pids: [5113] },
-      { inode: 110455, peerInode: null, pids: [5102] },
+      { type: 'stream', path: null, inode: 110927, peerInode: 110928, pids: [5113] },
+      { type: 'stream', path: '/tmp/tsx-0/5102.pipe', inode: 110455, peerInode: null, pids: [5102] },
+    ]);
+    // Captured in the lab guest: redis-server's stdout/stderr stream and journald's end of it.
+    const lab = [
+      'u_str ESTAB 0      0                                 * 22305            * 22306 users:(("redis-server",pid=1412,fd=2),("redis-server",pid=1412,fd=1))',
+      'u_str ESTAB 0      0       /run/systemd/journal/stdout 22306            * 22305 users:(("systemd-journal",pid=191,fd=22),("systemd",pid=1,fd=36))',
+      'u_dgr ESTAB 0      0                                 * 14442            * 14443 users:(("systemd-network",pid=221,fd=14))',
+    ].join('\n');
+    expect(parseSsUnix(lab)).toEqual([
+      { type: 'stream', path: null, inode: 22305, peerInode: 22306, pids: [1412, 1412] },
+      { type: 'stream', path: '/run/systemd/journal/stdout', inode: 22306, peerInode: 22305, pids: [191, 1] },
+      { type: 'dgram', path: null, inode: 14442, peerInode: 14443, pids: [221] },
     ]);
   });
 
   it('reads a named socket whose path has spaces', () => {
     expect(parseSsUnix('u_str ESTAB 0 0 /run/my app.sock 4242 * 4243 users:(("app",pid=7,fd=3))')).toEqual([
-      { inode: 4242, peerInode: 4243, pids: [7] },
+      { type: 'stream', path: '/run/my app.sock', inode: 4242, peerInode: 4243, pids: [7] },
     ]);
   });
 
@@ -92,9 +111,25 @@ describe('kernel tables', () => {
     ]);
   });
 
-  it('finds FUSE mounts in mountinfo', () => {
-    expect(fuseMounts(fx('mountinfo.cat'))).toEqual([]);
-    expect(fuseMounts('45 30 0:44 / /mnt/remote rw,nosuid - fuse.sshfs user@host:/ rw\n')).toEqual(['/mnt/remote']);
+  it('reads mountinfo and tells which filesystem a path lives on (the longest mount point wins)', () => {
+    const captured = parseMountinfo(fx('mountinfo.cat'));
+    expect(captured.length).toBeGreaterThan(3);
+    expect(captured.some((m) => isFuse(m.fstype))).toBe(false);
+    const mounts = parseMountinfo(
+      [
+        '22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw',
+        '25 22 0:23 / /run rw,nosuid,nodev shared:5 - tmpfs tmpfs rw,size=300000k',
+        '26 25 254:16 / /run/media/disk rw shared:9 - ext4 /dev/vdb rw',
+        '45 22 0:44 / /mnt/remote\\040share rw,nosuid - fuse.sshfs user@host:/ rw',
+        '46 22 0:45 / /dev/shm rw - tmpfs tmpfs rw',
+      ].join('\n'),
+    );
+    expect(fsTypeAt(mounts, '/run/lab-holder.lock')).toBe('tmpfs');
+    expect(fsTypeAt(mounts, '/run/media/disk/data')).toBe('ext4');
+    expect(fsTypeAt(mounts, '/runner/file')).toBe('ext4');
+    expect(fsTypeAt(mounts, '/mnt/remote share/a')).toBe('fuse.sshfs');
+    expect(isFuse('fuse.sshfs') && isMemoryFs('tmpfs') && isMemoryFs('ramfs') && !isMemoryFs('ext4')).toBe(true);
+    expect(fsTypeAt([], '/x')).toBeNull();
   });
 });
 

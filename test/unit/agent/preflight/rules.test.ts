@@ -71,7 +71,41 @@ const cases: Case[] = [
   ['workload.uprobes', 'block', (c) => void probe(c).uprobes.push(5000)],
   ['workload.fuse', 'block', (c) => void probe(c).fuseFiles.push({ pid: 5000, path: '/mnt/sshfs/data' })],
   ['workload.tcp-established', 'info', (c) => void (probe(c).establishedTcp = 2)],
-  ['workload.external-unix-socket', 'warn', (c) => void probe(c).externalUnixPeers.push({ pid: 5000, inode: 1, peerPids: [42] })],
+  [
+    'workload.external-unix-socket',
+    'warn',
+    (c) => void probe(c).externalUnixPeers.push({ pid: 5000, inode: 1, peerPids: [42], type: 'dgram', peerPath: null }),
+  ],
+  [
+    'workload.external-unix-stream',
+    'block',
+    (c) =>
+      void probe(c).externalUnixPeers.push({
+        pid: 5000,
+        inode: 2,
+        peerPids: [42],
+        type: 'stream',
+        peerPath: '/run/dbus/system_bus_socket',
+      }),
+  ],
+  [
+    'workload.journal-stream',
+    'info',
+    (c) =>
+      void probe(c).externalUnixPeers.push({
+        pid: 5000,
+        inode: 3,
+        peerPids: [191],
+        type: 'stream',
+        peerPath: '/run/systemd/journal/stdout',
+      }),
+  ],
+  ['workload.memory-fs-files', 'block', (c) => void probe(c).memoryFsFiles.push({ pid: 5000, path: '/run/lab-holder.lock' })],
+  [
+    'workload.own-namespaces',
+    'block',
+    (c) => void (c.inventory.processes[1] = proc(5000, 1, { namespaces: { pid: '1', mnt: '4026532193', net: '1', user: '4026532195' } })),
+  ],
   ['workload.file-locks', 'info', (c) => void probe(c).locks.push({ pid: 5000, file: '08:01:1234' })],
   ['workload.terminal', 'info', (c) => void probe(c).ttys.push(5000)],
   [
@@ -129,6 +163,15 @@ describe('preflight rules', () => {
       '--shell-job',
       '--manage-cgroups',
     ]);
+  });
+
+  it('marks journal streams external (once per socket) and asks --ext-unix-sk only for datagram peers', () => {
+    const ctx = baseContext();
+    const journal = { pid: 5000, peerPids: [191], type: 'stream' as const, peerPath: '/run/systemd/journal/stdout' };
+    probe(ctx).externalUnixPeers.push({ ...journal, inode: 22305 }, { ...journal, inode: 22305 });
+    expect(judge(ctx).criuOptions['unit:redis-server.service']).toEqual(['--external=unix[22305]', '--manage-cgroups']);
+    probe(ctx).externalUnixPeers.push({ pid: 5000, inode: 9, peerPids: [221], type: 'dgram', peerPath: null });
+    expect(judge(ctx).criuOptions['unit:redis-server.service']).toEqual(['--ext-unix-sk', '--external=unix[22305]', '--manage-cgroups']);
   });
 
   it('lets a block through only when the plan acknowledges that very finding', () => {
