@@ -16,7 +16,7 @@ import { ensurePmemDevice, mountStore } from './store';
 import { criuEvidence, criuSucceeded } from './criuLog';
 import { verifyManifest, type Manifest } from './manifest';
 import { loadState, saveState, writeDurable, type RunState, type WorkloadState } from './state';
-import { holdDropInPath, holdPidFile } from './units';
+import { holdDropInPath, holdPidFile, restoredPidFile } from './units';
 import { readOptional } from '../fs/readOptional';
 import type { Socket } from 'node:net';
 import { openJournalStream, restoreOptions } from '../criu/journalStream';
@@ -209,6 +209,7 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
     for (const h of handBack) {
       if (h.ok && h.pid) {
         writeFileSync(holdPidFile(h.unit), `${h.pid}\n`);
+        writeFileSync(restoredPidFile(h.unit), `${h.pid}\n`);
         writeFileSync(`${HOLD_RUN_DIR}/${h.unit}.verdict`, 'adopt\n');
       } else {
         // Release the hold: without the drop-in the unit is its old self and starts cold
@@ -328,10 +329,12 @@ export function buildReport(state: RunState, records: JournalRecord[]): UpgradeR
     ([...records].reverse().find((r) => r.phase === 'release' && r.state === 'done')?.data?.adopted as string[] | undefined) ?? [],
   );
   const failed = (restoreEnd?.data?.failed as string[] | undefined) ?? [];
+  const unmanaged =
+    ([...records].reverse().find((r) => r.phase === 'release' && r.state === 'failed')?.data?.unmanaged as string[] | undefined) ?? [];
   const boot = records.find((r) => r.phase === 'boot' && r.state === 'done');
   return {
     id: state.id,
-    outcome: failed.length === 0 ? 'restored' : 'cold-started',
+    outcome: failed.length > 0 ? 'cold-started' : unmanaged.length > 0 ? 'restored-unmanaged' : 'restored',
     kernelBefore: state.kernelBefore,
     kernelAfter: (boot?.data?.kernelAfter as string | undefined) ?? null,
     phases,
@@ -359,6 +362,7 @@ export async function afterRestore(id: string): Promise<number> {
   if (state.heldUnits.length > 0) {
     const t0 = Date.now();
     const adopted: string[] = [];
+    const unmanaged: string[] = [];
     const problems: string[] = [];
     for (const unit of state.heldUnits) {
       const verdict = readText(`${HOLD_RUN_DIR}/${unit}.verdict`).trim();
@@ -370,9 +374,15 @@ export async function afterRestore(id: string): Promise<number> {
         await sleep(500);
       }
       const mainPid = Number((await sh('systemctl', ['show', '-p', 'MainPID', '--value', unit])).stdout.trim());
-      const expected = Number(readText(holdPidFile(unit)).trim());
+      const expected = Number(readText(restoredPidFile(unit)).trim());
       if (active === 'active' && mainPid === expected) adopted.push(unit);
-      else problems.push(`${unit}: ${active}, MainPID ${mainPid}, restored pid ${expected}`);
+      else {
+        const alive = expected > 0 && existsSync(`/proc/${expected}`);
+        problems.push(
+          `${unit} is ${active} (MainPID ${mainPid}); the restored process ${expected} ${alive ? 'runs on, unmanaged: stop it before restarting the unit' : 'is gone'}`,
+        );
+        unmanaged.push(unit);
+      }
       rmSync(holdDropInPath(unit), { force: true });
     }
     await sh('systemctl', ['daemon-reload']);
@@ -381,7 +391,7 @@ export async function afterRestore(id: string): Promise<number> {
       state: problems.length ? 'failed' : 'done',
       message: problems.length ? `hand-back incomplete: ${problems.join('; ')}` : `systemd took back ${adopted.join(', ') || 'nothing'}`,
       durationMs: Date.now() - t0,
-      data: { adopted, problems },
+      data: { adopted, unmanaged, problems },
       ...(problems.length ? { error: { code: 'SYSTEMD_HANDBACK_FAILED' as const, message: problems.join('; ') } } : {}),
     });
   }

@@ -45,6 +45,9 @@ WantedBy=sysinit.target
 /** Where a held unit's restored main PID is written for systemd (PIDFile=). */
 export const holdPidFile = (unit: string) => `${HOLD_RUN_DIR}/${unit}.pid`;
 
+/** The restored main PID again, in a file systemd does not remove when the start fails. */
+export const restoredPidFile = (unit: string) => `${HOLD_RUN_DIR}/${unit}.restored`;
+
 /**
  * The hold on a systemd service for the restore boot. Written just before the kexec (and
  * removed again if the kexec does not happen): the unit's own ExecStart is replaced by the
@@ -54,6 +57,12 @@ export const holdPidFile = (unit: string) => `${HOLD_RUN_DIR}/${unit}.pid`;
  * take it as the main PID when `--adopt` exits 0; the restored processes are in the unit's own
  * cgroup already (CRIU --manage-cgroups). On failure `--adopt` exits non-zero and the hook
  * has already removed this drop-in and started the unit cold.
+ *
+ * `+` runs the adopt helper outside the unit's sandbox: a hardened unit's seccomp filter,
+ * MemoryDenyWriteExecute and ExecPaths= would kill Node (Debian's redis unit does, SIGSYS). The
+ * restored process keeps its own sandbox state, restored by CRIU. KillMode=none and Restart=no
+ * hold only while adopting: if systemd still refuses the process, the failed start must not
+ * kill the restored workload (its cgroup is the unit's) nor start a second copy beside it.
  */
 export function holdDropIn(node: string, agent: string, id: string, unit: string): string {
   return `# Written by Seamless for upgrade ${id}: hold the cold start on the restore boot, adopt the restored process.
@@ -66,9 +75,11 @@ Type=forking
 PIDFile=${holdPidFile(unit)}
 ExecStartPre=
 ExecStart=
-ExecStart=${node} ${agent} --adopt ${id} ${unit}
+ExecStart=+${node} ${agent} --adopt ${id} ${unit}
 ExecStartPost=
 TimeoutStartSec=20min
+KillMode=none
+Restart=no
 `;
 }
 

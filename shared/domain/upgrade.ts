@@ -60,7 +60,8 @@ export type UpgradeSummary = z.infer<typeof upgradeSummarySchema>;
 
 export const upgradeReportSchema = z.object({
   id: upgradeIdSchema,
-  outcome: z.enum(['restored', 'cold-started', 'aborted', 'failed']),
+  /** restored-unmanaged: every workload runs again, but systemd did not take back a service (the journal says which). */
+  outcome: z.enum(['restored', 'restored-unmanaged', 'cold-started', 'aborted', 'failed']),
   kernelBefore: z.string(),
   kernelAfter: z.nullable(z.string()),
   /** Measured duration of each phase, in journal order. */

@@ -133,7 +133,11 @@ describe('units and names', () => {
     const d = holdDropIn('/usr/bin/node', '/a.cjs', 'u-1', 'redis-server.service');
     expect(d).toContain('Type=forking');
     expect(d).toContain('PIDFile=/run/seamless/hold/redis-server.service.pid');
-    expect(d).toMatch(/ExecStart=\nExecStart=\/usr\/bin\/node \/a.cjs --adopt u-1 redis-server.service/);
+    // `+`: outside the unit's sandbox (a seccomp filter or MemoryDenyWriteExecute would kill Node)
+    expect(d).toMatch(/ExecStart=\nExecStart=\+\/usr\/bin\/node \/a.cjs --adopt u-1 redis-server.service/);
+    // a refused adoption must not kill the restored process nor start a second copy
+    expect(d).toMatch(/^KillMode=none$/m);
+    expect(d).toMatch(/^Restart=no$/m);
   });
   it('makes ids and directory names that are safe everywhere', () => {
     const id = newUpgradeId(new Date('2026-11-26T02:29:04.123Z'), 0.5);
