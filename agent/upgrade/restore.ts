@@ -7,12 +7,13 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, openSync, readSyn
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { release } from 'node:os';
-import { toErrorInfo } from '../../shared/errors';
+import { SeamlessError, tailOf, toErrorInfo } from '../../shared/errors';
 import type { JournalRecord, UpgradeReport } from '../../shared/domain/upgrade';
 import { Journal, readJournal } from './journal';
 import { HOLD_RUN_DIR, HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, reportPath, statePath } from './paths';
 import { sh, sleep } from '../exec/sh';
-import { ensurePmemDevice, mountStore } from './store';
+import { ensurePmemDevice, mountStore, unmountStore } from './store';
+import { stageKernel } from './stageKernel';
 import { criuEvidence, criuSucceeded } from './criuLog';
 import { verifyManifest, type Manifest } from './manifest';
 import { loadState, saveState, writeDurable, type RunState, type WorkloadState } from './state';
@@ -45,6 +46,35 @@ export function treePids(root: number): number[] {
 }
 
 const cgroupOf = (pid: number | 'self') => /^0::(.*)$/m.exec(readText(`/proc/${pid}/cgroup`))?.[1] ?? null;
+
+const NON_LOCAL_BIND = ['/proc/sys/net/ipv4/ip_nonlocal_bind', '/proc/sys/net/ipv6/ip_nonlocal_bind'];
+
+/** Sets ip_nonlocal_bind (v4 and v6) to 1; `undo` puts the values back. */
+function allowNonLocalBind(): { before: Record<string, string>; undo: () => void } {
+  const before: Record<string, string> = {};
+  for (const f of NON_LOCAL_BIND) {
+    const v = readOptional(f);
+    if (v === null) continue;
+    before[f] = v.trim();
+    try {
+      writeFileSync(f, '1');
+    } catch {
+      delete before[f];
+    }
+  }
+  return {
+    before,
+    undo: () => {
+      for (const [f, v] of Object.entries(before)) {
+        try {
+          writeFileSync(f, v);
+        } catch {
+          // nothing better to do; the journal recorded the value to put back
+        }
+      }
+    },
+  };
+}
 
 /** Safer options for the one retry: close TCP instead of carrying it, leave cgroups to the restorer. */
 export function saferOptions(opts: string[]): string[] {
@@ -129,7 +159,20 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
     }
   }
 
+  // The hook runs before the network is configured, so the addresses carried TCP sockets were
+  // bound to do not exist yet: CRIU's bind() would fail with EADDRNOTAVAIL. Non-local binds are
+  // allowed for the restore only; the sockets work as soon as the address comes up (the network
+  // lock keeps their peers' packets out until then).
+  const nonLocal = state.workloads.some((w) => w.criuOptions.includes('--tcp-established')) ? allowNonLocalBind() : null;
+  if (nonLocal)
+    journal.write({
+      phase: 'restore',
+      state: 'info',
+      message: 'non-local binds allowed while TCP sockets are restored',
+      data: { before: nonLocal.before },
+    });
   const handBack: { unit: string; ok: boolean; pid: number | null }[] = [];
+  const restoredPids: number[] = [];
   for (const w of state.workloads) {
     const wdir = dirname(w.dir);
     try {
@@ -177,6 +220,7 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
     }
     restored++;
     const pids = treePids(w.rootPid);
+    restoredPids.push(...pids);
     const cgroup = moveOutOfOwnCgroup(state, w, pids);
     journal.write({
       phase: 'restore',
@@ -186,6 +230,11 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
       data: { selector: w.selector, rootPid: r.pid ?? w.rootPid, pids, processes: pids.length, cgroup },
     });
     if (w.unit) handBack.push({ unit: w.unit, ok: true, pid: r.pid ?? w.rootPid });
+  }
+  nonLocal?.undo();
+  if (!opts.sameBoot && failed.length > 0 && state.onRestoreFailure === 'kexec-back' && !state.backAttempted) {
+    // Returns only when the jump back could not be made (journaled); then the services start cold here.
+    await goBack(state, journal, failed, restoredPids);
   }
   const restoredAtMs = Date.now();
   journal.write({
@@ -227,15 +276,67 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
       durationMs: Date.now() - t1,
       data: { adopt: handBack.filter((h) => h.ok).map((h) => h.unit), cold, policy: state.onRestoreFailure },
     });
-    if (cold.length && state.onRestoreFailure === 'kexec-back') {
-      journal.write({
-        phase: 'fallback',
-        state: 'info',
-        message: 'onRestoreFailure is kexec-back, which this agent does not do yet: the held services were released to start cold instead',
-      });
-    }
   }
   return { restored, failed };
+}
+
+/**
+ * Policy kexec-back: every workload goes back to the old kernel together, restored there from
+ * the same images (untouched by the failed attempt). The ones restored here have not been on
+ * the network yet (this hook runs before it), so they are stopped and restored again there.
+ * The held services stay held; the network lock is put back. Returns only if the jump could not
+ * be made, after saying why.
+ */
+async function goBack(state: RunState, journal: Journal, failed: string[], restoredPids: number[]): Promise<void> {
+  const back = state.back;
+  journal.write({
+    phase: 'fallback',
+    state: 'begin',
+    message: `restore of ${failed.join(', ')} failed on ${release()}; policy kexec-back: back to ${state.kernelBefore}, where all workloads are restored from the same images`,
+  });
+  try {
+    if (!back) throw new SeamlessError('KEXEC_FAILED', `the old kernel's image is not in /boot (vmlinuz-${state.kernelBefore})`);
+    for (const pid of restoredPids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    if (state.netLock) {
+      for (const [tool, file] of [
+        ['iptables-restore', state.netLock.v4],
+        ['ip6tables-restore', state.netLock.v6],
+      ] as const) {
+        if (file) await sh(tool, [], { input: readText(file) });
+      }
+    }
+    const staged = await stageKernel(back, state.store.kind, journal, back.lockdown);
+    state.backAttempted = true;
+    state.kexecAtMs = Date.now();
+    saveState([statePath(state.id), join(state.storeDir, 'state.json')], state);
+    journal.write({
+      phase: 'kexec',
+      state: 'begin',
+      message: `kexec -e back into ${state.kernelBefore}`,
+      data: { kexecAtMs: state.kexecAtMs, back: true, stopped: restoredPids.length, ...staged },
+    });
+    journal.mirrorTo(null);
+    await sh('sync', []);
+    if (state.store.kind === 'pmem') await unmountStore(STORE_MOUNT);
+    await sh('sync', []);
+    const r = await sh('kexec', ['-e']);
+    throw new SeamlessError('KEXEC_FAILED', `kexec -e returned (exit ${r.code})`, { evidence: tailOf(r.stderr) });
+  } catch (err) {
+    const error = toErrorInfo(err, 'KEXEC_FAILED');
+    if (state.store.kind === 'pmem') await mountStore(state.store.device, STORE_MOUNT).catch(() => undefined);
+    journal.write({
+      phase: 'fallback',
+      state: 'failed',
+      message: `cannot go back to ${state.kernelBefore}: ${error.message}; the held services are released to start cold on ${release()} instead (the images stay in the store)`,
+      error,
+    });
+  }
 }
 
 /** `--restore-from-cmdline`: the boot hook's entry point. */
@@ -334,7 +435,8 @@ export function buildReport(state: RunState, records: JournalRecord[]): UpgradeR
   const boot = records.find((r) => r.phase === 'boot' && r.state === 'done');
   return {
     id: state.id,
-    outcome: failed.length > 0 ? 'cold-started' : unmanaged.length > 0 ? 'restored-unmanaged' : 'restored',
+    outcome:
+      failed.length > 0 ? 'cold-started' : state.backAttempted ? 'rolled-back' : unmanaged.length > 0 ? 'restored-unmanaged' : 'restored',
     kernelBefore: state.kernelBefore,
     kernelAfter: (boot?.data?.kernelAfter as string | undefined) ?? null,
     phases,

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { release } from 'node:os';
-import { parsePlan, type Plan } from '../../shared/plan/plan';
+import { parsePlan } from '../../shared/plan/plan';
 import { SeamlessError, tailOf, toErrorInfo } from '../../shared/errors';
 import type { PreflightResult } from '../../shared/domain/findings';
 import { readHostFacts } from '../facts/hostFacts';
@@ -18,8 +18,8 @@ import { newKernelCmdline } from '../preflight/cmdline';
 import { Journal } from './journal';
 import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, agentCopyPath, planPath, safeName, statePath, storeDir, upgradeDir } from './paths';
 import { must, sh } from '../exec/sh';
-import { ensurePmemDevice, makeStoreFs, mountStore, pmemRange, ramTop, unmountStore } from './store';
-import { hex, overlapping, parseKexecSegments, placementWindow, type Segment } from './kexecSegments';
+import { ensurePmemDevice, makeStoreFs, mountStore, unmountStore } from './store';
+import { stageKernel } from './stageKernel';
 import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from './criuLog';
 import { buildManifest, mergeManifests, prefixed, unprefixed, verifyManifest, type Manifest } from './manifest';
 import { bootHookUnit, holdDropIn, holdDropInPath } from './units';
@@ -51,62 +51,6 @@ export function statePaths(state: RunState): string[] {
 /** Manifest of a workload's image directory tree (all rounds), without logs written later. */
 export const manifestSkip = (rel: string) =>
   rel === 'manifest.json' || /(^|\/)restore[^/]*\.log$/.test(rel) || rel.endsWith('restored.pid');
-
-async function stage(plan: Plan, id: string, journal: Journal, lockdown: boolean): Promise<Record<string, unknown>> {
-  const current = readFileSync('/proc/cmdline', 'utf8').trim();
-  const cmdline = newKernelCmdline(current, plan.kernel.cmdline, id);
-  const base = [plan.kernel.image, ...(plan.kernel.initrd ? [`--initrd=${plan.kernel.initrd}`] : []), `--command-line=${cmdline}`];
-  await sh('kexec', ['-u']);
-  if (lockdown) {
-    // kexec_file_load: the kernel itself places the segments, in System RAM only (never the
-    // memmap= reservation, which it does not count as RAM); no -d segment list to check.
-    await must('KEXEC_LOAD_DENIED', 'kexec -s', 'kexec', ['-s', ...base]);
-    return { syscall: 'kexec_file_load', cmdline };
-  }
-  const load = async (extra: string[]): Promise<Segment[]> => {
-    const r = await sh('kexec', ['-l', '-d', ...extra, ...base], { timeoutMs: 120_000 });
-    if (r.code !== 0) {
-      const denied = /Operation not permitted|Permission denied|lockdown/i.test(r.stderr);
-      throw new SeamlessError(denied ? 'KEXEC_LOAD_DENIED' : 'KEXEC_FAILED', `kexec -l ${plan.kernel.image} failed (exit ${r.code})`, {
-        evidence: tailOf(r.stderr),
-      });
-    }
-    return parseKexecSegments(`${r.stdout}\n${r.stderr}`);
-  };
-  let segments = await load([]);
-  const iomem = readText('/proc/iomem');
-  const store = plan.store.kind === 'pmem' ? pmemRange(iomem) : null;
-  const show = (s: Segment[]) => s.map((x) => `${hex(x.mem)}+${hex(x.memsz)}`).join(' ');
-  if (!store) return { syscall: 'kexec_load', cmdline, segments: show(segments), constrained: null };
-  const bad = overlapping(segments, store);
-  if (bad.length === 0)
-    return { syscall: 'kexec_load', cmdline, segments: show(segments), store: `${hex(store.start)}-${hex(store.end)}`, constrained: null };
-  journal.write({
-    phase: 'stage',
-    state: 'info',
-    message: `kexec placed ${bad.length} segment(s) on the image store; reloading with a constrained window`,
-    data: { segments: show(bad) },
-  });
-  const need = segments.reduce((s, x) => s + x.memsz, 0) + 64 * 1024 * 1024;
-  const win = placementWindow(store, ramTop(iomem), need);
-  if (!win) {
-    await sh('kexec', ['-u']);
-    throw new SeamlessError('KEXEC_PLACEMENT_OVERLAP', 'No RAM window outside the image store is large enough for the new kernel', {
-      evidence: `store ${hex(store.start)}-${hex(store.end)}, segments ${show(segments)}`,
-    });
-  }
-  await sh('kexec', ['-u']);
-  segments = await load([`--mem-min=${hex(win.memMin)}`, `--mem-max=${hex(win.memMax)}`]);
-  // The purgatory's 1 MiB setup segment is fixed by the boot protocol; it is below the store.
-  const still = overlapping(segments, store);
-  if (still.length > 0) {
-    await sh('kexec', ['-u']);
-    throw new SeamlessError('KEXEC_PLACEMENT_OVERLAP', 'kexec still places segments on the image store with --mem-min/--mem-max', {
-      evidence: show(still),
-    });
-  }
-  return { syscall: 'kexec_load', cmdline, segments: show(segments), constrained: { memMin: hex(win.memMin), memMax: hex(win.memMax) } };
-}
 
 async function criu(kind: 'pre-dump' | 'dump', w: WorkloadState, dir: string, extra: string[]): Promise<{ ok: boolean; log: string }> {
   mkdirSync(dir, { recursive: true });
@@ -251,9 +195,29 @@ export async function runUpgrade(id: string): Promise<number> {
       'stage',
       `kexec ${lockdown ? '-s' : '-l'} ${plan.kernel.image}`,
       async () => {
-        const r = await stage(plan, id, journal, lockdown);
+        const r = await stageKernel(
+          {
+            image: plan.kernel.image,
+            initrd: plan.kernel.initrd,
+            cmdline: newKernelCmdline(readText('/proc/cmdline').trim(), plan.kernel.cmdline, id),
+          },
+          plan.store.kind,
+          journal,
+          lockdown,
+        );
         kernelStaged = true;
-        return r;
+        // Where a failed restore goes back to (policy kexec-back): this kernel, this command line.
+        const image = `/boot/vmlinuz-${state.kernelBefore}`;
+        const initrd = `/boot/initrd.img-${state.kernelBefore}`;
+        state.back = existsSync(image)
+          ? {
+              image,
+              initrd: existsSync(initrd) ? initrd : null,
+              cmdline: newKernelCmdline(readText('/proc/cmdline').trim(), null, id),
+              lockdown,
+            }
+          : null;
+        return { ...r, back: state.back ? state.back.image : `none: ${image} does not exist` };
       },
       (data) => ({ data }),
     );

@@ -40,6 +40,10 @@ export interface RunState {
   kexecAtMs: number | null;
   kexecMode: 'direct' | 'systemctl';
   onRestoreFailure: 'kexec-back' | 'cold-start';
+  /** The kernel to jump back to after a failed restore (policy kexec-back); null when /boot lacks it. */
+  back?: { image: string; initrd: string | null; cmdline: string; lockdown: boolean } | null;
+  /** Set just before the jump back: the restore on the old kernel is the last attempt. */
+  backAttempted?: boolean;
 }
 
 export function writeDurable(path: string, text: string): void {

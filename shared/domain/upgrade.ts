@@ -60,8 +60,12 @@ export type UpgradeSummary = z.infer<typeof upgradeSummarySchema>;
 
 export const upgradeReportSchema = z.object({
   id: upgradeIdSchema,
-  /** restored-unmanaged: every workload runs again, but systemd did not take back a service (the journal says which). */
-  outcome: z.enum(['restored', 'restored-unmanaged', 'cold-started', 'aborted', 'failed']),
+  /**
+   * restored-unmanaged: every workload runs again, but systemd did not take back a service (the
+   * journal says which). rolled-back: the restore failed on the new kernel; everything was
+   * restored on the old one (policy kexec-back).
+   */
+  outcome: z.enum(['restored', 'restored-unmanaged', 'rolled-back', 'cold-started', 'aborted', 'failed']),
   kernelBefore: z.string(),
   kernelAfter: z.nullable(z.string()),
   /** Measured duration of each phase, in journal order. */

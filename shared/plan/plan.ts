@@ -48,7 +48,10 @@ export const planSchema = z.object({
       preDump: z._default(z.boolean(), true),
       /**
        * After a failed restore (and one safer retry): start the held services cold (default), or
-       * kexec back to the old kernel and restore there (not implemented yet: journaled, then cold).
+       * kexec back to the old kernel and restore every workload there from the same images (once;
+       * if that fails too, they start cold there). Cold start is the default because most restore
+       * failures (a missing file, a taken PID) repeat on the old kernel, and going back costs
+       * every workload another boot of blackout; choose kexec-back when the new kernel is the doubt.
        */
       onRestoreFailure: z._default(z.enum(['kexec-back', 'cold-start']), 'cold-start'),
       /**

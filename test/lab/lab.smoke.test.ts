@@ -103,7 +103,7 @@ describe.sequential('lab smoke', () => {
     expect(await guest('cat /proc/iomem')).toMatch(/Persistent Memory \(legacy\)/);
     expect((await guest('test -b /dev/pmem0 && echo yes')).trim()).toBe('yes');
     expect((await guest('blkid -p /dev/pmem0 >/dev/null 2>&1; echo $?')).trim()).toBe('2'); // nothing found
-    expect((await guest('cat /proc/cmdline')).trim()).toContain('memmap=1G!1G');
+    expect((await guest('cat /proc/cmdline')).trim()).toContain('memmap=1536M!1G');
   });
 
   it('passes criu check', async () => {

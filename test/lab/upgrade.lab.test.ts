@@ -8,114 +8,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { labDown, labExec, labStatus, labUp, LAB_KERNELS } from './lab.js';
 import { runOk } from './run.js';
-
-const MIN = 60_000;
-const ROOT = resolve(import.meta.dirname, '../..');
-const AGENT = '/opt/seamless/agent.cjs';
-
-interface Rec {
-  seq: number;
-  atMs: number;
-  kernel: string;
-  phase: string;
-  state: string;
-  message: string;
-  durationMs?: number;
-  data?: Record<string, unknown>;
-  error?: { code: string; message: string; evidence?: string };
-}
-interface Memload {
-  pid: number;
-  counter: number;
-  checksum: string;
-  expected: string;
-  ok: boolean;
-}
-type Answer = { id: number; result?: unknown; error?: { code: string; message: string; evidence?: string } };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function guest(cmd: string, timeoutMs = 5 * MIN): Promise<string> {
-  const r = await labExec(cmd, { timeoutMs });
-  if (r.code !== 0) throw new Error(`guest command failed (${r.code}): ${cmd}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** One agent session over SSH: hello, then the given requests; returns the answers by id. */
-async function agent(requests: { method: string; params?: unknown }[]): Promise<Map<number, Answer>> {
-  const lines = [
-    { id: 0, method: 'hello', params: { protocolVersion: 1, controller: 'upgrade.lab.test' } },
-    ...requests.map((r, i) => ({ id: i + 1, ...r })),
-  ];
-  const r = await labExec(`node ${AGENT}`, { input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', timeoutMs: 10 * MIN });
-  const answers = new Map<number, Answer>();
-  for (const line of r.stdout.split('\n')) {
-    if (!line.trim()) continue;
-    const msg = JSON.parse(line) as Answer;
-    if (typeof msg.id === 'number') answers.set(msg.id, msg);
-  }
-  if (!answers.has(lines.length - 1)) throw new Error(`agent gave no answer (ssh exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return answers;
-}
-
-async function call<T>(method: string, params: unknown): Promise<T> {
-  const a = (await agent([{ method, params }])).get(1)!;
-  if (a.error) throw new Error(`${method}: ${a.error.code}: ${a.error.message}\n${a.error.evidence ?? ''}`);
-  return a.result as T;
-}
-
-async function journal(id: string): Promise<Rec[]> {
-  return (await call<{ records: Rec[] }>('upgrade.journal', { id, since: 0 })).records;
-}
-
-async function memload(pid: number): Promise<Memload> {
-  return JSON.parse((await guest(`lab-memload-status ${pid}`)).trim().split('\n').pop()!) as Memload;
-}
-
-function plan(workloads: string[], extra: Record<string, unknown> = {}, kernel: string = LAB_KERNELS.target) {
-  return {
-    version: 1,
-    host: 'seamless-lab',
-    createdAt: new Date().toISOString(),
-    workloads,
-    kernel: {
-      release: kernel,
-      image: `/boot/vmlinuz-${kernel}`,
-      initrd: `/boot/initrd.img-${kernel}`,
-      cmdline: null,
-    },
-    store: { kind: 'pmem', device: '/dev/pmem0' },
-    options: { kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', ...extra },
-  };
-}
-
-/** Polls until the guest answers SSH on `kernel` (QEMU's forward accepts before sshd listens). */
-async function waitForKernel(kernel: string, timeoutMs: number): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    const r = await labExec('uname -r', { timeoutMs: 20_000 }).catch(() => null);
-    if (r && r.code === 0 && r.stdout.trim() === kernel) return Date.now() - t0;
-    await sleep(3000);
-  }
-  throw new Error(`the guest did not answer on ${kernel} within ${timeoutMs / 1000} s`);
-}
-
-async function waitForRecord(id: string, done: (r: Rec) => boolean, timeoutMs: number): Promise<Rec[]> {
-  const t0 = Date.now();
-  let recs: Rec[] = [];
-  while (Date.now() - t0 < timeoutMs) {
-    recs = await journal(id).catch(() => recs);
-    if (recs.some(done)) return recs;
-    await sleep(3000);
-  }
-  throw new Error(
-    `journal of ${id} did not reach the expected record:\n${recs.map((r) => `${r.phase} ${r.state} ${r.message}`).join('\n')}`,
-  );
-}
+import { call, deployAgent, guest, memload, MIN, plan, sleep, waitForKernel, waitForRecord } from './labAgent.js';
 
 const PERF_HOLDER = `
 #define _GNU_SOURCE
@@ -145,16 +41,7 @@ describe.sequential('upgrade on the lab', () => {
     // a lab left on another kernel (an earlier kexec) is not the starting point
     if ((await labStatus()).running) await labDown();
     await labUp();
-    const out = mkdtempSync(join(tmpdir(), 'seamless-agent-'));
-    const { bundleAgent } = (await import(pathToFileURL(join(ROOT, 'build/bundleAgent.ts')).href)) as {
-      bundleAgent: (root: string, outDir: string, version: string) => Promise<{ file: string }>;
-    };
-    const built = await bundleAgent(ROOT, out, '0.0.0-lab');
-    // base64: labExec's input is text, the files are bytes
-    await labExec(`mkdir -p /opt/seamless && base64 -d > ${AGENT}`, { input: readFileSync(join(out, built.file)).toString('base64') });
-    expect((await guest(`sha256sum ${AGENT}`)).split(' ')[0]).toBe(
-      (await runOk('sha256sum', [join(out, built.file)])).stdout.split(' ')[0],
-    );
+    await deployAgent();
   }, 15 * MIN);
 
   afterAll(async () => {

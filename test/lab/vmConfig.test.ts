@@ -3,7 +3,7 @@ import { guestCmdline, qemuArgs, VM } from './vmConfig.js';
 
 describe('guestCmdline', () => {
   it('boots /dev/vda with the serial console and the pmem reservation', () => {
-    expect(guestCmdline()).toBe('root=/dev/vda rw console=ttyS0 memmap=1G!1G');
+    expect(guestCmdline()).toBe('root=/dev/vda rw console=ttyS0 memmap=1536M!1G');
   });
 
   it('takes another reservation and extra words', () => {
@@ -13,10 +13,12 @@ describe('guestCmdline', () => {
   });
 
   it('keeps the default reservation 128 MiB aligned and inside RAM below the PCI hole', () => {
-    const gib = (s: string): number => Number(s.replace('G', ''));
-    const end = gib(VM.pmem.offset) + gib(VM.pmem.size);
-    expect((gib(VM.pmem.offset) * 1024) % 128).toBe(0);
-    expect(end * 1024).toBeLessThanOrEqual(Math.min(VM.memoryMiB, 3072));
+    const mib = (s: string): number => (s.endsWith('G') ? Number(s.slice(0, -1)) * 1024 : Number(s.replace('M', '')));
+    const end = mib(VM.pmem.offset) + mib(VM.pmem.size);
+    expect(mib(VM.pmem.offset) % 128).toBe(0);
+    expect(mib(VM.pmem.size) % 128).toBe(0);
+    // below QEMU's 3 GiB low-memory limit, with room for the BIOS's reserved tail
+    expect(end).toBeLessThan(Math.min(VM.memoryMiB, 3072));
   });
 });
 
@@ -38,9 +40,9 @@ describe('qemuArgs', () => {
     expect(after('-cpu')).toBe('max,la57=off');
   });
 
-  it('has 2 vCPUs and 3 GiB', () => {
+  it('has 2 vCPUs and 4 GiB', () => {
     expect(after('-smp')).toBe('2');
-    expect(after('-m')).toBe('3072M');
+    expect(after('-m')).toBe('4096M');
   });
 
   it('boots the kernel directly from the overlay, forwards SSH on 127.0.0.1 only', () => {

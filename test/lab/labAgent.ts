@@ -1,0 +1,134 @@
+// Why: the lab's upgrade tests (and the upgrade benchmark) talk to the real agent inside the
+// guest the same way: deploy the freshly built bundle, run one stdio session per request over
+// SSH, read the journal, wait for the guest to come back on a kernel. Kept here once.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { labExec, LAB_KERNELS } from './lab.js';
+import { runOk } from './run.js';
+
+export const MIN = 60_000;
+const ROOT = resolve(import.meta.dirname, '../..');
+export const AGENT = '/opt/seamless/agent.cjs';
+
+export interface Rec {
+  seq: number;
+  atMs: number;
+  kernel: string;
+  phase: string;
+  state: string;
+  message: string;
+  durationMs?: number;
+  data?: Record<string, unknown>;
+  error?: { code: string; message: string; evidence?: string };
+}
+export interface Memload {
+  pid: number;
+  counter: number;
+  checksum: string;
+  expected: string;
+  ok: boolean;
+}
+export type Answer = { id: number; result?: unknown; error?: { code: string; message: string; evidence?: string } };
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function guest(cmd: string, timeoutMs = 5 * MIN): Promise<string> {
+  const r = await labExec(cmd, { timeoutMs });
+  if (r.code !== 0) throw new Error(`guest command failed (${r.code}): ${cmd}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** One agent session over SSH: hello, then the given requests; returns the answers by id. */
+export async function agent(requests: { method: string; params?: unknown }[]): Promise<Map<number, Answer>> {
+  const lines = [
+    { id: 0, method: 'hello', params: { protocolVersion: 1, controller: 'upgrade.lab.test' } },
+    ...requests.map((r, i) => ({ id: i + 1, ...r })),
+  ];
+  const r = await labExec(`node ${AGENT}`, { input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', timeoutMs: 10 * MIN });
+  const answers = new Map<number, Answer>();
+  for (const line of r.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const msg = JSON.parse(line) as Answer;
+    if (typeof msg.id === 'number') answers.set(msg.id, msg);
+  }
+  if (!answers.has(lines.length - 1)) throw new Error(`agent gave no answer (ssh exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return answers;
+}
+
+export async function call<T>(method: string, params: unknown): Promise<T> {
+  const a = (await agent([{ method, params }])).get(1)!;
+  if (a.error) throw new Error(`${method}: ${a.error.code}: ${a.error.message}\n${a.error.evidence ?? ''}`);
+  return a.result as T;
+}
+
+export async function journal(id: string): Promise<Rec[]> {
+  return (await call<{ records: Rec[] }>('upgrade.journal', { id, since: 0 })).records;
+}
+
+export async function memload(pid: number): Promise<Memload> {
+  return JSON.parse((await guest(`lab-memload-status ${pid}`)).trim().split('\n').pop()!) as Memload;
+}
+
+export function plan(workloads: string[], extra: Record<string, unknown> = {}, kernel: string = LAB_KERNELS.target) {
+  return {
+    version: 1,
+    host: 'seamless-lab',
+    createdAt: new Date().toISOString(),
+    workloads,
+    kernel: {
+      release: kernel,
+      image: `/boot/vmlinuz-${kernel}`,
+      initrd: `/boot/initrd.img-${kernel}`,
+      cmdline: null,
+    },
+    store: { kind: 'pmem', device: '/dev/pmem0' },
+    options: { kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', ...extra },
+  };
+}
+
+/** Polls until the guest answers SSH on `kernel` (QEMU's forward accepts before sshd listens). */
+export async function waitForKernel(kernel: string, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const r = await labExec('uname -r', { timeoutMs: 20_000 }).catch(() => null);
+    if (r && r.code === 0 && r.stdout.trim() === kernel) return Date.now() - t0;
+    await sleep(3000);
+  }
+  throw new Error(`the guest did not answer on ${kernel} within ${timeoutMs / 1000} s`);
+}
+
+export async function waitForRecord(id: string, done: (r: Rec) => boolean, timeoutMs: number): Promise<Rec[]> {
+  const t0 = Date.now();
+  let recs: Rec[] = [];
+  while (Date.now() - t0 < timeoutMs) {
+    recs = await journal(id).catch(() => recs);
+    if (recs.some(done)) return recs;
+    await sleep(3000);
+  }
+  throw new Error(
+    `journal of ${id} did not reach the expected record:\n${recs.map((r) => `${r.phase} ${r.state} ${r.message}`).join('\n')}`,
+  );
+}
+
+/** Builds the agent bundle from this checkout and installs it in the guest; returns its sha256. */
+export async function deployAgent(): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), 'seamless-agent-'));
+  const { bundleAgent } = (await import(pathToFileURL(join(ROOT, 'build/bundleAgent.ts')).href)) as {
+    bundleAgent: (root: string, outDir: string, version: string) => Promise<{ file: string }>;
+  };
+  const built = await bundleAgent(ROOT, out, '0.0.0-lab');
+  // base64: labExec's input is text, the files are bytes
+  await labExec(`mkdir -p /opt/seamless && base64 -d > ${AGENT}`, { input: readFileSync(join(out, built.file)).toString('base64') });
+  const local = (await runOk('sha256sum', [join(out, built.file)])).stdout.split(' ')[0]!;
+  const remote = (await guest(`sha256sum ${AGENT}`)).split(' ')[0];
+  if (remote !== local) throw new Error(`the agent in the guest (${remote}) is not the one built (${local})`);
+  return local;
+}
+
+/** The kernel the guest does not run now (the next upgrade's target). */
+export async function otherKernel(): Promise<string> {
+  const running = (await guest('uname -r')).trim();
+  return running === LAB_KERNELS.target ? LAB_KERNELS.boot : LAB_KERNELS.target;
+}

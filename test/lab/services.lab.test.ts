@@ -1,0 +1,230 @@
+// Why: proves on the lab what the admin of a real server cares about beyond a bare process
+// tree. A store too small is refused before anything is touched. A restore that fails (a
+// service holding a file on /run, which the new boot starts empty) runs the plan's fallback:
+// one safer retry, then the held service starts cold, the images stay, and the journal says
+// why. And Debian's own redis: as shipped, preflight says why it cannot be carried; with the
+// fix it names applied, redis comes back on the new kernel with every key, the same PID under
+// systemd (not started twice), and a client connection opened from outside the VM before the
+// upgrade answers on the same connection after it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labDown, labForwardPort, labStatus, labUp } from './lab.js';
+import { call, deployAgent, guest, MIN, otherKernel, plan, waitForKernel, waitForRecord, type Rec } from './labAgent.js';
+import { RespClient } from './respClient.js';
+
+interface Finding {
+  id: string;
+  severity: string;
+  workload?: string;
+  evidence: string;
+}
+interface Preflight {
+  findings: Finding[];
+  criuOptions: Record<string, string[]>;
+  canStart: boolean;
+}
+interface Report {
+  outcome: string;
+  kernelAfter: string;
+  blackoutMs: number;
+  workloads: { selector: string; rootPid: number; restored: boolean; handedBackTo: string | null }[];
+}
+
+const phase = (recs: Rec[], p: string, s: string) => recs.find((r) => r.phase === p && r.state === s);
+
+async function unitShow(unit: string): Promise<Record<string, string>> {
+  const text = await guest(`systemctl show -p MainPID -p ActiveState -p ControlGroup -p NRestarts ${unit}`);
+  return Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  );
+}
+
+async function cgroupProcs(cgroup: string): Promise<string[]> {
+  return (await guest(`cat '/sys/fs/cgroup${cgroup}/cgroup.procs'`)).trim().split('\n');
+}
+
+describe.sequential('services on the lab: refusals, fallbacks, redis', () => {
+  beforeAll(async () => {
+    if ((await labStatus()).running) await labDown();
+    await labUp();
+    await deployAgent();
+  }, 15 * MIN);
+
+  afterAll(async () => {
+    await labDown();
+  }, 5 * MIN);
+
+  it('refuses a store too small at preflight and touches nothing', async () => {
+    await guest(
+      'truncate -s 64M /root/small-store.img && mkfs.ext4 -q -F /root/small-store.img && mkdir -p /mnt/small-store && mount -o loop /root/small-store.img /mnt/small-store',
+    );
+    const unit = 'lab-memload@256M.service';
+    const before = await unitShow(unit);
+    const upgradesBefore = await guest('ls -A /var/lib/seamless/upgrades 2>/dev/null || true');
+    const p = plan([`unit:${unit}`], {}, await otherKernel());
+    p.store = { kind: 'dir', path: '/mnt/small-store' } as unknown as typeof p.store;
+
+    const pre = await call<Preflight>('preflight.run', { plan: p });
+    const tooSmall = pre.findings.find((f) => f.id === 'store.too-small');
+    expect(tooSmall?.severity).toBe('block');
+    expect(pre.canStart).toBe(false);
+
+    await expect(call('upgrade.start', { plan: p })).rejects.toThrow(/PREFLIGHT_BLOCKED/);
+    // nothing touched: no upgrade recorded, nothing staged, no boot hook, no hold, store empty, service as it was
+    expect(await guest('ls -A /var/lib/seamless/upgrades 2>/dev/null || true')).toBe(upgradesBefore);
+    expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
+    expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
+    expect((await guest(`test -e /etc/systemd/system/${unit}.d/50-seamless-hold.conf; echo $?`)).trim()).toBe('1');
+    expect((await guest('ls -A /mnt/small-store')).trim()).toBe('lost+found');
+    expect(await unitShow(unit)).toEqual(before);
+    await guest('umount /mnt/small-store');
+  });
+
+  it('a restore that fails retries once, then starts the held service cold; the images stay and the journal says why', async () => {
+    const unit = 'lab-runholder.service';
+    // A service holding a file on /run (tmpfs): the new boot starts with an empty /run.
+    await guest(`cat > /etc/systemd/system/${unit} <<'EOF'
+[Unit]
+Description=Seamless lab: holds a file on /run (tmpfs)
+[Service]
+ExecStart=/bin/sh -c 'exec 3>/run/lab-runholder.lock; exec /usr/local/bin/lab-memload 64M'
+StandardOutput=null
+StandardError=null
+[Install]
+WantedBy=multi-user.target
+EOF
+systemctl daemon-reload && systemctl enable --now ${unit}`);
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = await unitShow(unit);
+    const oldPid = Number(before.MainPID);
+    expect(before.ActiveState).toBe('active');
+    const target = await otherKernel();
+
+    const p = plan([`unit:${unit}`], { acknowledge: ['workload.memory-fs-files'], onRestoreFailure: 'cold-start' }, target);
+    const pre = await call<Preflight>('preflight.run', { plan: p });
+    const tmpfs = pre.findings.find((f) => f.id === 'workload.memory-fs-files');
+    expect(tmpfs?.severity).toBe('block');
+    expect(tmpfs?.evidence).toContain('/run/lab-runholder.lock');
+    expect(pre.canStart).toBe(true); // acknowledged
+
+    const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: p });
+    await waitForKernel(target, 15 * MIN);
+    const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
+
+    const attempts = recs.filter((r) => r.phase === 'restore' && r.error?.code === 'CRIU_RESTORE_FAILED');
+    expect(attempts[0]?.message).toMatch(/retrying once with/);
+    expect(attempts[0]?.error?.evidence).toMatch(/lab-runholder\.lock|No such file/);
+    const gaveUp = recs.find((r) => r.phase === 'restore' && /failed twice; images kept in/.test(r.message));
+    expect(gaveUp).toBeDefined();
+    expect(phase(recs, 'restore', 'failed')?.data?.failed).toEqual([`unit:${unit}`]);
+    expect(phase(recs, 'release', 'info')?.data).toMatchObject({ cold: [unit], policy: 'cold-start' });
+
+    // the images are still in the store
+    const imagesDir = /images kept in (\S+)/.exec(gaveUp!.message)![1]!;
+    expect(Number((await guest(`ls ${imagesDir} | grep -c '\\.img$'`)).trim())).toBeGreaterThan(3);
+
+    // started cold, once, on the new kernel
+    await waitForActive(unit);
+    const after = await unitShow(unit);
+    expect(after.ActiveState).toBe('active');
+    expect(Number(after.MainPID)).not.toBe(oldPid);
+    expect(await cgroupProcs(after.ControlGroup!)).toEqual([after.MainPID]); // sh exec'd into lab-memload: one process
+    const report = JSON.parse(await guest(`cat /var/lib/seamless/upgrades/${upgradeId}/report.json`)) as Report;
+    expect(report.outcome).toBe('cold-started');
+    expect(report.kernelAfter).toBe(target);
+    expect(report.workloads[0]).toMatchObject({ selector: `unit:${unit}`, restored: false });
+    await guest(`systemctl disable --now ${unit}`);
+  });
+
+  it('carries redis with every key, its PID under systemd, and a client connection opened before', async () => {
+    const unit = 'redis-server.service';
+    const selector = `unit:${unit}`;
+    const target = await otherKernel();
+
+    // Debian's unit as shipped: its own mount and user namespaces. Preflight says so, and how to fix it.
+    const stock = await call<Preflight>('preflight.run', { plan: plan([selector], {}, target) });
+    const own = stock.findings.find((f) => f.id === 'workload.own-namespaces');
+    expect(own?.severity).toBe('block');
+    expect(stock.canStart).toBe(false);
+
+    // The fix it names: the sandboxing off in a drop-in, and a restart (the lab refills the data).
+    await guest(`mkdir -p /etc/systemd/system/${unit}.d && cat > /etc/systemd/system/${unit}.d/50-no-sandbox.conf <<'EOF'
+[Service]
+PrivateUsers=no
+ProtectHostname=no
+PrivateTmp=no
+PrivateDevices=no
+ProtectSystem=no
+ProtectHome=no
+ProtectKernelTunables=no
+ProtectKernelModules=no
+ProtectKernelLogs=no
+ProtectControlGroups=no
+ProtectClock=no
+ProtectProc=default
+ReadWritePaths=
+ReadWriteDirectories=
+NoExecPaths=
+ExecPaths=
+EOF
+systemctl daemon-reload && systemctl restart ${unit} && systemctl restart lab-redis-fill.service`);
+    // Serve the network, not only loopback (Debian binds 127.0.0.1 and ::1): the client is outside the VM.
+    await guest(`redis-cli CONFIG SET protected-mode no && redis-cli CONFIG SET bind '* -::*'`);
+    const fill = JSON.parse(await guest('cat /var/lib/lab/redis-fill.json')) as { dbsize: number; digest: string; ok: boolean };
+    expect(fill.ok).toBe(true);
+    const before = await unitShow(unit);
+    const pid = Number(before.MainPID);
+
+    // A client outside the VM, through QEMU's forward: connected before the upgrade.
+    const client = await RespClient.connect(labForwardPort('redis'));
+    const clientId = await client.command('CLIENT ID');
+    expect(await client.command('SET seamless:before carried')).toBe('OK');
+
+    const pre = await call<Preflight>('preflight.run', { plan: plan([selector], {}, target) });
+    expect(pre.findings.filter((f) => f.severity === 'block')).toEqual([]);
+    expect(pre.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['workload.tcp-established', 'workload.journal-stream']));
+    expect(pre.criuOptions[selector]).toEqual(
+      expect.arrayContaining(['--tcp-established', expect.stringMatching(/^--external=unix\[\d+\]$/)]),
+    );
+
+    const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: plan([selector], {}, target) });
+    await waitForKernel(target, 15 * MIN);
+    const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
+
+    try {
+      // the same connection: same client id, the key written before, then the whole dataset
+      expect(await client.command('CLIENT ID')).toBe(clientId);
+      expect(await client.command('GET seamless:before')).toBe('carried');
+      expect(await client.command('DEL seamless:before')).toBe(1);
+      expect(await client.command('DBSIZE')).toBe(fill.dbsize);
+    } finally {
+      client.close();
+    }
+    expect((await guest('redis-cli DEBUG DIGEST')).trim()).toBe(fill.digest);
+    // older than this boot: not a cold start that reloaded anything
+    const redisUptime = Number(/uptime_in_seconds:(\d+)/.exec(await guest('redis-cli INFO server'))![1]);
+    const bootUptime = Number((await guest('cut -d. -f1 /proc/uptime')).trim());
+    expect(redisUptime).toBeGreaterThan(bootUptime);
+
+    const after = await unitShow(unit);
+    expect(after.ActiveState).toBe('active');
+    expect(Number(after.MainPID)).toBe(pid);
+    expect(after.NRestarts).toBe('0');
+    expect(await cgroupProcs(after.ControlGroup!)).toEqual([String(pid)]);
+    expect(phase(recs, 'release', 'done')?.data?.adopted).toEqual([unit]);
+    const report = JSON.parse(await guest(`cat /var/lib/seamless/upgrades/${upgradeId}/report.json`)) as Report;
+    expect(report).toMatchObject({ outcome: 'restored', kernelAfter: target });
+    console.log(
+      `redis: blackout ${report.blackoutMs} ms; ${recs.map((r) => `${r.phase} ${r.state}${r.durationMs !== undefined ? ` ${r.durationMs} ms` : ''}`).join('; ')}`,
+    );
+  });
+});
+
+async function waitForActive(unit: string): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    if ((await guest(`systemctl is-active ${unit} || true`)).trim() === 'active') return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
