@@ -21,6 +21,7 @@ import { holdDropInPath, holdPidFile, restoredPidFile } from './units';
 import { readOptional } from '../fs/readOptional';
 import type { Socket } from 'node:net';
 import { openJournalStream, restoreOptions } from '../criu/journalStream';
+import { leftoverLockRules, lockedPeers } from '../criu/networkLock';
 
 const readText = (path: string): string => readOptional(path) ?? '';
 
@@ -74,6 +75,56 @@ function allowNonLocalBind(): { before: Record<string, string>; undo: () => void
       }
     },
   };
+}
+
+/**
+ * CRIU's repair-mode connect() needs a route to the peer, and this boot's network is not up
+ * yet. A host route via lo per locked peer, removed right after the restore; the sockets find
+ * the real route once the network is configured.
+ */
+async function routePeersViaLoopback(lock: { v4: string | null; v6: string | null }): Promise<{
+  added: string[];
+  errors: string[];
+  undo: () => Promise<void>;
+}> {
+  const added: string[] = [];
+  const errors: string[] = [];
+  for (const [family, file, bits] of [
+    ['-4', lock.v4, 32],
+    ['-6', lock.v6, 128],
+  ] as const) {
+    if (!file) continue;
+    for (const peer of lockedPeers(readText(file))) {
+      const r = await sh('ip', [family, 'route', 'add', `${peer}/${bits}`, 'dev', 'lo']);
+      if (r.code === 0) added.push(`${family} ${peer}/${bits}`);
+      else errors.push(`${peer}: ${r.stderr.trim()}`);
+    }
+  }
+  return {
+    added,
+    errors,
+    undo: async () => {
+      for (const a of added) {
+        const [family, dest] = a.split(' ') as [string, string];
+        await sh('ip', [family, 'route', 'del', dest, 'dev', 'lo']);
+      }
+    },
+  };
+}
+
+async function removeLeftoverLocks(): Promise<string[]> {
+  const removed: string[] = [];
+  for (const [save, tool] of [
+    ['iptables-save', 'iptables'],
+    ['ip6tables-save', 'ip6tables'],
+  ] as const) {
+    const saved = await sh(save, ['-t', 'filter']);
+    if (saved.code !== 0) continue;
+    for (const args of leftoverLockRules(saved.stdout)) {
+      if ((await sh(tool, ['-w', ...args])).code === 0) removed.push(`${tool} ${args.join(' ')}`);
+    }
+  }
+  return removed;
 }
 
 /** Safer options for the one retry: close TCP instead of carrying it, leave cgroups to the restorer. */
@@ -163,13 +214,15 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
   // bound to do not exist yet: CRIU's bind() would fail with EADDRNOTAVAIL. Non-local binds are
   // allowed for the restore only; the sockets work as soon as the address comes up (the network
   // lock keeps their peers' packets out until then).
-  const nonLocal = state.workloads.some((w) => w.criuOptions.includes('--tcp-established')) ? allowNonLocalBind() : null;
-  if (nonLocal)
+  const carriesTcp = state.workloads.some((w) => w.criuOptions.includes('--tcp-established'));
+  const nonLocal = carriesTcp ? allowNonLocalBind() : null;
+  const routes = carriesTcp && state.netLock ? await routePeersViaLoopback(state.netLock) : null;
+  if (nonLocal || routes)
     journal.write({
       phase: 'restore',
       state: 'info',
-      message: 'non-local binds allowed while TCP sockets are restored',
-      data: { before: nonLocal.before },
+      message: `while TCP sockets are restored: non-local binds allowed, ${routes?.added.length ?? 0} temporary route(s) to their peers via lo`,
+      data: { nonLocalBindBefore: nonLocal?.before ?? null, routes: routes?.added ?? [], routeErrors: routes?.errors ?? [] },
     });
   const handBack: { unit: string; ok: boolean; pid: number | null }[] = [];
   const restoredPids: number[] = [];
@@ -232,6 +285,19 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
     if (w.unit) handBack.push({ unit: w.unit, ok: true, pid: r.pid ?? w.rootPid });
   }
   nonLocal?.undo();
+  await routes?.undo();
+  if (state.netLock) {
+    // A socket restored closed (the safer retry) or not at all leaves CRIU's lock behind; the
+    // peer should get a reset, not silence.
+    const removed = await removeLeftoverLocks();
+    if (removed.length > 0)
+      journal.write({
+        phase: 'restore',
+        state: 'info',
+        message: `removed ${removed.length} leftover network-lock rule(s)`,
+        data: { removed },
+      });
+  }
   if (!opts.sameBoot && failed.length > 0 && state.onRestoreFailure === 'kexec-back' && !state.backAttempted) {
     // Returns only when the jump back could not be made (journaled); then the services start cold here.
     await goBack(state, journal, failed, restoredPids);
@@ -432,7 +498,8 @@ export function buildReport(state: RunState, records: JournalRecord[]): UpgradeR
   const failed = (restoreEnd?.data?.failed as string[] | undefined) ?? [];
   const unmanaged =
     ([...records].reverse().find((r) => r.phase === 'release' && r.state === 'failed')?.data?.unmanaged as string[] | undefined) ?? [];
-  const boot = records.find((r) => r.phase === 'boot' && r.state === 'done');
+  // After a jump back there are two boots; the last one is where the workloads are now.
+  const boot = [...records].reverse().find((r) => r.phase === 'boot' && r.state === 'done');
   return {
     id: state.id,
     outcome:
@@ -443,7 +510,7 @@ export function buildReport(state: RunState, records: JournalRecord[]): UpgradeR
     blackoutMs: (restoreEnd?.data?.blackoutMs as number | null | undefined) ?? null,
     bytesDumped: state.workloads.reduce((s, w) => s + w.bytesDumped, 0),
     workloads: state.workloads.map((w) => {
-      const info = restoredInfo.find((r) => r.data?.selector === w.selector);
+      const info = [...restoredInfo].reverse().find((r) => r.data?.selector === w.selector);
       return {
         selector: w.selector,
         rootPid: w.rootPid,

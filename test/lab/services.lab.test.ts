@@ -53,6 +53,7 @@ describe.sequential('services on the lab: refusals, fallbacks, redis', () => {
   }, 15 * MIN);
 
   afterAll(async () => {
+    if (process.env.SEAMLESS_LAB_KEEP === '1') return console.log('SEAMLESS_LAB_KEEP=1: the lab stays up for inspection');
     await labDown();
   }, 5 * MIN);
 
@@ -82,7 +83,7 @@ describe.sequential('services on the lab: refusals, fallbacks, redis', () => {
     await guest('umount /mnt/small-store');
   });
 
-  it('a restore that fails retries once, then starts the held service cold; the images stay and the journal says why', async () => {
+  it('a restore that fails retries once, goes back to the old kernel (kexec-back), fails there too and starts the service cold; the images stay and the journal says why', async () => {
     const unit = 'lab-runholder.service';
     // A service holding a file on /run (tmpfs): the new boot starts with an empty /run.
     await guest(`cat > /etc/systemd/system/${unit} <<'EOF'
@@ -101,8 +102,9 @@ systemctl daemon-reload && systemctl enable --now ${unit}`);
     const oldPid = Number(before.MainPID);
     expect(before.ActiveState).toBe('active');
     const target = await otherKernel();
+    const old = (await guest('uname -r')).trim();
 
-    const p = plan([`unit:${unit}`], { acknowledge: ['workload.memory-fs-files'], onRestoreFailure: 'cold-start' }, target);
+    const p = plan([`unit:${unit}`], { acknowledge: ['workload.memory-fs-files'], onRestoreFailure: 'kexec-back' }, target);
     const pre = await call<Preflight>('preflight.run', { plan: p });
     const tmpfs = pre.findings.find((f) => f.id === 'workload.memory-fs-files');
     expect(tmpfs?.severity).toBe('block');
@@ -110,16 +112,27 @@ systemctl daemon-reload && systemctl enable --now ${unit}`);
     expect(pre.canStart).toBe(true); // acknowledged
 
     const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: p });
-    await waitForKernel(target, 15 * MIN);
-    const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
+    // two boots: the new kernel, where the restore fails, then the old one again
+    const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 25 * MIN);
+    expect((await guest('uname -r')).trim()).toBe(old);
 
-    const attempts = recs.filter((r) => r.phase === 'restore' && r.error?.code === 'CRIU_RESTORE_FAILED');
+    const attempts = recs.filter((r) => r.phase === 'restore' && r.error?.code === 'CRIU_RESTORE_FAILED' && r.kernel === target);
     expect(attempts[0]?.message).toMatch(/retrying once with/);
     expect(attempts[0]?.error?.evidence).toMatch(/lab-runholder\.lock|No such file/);
-    const gaveUp = recs.find((r) => r.phase === 'restore' && /failed twice; images kept in/.test(r.message));
+    const gaveUp = recs.find((r) => r.phase === 'restore' && r.kernel === target && /failed twice; images kept in/.test(r.message));
     expect(gaveUp).toBeDefined();
-    expect(phase(recs, 'restore', 'failed')?.data?.failed).toEqual([`unit:${unit}`]);
-    expect(phase(recs, 'release', 'info')?.data).toMatchObject({ cold: [unit], policy: 'cold-start' });
+    // policy kexec-back: back to the old kernel, where the restore is tried again
+    expect(recs.find((r) => r.phase === 'fallback' && r.state === 'begin')?.message).toMatch(/policy kexec-back: back to/);
+    expect(recs.find((r) => r.phase === 'kexec' && r.state === 'begin' && r.data?.back === true)?.kernel).toBe(target);
+    const boots = recs.filter((r) => r.phase === 'boot' && r.state === 'done').map((r) => r.kernel);
+    expect(boots).toEqual([target, old]);
+    // there too it fails (the /run file is gone on every boot): the service starts cold, once
+    const lastRestore = [...recs].reverse().find((r) => r.phase === 'restore' && (r.state === 'done' || r.state === 'failed'));
+    expect(lastRestore).toMatchObject({ state: 'failed', kernel: old, data: { failed: [`unit:${unit}`] } });
+    expect(recs.find((r) => r.phase === 'release' && r.state === 'info')).toMatchObject({
+      kernel: old,
+      data: { cold: [unit], policy: 'kexec-back' },
+    });
 
     // the images are still in the store
     const imagesDir = /images kept in (\S+)/.exec(gaveUp!.message)![1]!;
@@ -133,7 +146,7 @@ systemctl daemon-reload && systemctl enable --now ${unit}`);
     expect(await cgroupProcs(after.ControlGroup!)).toEqual([after.MainPID]); // sh exec'd into lab-memload: one process
     const report = JSON.parse(await guest(`cat /var/lib/seamless/upgrades/${upgradeId}/report.json`)) as Report;
     expect(report.outcome).toBe('cold-started');
-    expect(report.kernelAfter).toBe(target);
+    expect(report.kernelAfter).toBe(old);
     expect(report.workloads[0]).toMatchObject({ selector: `unit:${unit}`, restored: false });
     await guest(`systemctl disable --now ${unit}`);
   });
