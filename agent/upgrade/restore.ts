@@ -21,7 +21,7 @@ import { holdDropInPath, holdPidFile, restoredPidFile } from './units';
 import { readOptional } from '../fs/readOptional';
 import type { Socket } from 'node:net';
 import { openJournalStream, restoreOptions } from '../criu/journalStream';
-import { leftoverLockRules, lockedPeers } from '../criu/networkLock';
+import { leftoverLockRules, lockedAddresses } from '../criu/networkLock';
 
 const readText = (path: string): string => readOptional(path) ?? '';
 
@@ -48,65 +48,41 @@ export function treePids(root: number): number[] {
 
 const cgroupOf = (pid: number | 'self') => /^0::(.*)$/m.exec(readText(`/proc/${pid}/cgroup`))?.[1] ?? null;
 
-const NON_LOCAL_BIND = ['/proc/sys/net/ipv4/ip_nonlocal_bind', '/proc/sys/net/ipv6/ip_nonlocal_bind'];
-
-/** Sets ip_nonlocal_bind (v4 and v6) to 1; `undo` puts the values back. */
-function allowNonLocalBind(): { before: Record<string, string>; undo: () => void } {
-  const before: Record<string, string> = {};
-  for (const f of NON_LOCAL_BIND) {
-    const v = readOptional(f);
-    if (v === null) continue;
-    before[f] = v.trim();
-    try {
-      writeFileSync(f, '1');
-    } catch {
-      delete before[f];
-    }
-  }
-  return {
-    before,
-    undo: () => {
-      for (const [f, v] of Object.entries(before)) {
-        try {
-          writeFileSync(f, v);
-        } catch {
-          // nothing better to do; the journal recorded the value to put back
-        }
-      }
-    },
-  };
-}
-
 /**
- * CRIU's repair-mode connect() needs a route to the peer, and this boot's network is not up
- * yet. A host route via lo per locked peer, removed right after the restore; the sockets find
- * the real route once the network is configured.
+ * CRIU's repair-mode connect() needs the socket's own address to be local and a route to its
+ * peer, and this boot's network is not up yet: each locked local address and a host route to
+ * each peer go on lo for the restore, and come off right after it. The sockets find the real
+ * interface and route once the network is configured (the lock keeps their peers out until
+ * CRIU lifts it).
  */
-async function routePeersViaLoopback(lock: { v4: string | null; v6: string | null }): Promise<{
+async function borrowAddressesOnLoopback(lock: { v4: string | null; v6: string | null }): Promise<{
   added: string[];
   errors: string[];
   undo: () => Promise<void>;
 }> {
-  const added: string[] = [];
+  const added: string[][] = [];
   const errors: string[] = [];
+  const run = async (args: string[]) => {
+    const r = await sh('ip', args);
+    if (r.code === 0) added.push(args);
+    else errors.push(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
+  };
   for (const [family, file, bits] of [
     ['-4', lock.v4, 32],
     ['-6', lock.v6, 128],
   ] as const) {
     if (!file) continue;
-    for (const peer of lockedPeers(readText(file))) {
-      const r = await sh('ip', [family, 'route', 'add', `${peer}/${bits}`, 'dev', 'lo']);
-      if (r.code === 0) added.push(`${family} ${peer}/${bits}`);
-      else errors.push(`${peer}: ${r.stderr.trim()}`);
-    }
+    const { peers, locals } = lockedAddresses(readText(file));
+    for (const local of locals) await run([family, 'addr', 'add', `${local}/${bits}`, 'dev', 'lo', ...(family === '-6' ? ['nodad'] : [])]);
+    for (const peer of peers) await run([family, 'route', 'add', `${peer}/${bits}`, 'dev', 'lo']);
   }
   return {
-    added,
+    added: added.map((a) => `ip ${a.join(' ')}`),
     errors,
     undo: async () => {
-      for (const a of added) {
-        const [family, dest] = a.split(' ') as [string, string];
-        await sh('ip', [family, 'route', 'del', dest, 'dev', 'lo']);
+      for (const a of [...added].reverse()) {
+        const del = a.map((x) => (x === 'add' ? 'del' : x)).filter((x) => x !== 'nodad');
+        await sh('ip', del);
       }
     },
   };
@@ -210,19 +186,15 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
     }
   }
 
-  // The hook runs before the network is configured, so the addresses carried TCP sockets were
-  // bound to do not exist yet: CRIU's bind() would fail with EADDRNOTAVAIL. Non-local binds are
-  // allowed for the restore only; the sockets work as soon as the address comes up (the network
-  // lock keeps their peers' packets out until then).
+  // The hook runs before the network is configured: see borrowAddressesOnLoopback.
   const carriesTcp = state.workloads.some((w) => w.criuOptions.includes('--tcp-established'));
-  const nonLocal = carriesTcp ? allowNonLocalBind() : null;
-  const routes = carriesTcp && state.netLock ? await routePeersViaLoopback(state.netLock) : null;
-  if (nonLocal || routes)
+  const borrowed = carriesTcp && state.netLock ? await borrowAddressesOnLoopback(state.netLock) : null;
+  if (borrowed)
     journal.write({
       phase: 'restore',
       state: 'info',
-      message: `while TCP sockets are restored: non-local binds allowed, ${routes?.added.length ?? 0} temporary route(s) to their peers via lo`,
-      data: { nonLocalBindBefore: nonLocal?.before ?? null, routes: routes?.added ?? [], routeErrors: routes?.errors ?? [] },
+      message: `while TCP sockets are restored: ${borrowed.added.length} address(es) and route(s) of their connections on lo`,
+      data: { added: borrowed.added, errors: borrowed.errors },
     });
   const handBack: { unit: string; ok: boolean; pid: number | null }[] = [];
   const restoredPids: number[] = [];
@@ -284,8 +256,7 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
     });
     if (w.unit) handBack.push({ unit: w.unit, ok: true, pid: r.pid ?? w.rootPid });
   }
-  nonLocal?.undo();
-  await routes?.undo();
+  await borrowed?.undo();
   if (state.netLock) {
     // A socket restored closed (the safer retry) or not at all leaves CRIU's lock behind; the
     // peer should get a reset, not silence.
