@@ -20,6 +20,7 @@ import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, agentCopyPath, planPath, safeNa
 import { must, sh } from '../exec/sh';
 import { ensurePmemDevice, makeStoreFs, mountStore, unmountStore } from './store';
 import { stageKernel } from './stageKernel';
+import { pageImageBytes, trackProgress } from './progress';
 import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from './criuLog';
 import { buildManifest, mergeManifests, prefixed, unprefixed, verifyManifest, type Manifest } from './manifest';
 import { bootHookUnit, holdDropIn, holdDropInPath } from './units';
@@ -157,6 +158,7 @@ export async function runUpgrade(id: string): Promise<number> {
         dir: join(state.storeDir, safeName(selector), 'dump'),
         preDumpDirs: [],
         criuOptions,
+        estimatedBytes: workload.memory.anonBytes + workload.memory.shmemBytes,
         bytesDumped: 0,
         residency: [],
       });
@@ -232,7 +234,13 @@ export async function runUpgrade(id: string): Promise<number> {
           const n = rounds.length + 1;
           const dir = join(dirname(w.dir), `pre-${n}`);
           const prev = w.preDumpDirs.length ? ['--prev-images-dir', `../pre-${n - 1}`] : [];
-          const r = await criu('pre-dump', w, dir, ['--track-mem', ...prev]);
+          const stop = trackProgress(journal, {
+            phase: 'pre-dump',
+            what: `${w.selector} round ${n}`,
+            bytesTotal: n === 1 ? (w.estimatedBytes ?? null) : null,
+            measure: () => pageImageBytes(dir),
+          });
+          const r = await criu('pre-dump', w, dir, ['--track-mem', ...prev]).finally(stop);
           if (!r.ok) {
             failed = criuEvidence(r.log);
             break;
@@ -295,7 +303,13 @@ export async function runUpgrade(id: string): Promise<number> {
         for (const w of state.workloads) {
           const tc = Date.now();
           const prev = w.preDumpDirs.length ? ['--track-mem', '--prev-images-dir', `../pre-${w.preDumpDirs.length}`] : [];
-          const r = await criu('dump', w, w.dir, prev);
+          const stop = trackProgress(journal, {
+            phase: 'checkpoint',
+            what: `${w.selector} dump`,
+            bytesTotal: w.preDumpDirs.length ? null : (w.estimatedBytes ?? null),
+            measure: () => pageImageBytes(w.dir),
+          });
+          const r = await criu('dump', w, w.dir, prev).finally(stop);
           if (!r.ok) {
             throw new SeamlessError(
               'CRIU_DUMP_FAILED',

@@ -18,6 +18,8 @@ export interface WorkloadState {
   /** Pre-dump directories, oldest first (the final dump's parent chain). */
   preDumpDirs: string[];
   criuOptions: string[];
+  /** Anonymous + shmem bytes when selected: about what a full dump writes. */
+  estimatedBytes?: number;
   bytesDumped: number;
   /** Files the workload had resident in the page cache just before the freeze. */
   residency: { path: string; residentBytes: number; sizeBytes: number }[];

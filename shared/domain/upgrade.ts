@@ -37,7 +37,8 @@ export const journalRecordSchema = z.object({
   /** The kernel release that wrote the record. */
   kernel: z.string(),
   phase: z.enum(UPGRADE_PHASES),
-  state: z.enum(['begin', 'done', 'failed', 'skipped', 'info']),
+  /** progress: bytes moved so far in a running step (data: bytesDone, bytesTotal or null). */
+  state: z.enum(['begin', 'done', 'failed', 'skipped', 'info', 'progress']),
   message: z.string(),
   /** Measured duration of the phase (on `done`/`failed`). */
   durationMs: z.optional(z.number().check(z.nonnegative())),

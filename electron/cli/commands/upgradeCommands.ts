@@ -22,10 +22,20 @@ const options = {
 async function watch(make: ControllerFactory, hostId: string, id: string, json: boolean, accept: string | undefined): Promise<number> {
   const c = make(accept ? { hostId, fingerprint: accept } : undefined);
   const records: JournalRecord[] = [];
+  // On a terminal, progress lines overwrite each other; elsewhere each is a line of the log.
+  const tty = process.stdout.isTTY === true;
+  let progressShown = false;
   const summary: UpgradeSummary = await followUpgrade(() => c.hosts.agentFor(hostId), id, {
     onRecord: (r) => {
       records.push(r);
-      process.stdout.write(json ? `${JSON.stringify({ event: 'record', id, record: r })}\n` : `${formatRecord(r)}\n`);
+      if (json) return void process.stdout.write(`${JSON.stringify({ event: 'record', id, record: r })}\n`);
+      if (tty && r.state === 'progress') {
+        process.stdout.write(`\r\x1b[2K${formatRecord(r)}`);
+        progressShown = true;
+        return;
+      }
+      process.stdout.write(`${progressShown ? '\r\x1b[2K' : ''}${formatRecord(r)}\n`);
+      progressShown = false;
     },
   });
   const outcome = outcomeOf(summary, records);

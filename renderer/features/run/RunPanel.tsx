@@ -26,6 +26,10 @@ export function RunPanel({ hostId }: { hostId: string }) {
   if (!canStart && !view) return null;
 
   const last = view?.records.at(-1);
+  // Progress records are shown as one bar for the step that is moving, not as list items.
+  const progress = last?.state === 'progress' ? last : undefined;
+  const done = typeof progress?.data?.bytesDone === 'number' ? progress.data.bytesDone : null;
+  const total = typeof progress?.data?.bytesTotal === 'number' ? progress.data.bytesTotal : null;
   const rebooting = last?.phase === 'kexec' && last.state === 'begin';
   const finished = view?.summary && ['done', 'aborted', 'failed'].includes(view.summary.state);
 
@@ -63,15 +67,22 @@ export function RunPanel({ hostId }: { hostId: string }) {
             </p>
           ) : null}
           <ol className="phases">
-            {view.records.map((r) => (
-              <li key={r.seq} className={`phase ${r.state}`} data-testid={`record-${r.phase}-${r.state}`}>
-                <span className="mono">{r.at.slice(11, 19)}</span> <strong>{r.phase}</strong> {r.state} — {r.message}
-                {r.durationMs !== undefined ? <span className="muted"> ({(r.durationMs / 1000).toFixed(1)} s)</span> : null}
-                <span className="muted"> · {r.kernel}</span>
-                {r.error ? <ErrorBox error={r.error} /> : null}
-              </li>
-            ))}
+            {view.records
+              .filter((r) => r.state !== 'progress')
+              .map((r) => (
+                <li key={r.seq} className={`phase ${r.state}`} data-testid={`record-${r.phase}-${r.state}`}>
+                  <span className="mono">{r.at.slice(11, 19)}</span> <strong>{r.phase}</strong> {r.state} — {r.message}
+                  {r.durationMs !== undefined ? <span className="muted"> ({(r.durationMs / 1000).toFixed(1)} s)</span> : null}
+                  <span className="muted"> · {r.kernel}</span>
+                  {r.error ? <ErrorBox error={r.error} /> : null}
+                </li>
+              ))}
           </ol>
+          {progress && done !== null ? (
+            <p data-testid="upgrade-progress">
+              <progress value={total ? Math.min(done, total) : undefined} max={total ?? undefined} /> {progress.message}
+            </p>
+          ) : null}
           {view.summary ? (
             <p
               className={
