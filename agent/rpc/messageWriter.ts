@@ -5,7 +5,7 @@ import { JsonChunks } from './jsonChunks';
 import type { Outgoing } from './server';
 import { toErrorInfo } from '../../shared/errors';
 
-const RECLAIM_EVERY_CHARS = 1024 * 1024;
+const RECLAIM_EVERY_CHARS = 2 * 1024 * 1024;
 
 export interface ByteSink {
   write(chunk: string): boolean;
