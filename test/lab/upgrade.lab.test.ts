@@ -137,7 +137,7 @@ describe.sequential('upgrade on the lab', () => {
     writeFileSync(join(tmpdir(), `seamless-upgrade-figures-${upgradeId}.json`), JSON.stringify({ figures, journal: recs }, null, 2));
   });
 
-  it('hands a systemd service (lab-memload@256M) back to systemd on the new kernel, started once', async () => {
+  it('hands a systemd service (lab-memload@256M) back to systemd on the new kernel, started once (orderly systemctl kexec)', async () => {
     const unit = 'lab-memload@256M.service';
     const running = (await guest('uname -r')).trim();
     const target = running === LAB_KERNELS.target ? LAB_KERNELS.boot : LAB_KERNELS.target;
@@ -152,7 +152,8 @@ describe.sequential('upgrade on the lab', () => {
     const mainPid = Number(before.MainPID);
     expect(mainPid).toBeGreaterThan(1);
     const statusBefore = await memload(mainPid);
-    const p = plan([`unit:${unit}`], {}, target);
+    // The plan's other kexec mode: systemd stops every other service, then kexecs.
+    const p = plan([`unit:${unit}`], { kexecMode: 'systemctl' }, target);
     const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: p });
     await waitForKernel(target, 15 * MIN);
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
@@ -164,6 +165,7 @@ describe.sequential('upgrade on the lab', () => {
     const statusAfter = await memload(mainPid);
     expect(statusAfter.ok).toBe(true);
     expect(statusAfter.counter).toBeGreaterThan(statusBefore.counter);
+    expect(recs.find((r) => r.phase === 'kexec' && r.state === 'begin')?.message).toMatch(/^systemctl kexec into/);
     const release = recs.find((r) => r.phase === 'release' && r.state === 'done');
     expect(release?.data?.adopted).toEqual([unit]);
     expect((await guest(`test -e /etc/systemd/system/${unit}.d/50-seamless-hold.conf; echo $?`)).trim()).toBe('1');
