@@ -11,6 +11,11 @@ export function readOptional(path: string): string | null {
   }
 }
 
+/** The file's text, or '' when it is absent. */
+export function readText(path: string): string {
+  return readOptional(path) ?? '';
+}
+
 export function listOptional(dir: string): string[] {
   try {
     return readdirSync(dir);

@@ -4,7 +4,6 @@
 // them in-process) and JSON in pieces (the wire answer: each process record goes out as soon
 // as it is read, so that 10,000 of them never sit in the agent's memory; grouping keeps only a
 // few fields per process).
-import { readdirSync } from 'node:fs';
 import type { Inventory, ProcessInfo, Workload } from '../../shared/domain/inventory';
 import { parseMeminfo } from '../facts/meminfo';
 import { parsePasswd } from '../proc/passwd';
@@ -13,7 +12,7 @@ import { classifyCgroup, type CgroupClass } from './classifyCgroup';
 import { containerLabel } from './containerNames';
 import { groupWorkloads, type GroupProcess } from './groupWorkloads';
 import { parseMemoryStat } from './memoryStat';
-import { scanEach, type ScanProblem } from './scanProcesses';
+import { listPids, scanEach, type ScanProblem } from './scanProcesses';
 import { readOptional } from '../fs/readOptional';
 
 export interface InventoryOptions {
@@ -34,14 +33,6 @@ export const FULL_DETAIL_LIMIT = 2000;
 /** Pieces of the JSON answer are about this long (characters). */
 const CHUNK_CHARS = 8 * 1024;
 
-function countPids(procRoot: string): number {
-  try {
-    return readdirSync(procRoot).filter((e) => /^\d+$/.test(e)).length;
-  } catch {
-    return 0;
-  }
-}
-
 type InventoryRest = Omit<Inventory, 'processes'>;
 
 /** Yields every process record, then returns the rest of the inventory (workloads, host, detail, problems). */
@@ -50,7 +41,9 @@ function* scanInventory(opts: InventoryOptions): Generator<ProcessInfo, Inventor
   const cgroupRoot = opts.cgroupRoot ?? '/sys/fs/cgroup';
   const users = parsePasswd(readOptional(opts.passwdPath ?? '/etc/passwd') ?? '');
   const mode = opts.details ?? 'auto';
-  const count = mode === 'auto' ? countPids(procRoot) : 0;
+  // Listed once: the count decides the detail level, the same list is scanned.
+  const pids = listPids(procRoot);
+  const count = pids.length;
   const full = mode === 'all' || (mode === 'auto' && count <= FULL_DETAIL_LIMIT);
   const detail: Inventory['detail'] = full
     ? { level: 'full', reason: null }
@@ -78,7 +71,7 @@ function* scanInventory(opts: InventoryOptions): Generator<ProcessInfo, Inventor
     return text;
   };
   const noCgroup = classifyCgroup(null);
-  for (const { info, cgroups } of scanEach({ procRoot, users, details: full ? 'all' : new Set(opts.detailPids ?? []) }, problems)) {
+  for (const { info, cgroups } of scanEach({ procRoot, users, pids, details: full ? 'all' : new Set(opts.detailPids ?? []) }, problems)) {
     const { pid, ppid, kernelThread, memory } = info;
     let shared = info.cgroup === null ? null : cgroupClasses.get(info.cgroup);
     if (shared === undefined && info.cgroup !== null) {

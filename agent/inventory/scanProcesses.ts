@@ -34,6 +34,16 @@ export interface ScanOptions {
    * for open files, ns/ links): every one, none, or the PIDs given. Default: every one.
    */
   details?: 'all' | 'none' | ReadonlySet<number>;
+  /** The PIDs to scan, when the caller has listed them already (listPids); default: list them. */
+  pids?: readonly number[];
+}
+
+/** The PIDs under a /proc root, in order. */
+export function listPids(root: string): number[] {
+  return readdirSync(root)
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 function errCode(err: unknown): string {
@@ -75,11 +85,7 @@ export function* scanEach(opts: ScanOptions, problems: ScanProblem[]): Generator
   }
 
   const want = opts.details ?? 'all';
-  const pids = readdirSync(root)
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .sort((a, b) => a - b);
-  for (const pid of pids) {
+  for (const pid of opts.pids ?? listPids(root)) {
     let p: ScannedProcess | null = null;
     try {
       p = scanOne(root, pid, btime, users, problems, want === 'all' || (want !== 'none' && want.has(pid)));

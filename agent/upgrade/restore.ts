@@ -16,14 +16,12 @@ import { ensurePmemDevice, mountStore, unmountStore } from './store';
 import { stageKernel } from './stageKernel';
 import { criuEvidence, criuSucceeded } from './criuLog';
 import { verifyManifest, type Manifest } from './manifest';
-import { loadState, saveState, writeDurable, type RunState, type WorkloadState } from './state';
+import { loadState, saveState, statePaths, writeDurable, type RunState, type WorkloadState } from './state';
 import { holdDropInPath, holdPidFile, restoredPidFile } from './units';
-import { readOptional } from '../fs/readOptional';
+import { readText } from '../fs/readOptional';
 import type { Socket } from 'node:net';
 import { openJournalStream, restoreOptions } from '../criu/journalStream';
 import { leftoverLockRules, lockedAddresses } from '../criu/networkLock';
-
-const readText = (path: string): string => readOptional(path) ?? '';
 
 /** The pids of a process tree, from /proc/PID/task/PID/children. */
 export function treePids(root: number): number[] {
@@ -47,6 +45,20 @@ export function treePids(root: number): number[] {
 }
 
 const cgroupOf = (pid: number | 'self') => /^0::(.*)$/m.exec(readText(`/proc/${pid}/cgroup`))?.[1] ?? null;
+
+/** Loads the saved network lock (CRIU's iptables rules) into the kernel again. */
+async function loadNetworkLock(lock: NonNullable<RunState['netLock']>): Promise<{ tool: string; code: number; stderr: string }[]> {
+  const results: { tool: string; code: number; stderr: string }[] = [];
+  for (const [tool, file] of [
+    ['iptables-restore', lock.v4],
+    ['ip6tables-restore', lock.v6],
+  ] as const) {
+    if (!file) continue;
+    const r = await sh(tool, [], { input: readText(file) });
+    results.push({ tool, code: r.code, stderr: r.stderr.slice(0, 500) });
+  }
+  return results;
+}
 
 /**
  * CRIU's repair-mode connect() needs the socket's own address to be local and a route to its
@@ -171,17 +183,12 @@ export async function restoreAll(state: RunState, journal: Journal, opts: { same
   for (const w of state.workloads) for (const f of w.residency) statSync(f.path, { throwIfNoEntry: false });
 
   if (state.netLock) {
-    for (const [tool, file] of [
-      ['iptables-restore', state.netLock.v4],
-      ['ip6tables-restore', state.netLock.v6],
-    ] as const) {
-      if (!file) continue;
-      const r = await sh(tool, [], { input: readText(file) });
+    for (const r of await loadNetworkLock(state.netLock)) {
       journal.write({
         phase: 'restore',
         state: 'info',
-        message: `${tool} of the network lock: exit ${r.code}`,
-        data: { stderr: r.stderr.slice(0, 500) },
+        message: `${r.tool} of the network lock: exit ${r.code}`,
+        data: { stderr: r.stderr },
       });
     }
   }
@@ -340,18 +347,11 @@ async function goBack(state: RunState, journal: Journal, failed: string[], resto
         // gone already
       }
     }
-    if (state.netLock) {
-      for (const [tool, file] of [
-        ['iptables-restore', state.netLock.v4],
-        ['ip6tables-restore', state.netLock.v6],
-      ] as const) {
-        if (file) await sh(tool, [], { input: readText(file) });
-      }
-    }
+    if (state.netLock) await loadNetworkLock(state.netLock);
     const staged = await stageKernel(back, state.store.kind, journal, back.lockdown);
     state.backAttempted = true;
     state.kexecAtMs = Date.now();
-    saveState([statePath(state.id), join(state.storeDir, 'state.json')], state);
+    saveState(statePaths(state), state);
     journal.write({
       phase: 'kexec',
       state: 'begin',

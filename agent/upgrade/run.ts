@@ -16,7 +16,7 @@ import { resolveSelection } from '../../shared/plan/resolveSelection';
 import { residencyOf } from '../footprint/fileResidency';
 import { newKernelCmdline } from '../preflight/cmdline';
 import { Journal } from './journal';
-import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, agentCopyPath, planPath, safeName, statePath, storeDir, upgradeDir } from './paths';
+import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, agentCopyPath, planPath, safeName, storeDir, upgradeDir } from './paths';
 import { must, sh } from '../exec/sh';
 import { ensurePmemDevice, makeStoreFs, mountStore, unmountStore } from './store';
 import { stageKernel } from './stageKernel';
@@ -24,11 +24,9 @@ import { pageImageBytes, trackProgress } from './progress';
 import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from './criuLog';
 import { buildManifest, mergeManifests, prefixed, unprefixed, verifyManifest, type Manifest } from './manifest';
 import { bootHookUnit, holdDropIn, holdDropInPath } from './units';
-import { saveState, writeDurable, type RunState, type WorkloadState } from './state';
+import { saveState, statePaths, writeDurable, type RunState, type WorkloadState } from './state';
 import { restoreAll } from './restore';
-import { readOptional } from '../fs/readOptional';
-
-const readText = (path: string): string => readOptional(path) ?? '';
+import { readText } from '../fs/readOptional';
 
 const MAX_PRE_DUMPS = 3;
 
@@ -43,10 +41,6 @@ function listDir(dir: string): { name: string; size: number }[] {
   } catch {
     return [];
   }
-}
-
-export function statePaths(state: RunState): string[] {
-  return [statePath(state.id), ...(existsSync(state.storeDir) ? [join(state.storeDir, 'state.json')] : [])];
 }
 
 /** Manifest of a workload's image directory tree (all rounds), without logs written later. */

@@ -5,7 +5,7 @@
 // refused. Used for the jump to the new kernel and for the jump back after a failed restore.
 import { SeamlessError, tailOf } from '../../shared/errors';
 import { sh, must } from '../exec/sh';
-import { readOptional } from '../fs/readOptional';
+import { readText } from '../fs/readOptional';
 import { hex, overlapping, parseKexecSegments, placementWindow, type Segment } from './kexecSegments';
 import type { Journal } from './journal';
 import { pmemRange, ramTop } from './store';
@@ -16,8 +16,6 @@ export interface KernelToLoad {
   /** The whole command line the loaded kernel boots with. */
   cmdline: string;
 }
-
-const readText = (path: string): string => readOptional(path) ?? '';
 
 export async function stageKernel(
   kernel: KernelToLoad,

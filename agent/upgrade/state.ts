@@ -1,8 +1,9 @@
 // Why: what the run before the kexec tells the restore after it: which workloads were dumped
 // where, with which CRIU options, which units are held, when the freeze began. Written to the
 // state directory (root filesystem) and to the store, read back by the boot hook.
-import { readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { statePath } from './paths';
 
 export interface WorkloadState {
   selector: string;
@@ -68,4 +69,9 @@ export function saveState(paths: string[], state: RunState): void {
 
 export function loadState(path: string): RunState {
   return JSON.parse(readFileSync(path, 'utf8')) as RunState;
+}
+
+/** Where the state is kept: the state directory, and the store while it is there. */
+export function statePaths(state: RunState): string[] {
+  return [statePath(state.id), ...(existsSync(state.storeDir) ? [join(state.storeDir, 'state.json')] : [])];
 }

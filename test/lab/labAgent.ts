@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { labExec, LAB_KERNELS } from './lab.js';
+import { labDown, labExec, labStatus, labUp, LAB_KERNELS } from './lab.js';
 import { runOk } from './run.js';
 
 export const MIN = 60_000;
@@ -131,4 +131,20 @@ export async function deployAgent(): Promise<string> {
 export async function otherKernel(): Promise<string> {
   const running = (await guest('uname -r')).trim();
   return running === LAB_KERNELS.target ? LAB_KERNELS.boot : LAB_KERNELS.target;
+}
+
+/**
+ * A fresh lab with this checkout's agent: a lab left on another kernel (an earlier kexec) is
+ * not the starting point, so a running one is stopped first.
+ */
+export async function freshLabWithAgent(): Promise<void> {
+  if ((await labStatus()).running) await labDown();
+  await labUp();
+  await deployAgent();
+}
+
+/** Stops the lab after a test file; SEAMLESS_LAB_KEEP=1 leaves it up for inspection. */
+export async function stopLab(): Promise<void> {
+  if (process.env.SEAMLESS_LAB_KEEP === '1') return console.log('SEAMLESS_LAB_KEEP=1: the lab stays up for inspection');
+  await labDown();
 }

@@ -7,8 +7,8 @@
 // systemd (not started twice), and a client connection opened from outside the VM before the
 // upgrade answers on the same connection after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown, labForwardPort, labStatus, labUp } from './lab.js';
-import { call, deployAgent, guest, MIN, otherKernel, plan, waitForKernel, waitForRecord, type Rec } from './labAgent.js';
+import { labForwardPort } from './lab.js';
+import { call, freshLabWithAgent, guest, MIN, otherKernel, plan, stopLab, waitForKernel, waitForRecord, type Rec } from './labAgent.js';
 import { RespClient } from './respClient.js';
 
 interface Finding {
@@ -46,16 +46,8 @@ async function cgroupProcs(cgroup: string): Promise<string[]> {
 }
 
 describe.sequential('services on the lab: refusals, fallbacks, redis', () => {
-  beforeAll(async () => {
-    if ((await labStatus()).running) await labDown();
-    await labUp();
-    await deployAgent();
-  }, 15 * MIN);
-
-  afterAll(async () => {
-    if (process.env.SEAMLESS_LAB_KEEP === '1') return console.log('SEAMLESS_LAB_KEEP=1: the lab stays up for inspection');
-    await labDown();
-  }, 5 * MIN);
+  beforeAll(freshLabWithAgent, 15 * MIN);
+  afterAll(stopLab, 5 * MIN);
 
   it('refuses a store too small at preflight and touches nothing', async () => {
     await guest(

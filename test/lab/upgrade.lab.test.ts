@@ -9,9 +9,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labDown, labExec, labStatus, labUp, LAB_KERNELS } from './lab.js';
+import { labExec, LAB_KERNELS } from './lab.js';
 import { runOk } from './run.js';
-import { call, deployAgent, guest, memload, MIN, plan, sleep, waitForKernel, waitForRecord } from './labAgent.js';
+import { call, freshLabWithAgent, guest, memload, MIN, plan, sleep, stopLab, waitForKernel, waitForRecord } from './labAgent.js';
 
 const PERF_HOLDER = `
 #define _GNU_SOURCE
@@ -37,16 +37,8 @@ int main(void) {
 `;
 
 describe.sequential('upgrade on the lab', () => {
-  beforeAll(async () => {
-    // a lab left on another kernel (an earlier kexec) is not the starting point
-    if ((await labStatus()).running) await labDown();
-    await labUp();
-    await deployAgent();
-  }, 15 * MIN);
-
-  afterAll(async () => {
-    await labDown();
-  }, 5 * MIN);
+  beforeAll(freshLabWithAgent, 15 * MIN);
+  afterAll(stopLab, 5 * MIN);
 
   it('a failed dump leaves everything running and never kexecs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perf-holder-'));
