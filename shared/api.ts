@@ -8,7 +8,9 @@ import { hostRefSchema } from './domain/host';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
 import { preflightResultSchema } from './domain/findings';
 import { planSchema } from './plan/plan';
-import { journalRecordSchema, upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
+import { planDraftSchema } from './plan/planDraft';
+import { upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
+import { journalRecordSchema } from './domain/journal';
 
 const noParams = z.strictObject({});
 
@@ -50,6 +52,11 @@ export const apiMethods = {
       pids: z.array(z.number().check(z.int(), z.positive())).check(z.minLength(1)),
     }),
     result: z.array(fileResidencySchema),
+  },
+  /** Resolves a draft against the host (kernel in /boot, selectors against its inventory): the plan, or what did not match. */
+  'plan.build': {
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)), draft: planDraftSchema }),
+    result: planSchema,
   },
   'host.preflight': {
     params: z.strictObject({ hostId: z.string().check(z.minLength(1)), plan: planSchema }),

@@ -8,7 +8,8 @@ import { hostFactsSchema } from './domain/hostFacts';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
 import { preflightResultSchema } from './domain/findings';
 import { planSchema } from './plan/plan';
-import { journalRecordSchema, upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
+import { upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
+import { journalRecordSchema } from './domain/journal';
 
 /** Bumped on any incompatible change of a message below. */
 export const PROTOCOL_VERSION = 1;

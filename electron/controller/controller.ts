@@ -9,7 +9,8 @@ import { HostSessions } from './hostSessions';
 import type { Prompter } from './prompter';
 import { createUiPrompter } from './uiPrompter';
 import { followUpgrade } from './upgrade/followUpgrade';
-import type { UpgradeSummary } from '../../shared/domain/upgrade';
+import { summarize, type UpgradeSummary } from '../../shared/domain/upgrade';
+import { buildPlan } from '../../shared/plan/buildPlan';
 import { toErrorInfo } from '../../shared/errors';
 
 export interface ControllerOptions {
@@ -61,7 +62,7 @@ export function createController(opts: ControllerOptions): Controller {
       },
     })
       .catch((err: unknown) => {
-        const summary = last ?? { id, state: 'running' as const, startedAt: null, last: null, records: 0 };
+        const summary = last ?? summarize(id, []);
         events.emit('event', { event: 'upgrade.summary', data: { hostId, id, summary, error: toErrorInfo(err, 'CONNECTION_LOST') } });
       })
       .finally(() => followers.delete(key));
@@ -79,6 +80,14 @@ export function createController(opts: ControllerOptions): Controller {
     'host.facts': async ({ hostId }) => (await agent(hostId)).call('host.facts', {}, { timeoutMs: 60_000 }),
     'host.inventory': async ({ hostId }) => (await agent(hostId)).call('inventory.list', {}, { timeoutMs: 60_000 }),
     'host.files': async ({ hostId, pids }) => (await agent(hostId)).call('footprint.files', { pids }, { timeoutMs: 120_000 }),
+    'plan.build': async ({ hostId, draft }) => {
+      const handle = await agent(hostId);
+      const [facts, inventory] = await Promise.all([
+        handle.call('host.facts', {}, { timeoutMs: 60_000 }),
+        handle.call('inventory.list', { details: 'none' }, { timeoutMs: 60_000 }),
+      ]);
+      return buildPlan({ ...draft, host: hostId }, facts, inventory);
+    },
     'host.preflight': async ({ hostId, plan }) => (await agent(hostId)).call('preflight.run', { plan }, { timeoutMs: 120_000 }),
     'upgrade.start': async ({ hostId, plan }) => {
       const { upgradeId } = await (await agent(hostId)).call('upgrade.start', { plan }, { timeoutMs: 180_000 });

@@ -3,55 +3,23 @@
 // by the controller when it (re)attaches and by the restore hook on the new boot. These are the
 // shapes of that journal, of the upgrade list and of the report written at the end.
 import * as z from '../zod';
-import { errorInfoSchema } from '../errors';
+import { journalRecordSchema, outcomeSchema, targetKernelOf, targetKernelSchema, UPGRADE_PHASES, type JournalRecord } from './journal';
+
 
 /** `u-20261126t022249-3f9a`: safe in a unit name, a path and the kernel command line. */
 export const upgradeIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{3,63}$/, 'an upgrade id is 4–64 of a-z, 0-9 and -'));
 
-export const UPGRADE_PHASES = [
-  'start',
-  'preflight',
-  'prepare',
-  'stage',
-  'pre-dump',
-  'pre-sync',
-  'checkpoint',
-  'kexec',
-  'boot',
-  'restore',
-  'release',
-  'rewarm',
-  'verify',
-  'report',
-  'fallback',
-] as const;
-export type UpgradePhase = (typeof UPGRADE_PHASES)[number];
-
-export const journalRecordSchema = z.object({
-  /** 1, 2, 3 … within one upgrade, across both boots. */
-  seq: z.number().check(z.int(), z.positive()),
-  /** ISO time of the host's clock. */
-  at: z.string(),
-  /** Milliseconds since the epoch (the same instant as `at`, for arithmetic). */
-  atMs: z.number(),
-  /** The kernel release that wrote the record. */
-  kernel: z.string(),
-  phase: z.enum(UPGRADE_PHASES),
-  /** progress: bytes moved so far in a running step (data: bytesDone, bytesTotal or null). */
-  state: z.enum(['begin', 'done', 'failed', 'skipped', 'info', 'progress']),
-  message: z.string(),
-  /** Measured duration of the phase (on `done`/`failed`). */
-  durationMs: z.optional(z.number().check(z.nonnegative())),
-  data: z.optional(z.record(z.string(), z.unknown())),
-  error: z.optional(errorInfoSchema),
-});
-export type JournalRecord = z.infer<typeof journalRecordSchema>;
-
-/** Where an upgrade stands, derived from its last records. */
-export const UPGRADE_STATES = ['running', 'restored', 'done', 'aborted', 'failed'] as const;
+/**
+ * Where an upgrade stands, from its records: running until the report record, then ended with
+ * the outcome the host decided. Readers show `outcome`; nothing re-derives it.
+ */
 export const upgradeSummarySchema = z.object({
   id: upgradeIdSchema,
-  state: z.enum(UPGRADE_STATES),
+  state: z.enum(['running', 'ended']),
+  /** null while running. */
+  outcome: z.nullable(outcomeSchema),
+  /** The kernel the upgrade goes to (the last jump's, after a jump back). */
+  target: z.nullable(targetKernelSchema),
   /** Time of the first record. */
   startedAt: z.nullable(z.string()),
   last: z.nullable(journalRecordSchema),
@@ -66,7 +34,7 @@ export const upgradeReportSchema = z.object({
    * journal says which). rolled-back: the restore failed on the new kernel; everything was
    * restored on the old one (policy kexec-back).
    */
-  outcome: z.enum(['restored', 'restored-unmanaged', 'rolled-back', 'cold-started', 'aborted', 'failed']),
+  outcome: outcomeSchema,
   kernelBefore: z.string(),
   kernelAfter: z.nullable(z.string()),
   /** Measured duration of each phase, in journal order. */
@@ -87,14 +55,17 @@ export const upgradeReportSchema = z.object({
 });
 export type UpgradeReport = z.infer<typeof upgradeReportSchema>;
 
-/** The state an upgrade is in after these records (the last one decides). */
-export function summarize(id: string, records: JournalRecord[]): UpgradeSummary {
-  const last = records.at(-1) ?? null;
-  let state: UpgradeSummary['state'] = 'running';
-  for (const r of records) {
-    if (r.phase === 'report' && r.state === 'done') state = r.data?.outcome === 'aborted' ? 'aborted' : 'done';
-    else if (r.phase === 'restore' && r.state === 'done') state = 'restored';
-    else if (r.phase === 'fallback' && r.state === 'done') state = r.data?.aborted === true ? 'aborted' : 'failed';
-  }
-  return { id, state, startedAt: records[0]?.at ?? null, last, records: records.length };
+/** The summary of an upgrade after these records: the report record, when there is one, decides. */
+export function summarize(id: string, records: readonly JournalRecord[]): UpgradeSummary {
+  let outcome: UpgradeSummary['outcome'] = null;
+  for (const r of records) if (r.phase === 'report' && r.state === 'done') outcome = r.data.outcome;
+  return {
+    id,
+    state: outcome === null ? 'running' : 'ended',
+    outcome,
+    target: targetKernelOf(records),
+    startedAt: records[0]?.at ?? null,
+    last: records.at(-1) ?? null,
+    records: records.length,
+  };
 }

@@ -5,18 +5,13 @@
 import { SeamlessError } from '../errors';
 import type { HostFacts } from '../domain/hostFacts';
 import type { Inventory } from '../domain/inventory';
-import { PLAN_VERSION, planSchema, type Plan, type Store } from './plan';
+import { PLAN_OPTION_DEFAULTS, PLAN_VERSION, planSchema, type Plan, type Store } from './plan';
 import { resolveSelection } from './resolveSelection';
+import type { PlanDraft } from './planDraft';
 
-export interface PlanRequest {
+/** A draft (what the admin chose) for one host; `now` fixes createdAt in tests. */
+export interface PlanRequest extends PlanDraft {
   host: string;
-  selectors: string[];
-  /** A release from /boot (`6.1.0-50-amd64`) or an absolute path to an image. */
-  kernel: string;
-  initrd?: string;
-  cmdline?: string;
-  /** `pmem` (the host's first pmem device), `/dev/pmemN`, or an absolute directory. */
-  store?: string;
   now?: Date;
 }
 
@@ -73,6 +68,7 @@ export function buildPlan(req: PlanRequest, facts: HostFacts, inventory: Invento
     workloads: req.selectors,
     kernel,
     store: storeFor(req.store, facts),
+    options: { ...PLAN_OPTION_DEFAULTS, ...req.options },
   });
   if (!parsed.success) {
     throw new SeamlessError('PLAN_INVALID', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

@@ -27,6 +27,28 @@ export const storeSchema = z.discriminatedUnion('kind', [
 ]);
 export type Store = z.infer<typeof storeSchema>;
 
+/** How the upgrade runs; every field has a default, so a plan may leave any of them out. */
+export const planOptionsSchema = z.object({
+    /** direct: sync, unmount, `kexec -e` (seconds); systemctl: orderly `systemctl kexec` (stops every other service first). */
+    kexecMode: z._default(z.enum(['direct', 'systemctl']), 'direct'),
+    preDump: z._default(z.boolean(), true),
+    /**
+     * After a failed restore (and one safer retry): start the held services cold (default), or
+     * kexec back to the old kernel and restore every workload there from the same images (once;
+     * if that fails too, they start cold there). Cold start is the default because most restore
+     * failures (a missing file, a taken PID) repeat on the old kernel, and going back costs
+     * every workload another boot of blackout; choose kexec-back when the new kernel is the doubt.
+     */
+    onRestoreFailure: z._default(z.enum(['kexec-back', 'cold-start']), 'cold-start'),
+    /**
+     * Blocking preflight findings the admin has read and accepts, by id (e.g. workload.perf-event):
+     * explicit, one by one; there is no "ignore all".
+     */
+    acknowledge: z._default(z.array(z.string().check(z.regex(/^[a-z]+\.[a-z-]+$/))), []),
+  });
+export type PlanOptions = z.infer<typeof planOptionsSchema>;
+export const PLAN_OPTION_DEFAULTS: PlanOptions = { kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', acknowledge: [] };
+
 export const planSchema = z.object({
   version: z.literal(PLAN_VERSION),
   host: z.string().check(z.minLength(1)),
@@ -41,27 +63,7 @@ export const planSchema = z.object({
     cmdline: z.nullable(z.string()),
   }),
   store: storeSchema,
-  options: z._default(
-    z.object({
-      /** direct: sync, unmount, `kexec -e` (seconds); systemctl: orderly `systemctl kexec` (stops every other service first). */
-      kexecMode: z._default(z.enum(['direct', 'systemctl']), 'direct'),
-      preDump: z._default(z.boolean(), true),
-      /**
-       * After a failed restore (and one safer retry): start the held services cold (default), or
-       * kexec back to the old kernel and restore every workload there from the same images (once;
-       * if that fails too, they start cold there). Cold start is the default because most restore
-       * failures (a missing file, a taken PID) repeat on the old kernel, and going back costs
-       * every workload another boot of blackout; choose kexec-back when the new kernel is the doubt.
-       */
-      onRestoreFailure: z._default(z.enum(['kexec-back', 'cold-start']), 'cold-start'),
-      /**
-       * Blocking preflight findings the admin has read and accepts, by id (e.g. workload.perf-event):
-       * explicit, one by one; there is no "ignore all".
-       */
-      acknowledge: z._default(z.array(z.string().check(z.regex(/^[a-z]+\.[a-z-]+$/))), []),
-    }),
-    { kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', acknowledge: [] },
-  ),
+  options: z._default(planOptionsSchema, PLAN_OPTION_DEFAULTS),
 });
 export type Plan = z.infer<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;

@@ -2,7 +2,8 @@
 // journal from where it last stopped, over whatever session is current: across the kexec the
 // SSH session is lost and comes back, and the calls simply wait for it. Attaching later (app
 // restart, another machine, `seamless attach`) is the same loop started from record 0.
-import type { JournalRecord, UpgradeSummary } from '../../../shared/domain/upgrade';
+import type { UpgradeSummary } from '../../../shared/domain/upgrade';
+import type { JournalRecord } from '../../../shared/domain/journal';
 import { SeamlessError } from '../../../shared/errors';
 import type { AgentHandle } from '../hostSessions';
 
@@ -15,9 +16,9 @@ export interface FollowOptions {
   onSummary?(summary: UpgradeSummary): void;
 }
 
-/** An upgrade is over when it reported, or ended in an abort or a failure. */
+/** An upgrade is over when the host decided its outcome (its report record). */
 export function isFinished(summary: UpgradeSummary): boolean {
-  return summary.state === 'done' || summary.state === 'aborted' || summary.state === 'failed';
+  return summary.state === 'ended';
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
