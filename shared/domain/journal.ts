@@ -288,7 +288,12 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
     }),
   ]),
   z.discriminatedUnion('state', [
-    z.object({ ...base, phase: z.literal('fallback'), state: z.literal('begin'), data: z.object({ policy: z.enum(['kexec-back', 'cold-start']) }) }),
+    z.object({
+      ...base,
+      phase: z.literal('fallback'),
+      state: z.literal('begin'),
+      data: z.object({ policy: z.enum(['kexec-back', 'cold-start']) }),
+    }),
     z.object({
       ...base,
       phase: z.literal('fallback'),

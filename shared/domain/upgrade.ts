@@ -5,7 +5,6 @@
 import * as z from '../zod';
 import { journalRecordSchema, outcomeSchema, targetKernelOf, targetKernelSchema, UPGRADE_PHASES, type JournalRecord } from './journal';
 
-
 /** `u-20261126t022249-3f9a`: safe in a unit name, a path and the kernel command line. */
 export const upgradeIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{3,63}$/, 'an upgrade id is 4–64 of a-z, 0-9 and -'));
 

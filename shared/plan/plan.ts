@@ -3,18 +3,12 @@
 // preflight checks it, the upgrade executes it. Versioned: an old plan file is read or refused
 // with a clear message, never misread.
 import * as z from '../zod';
+import { SELECTOR_HINT, SELECTOR_PATTERN } from './selector';
 
 export const PLAN_VERSION = 1;
 
-/** `pid:N`, `unit:NAME`, `container:NAME`, `session:ID`, `user-unit:UID/NAME` (as the inventory names workloads). */
-export const selectorSchema = z
-  .string()
-  .check(
-    z.regex(
-      /^(pid:[1-9]\d*|unit:[^\s/]+|container:\S+|session:\S+|user-unit:\d+\/\S+)$/,
-      'a selector is pid:N, unit:NAME, container:NAME, session:ID or user-unit:UID/NAME',
-    ),
-  );
+/** `pid:N`, `unit:NAME`, `container:NAME`, `session:ID`, `user-unit:UID/NAME` (see selector.ts). */
+export const selectorSchema = z.string().check(z.regex(SELECTOR_PATTERN, SELECTOR_HINT));
 
 export const storeSchema = z.discriminatedUnion('kind', [
   /** A filesystem on a persistent-memory block device (memmap= reservation or NVDIMM); survives kexec. */
@@ -29,23 +23,23 @@ export type Store = z.infer<typeof storeSchema>;
 
 /** How the upgrade runs; every field has a default, so a plan may leave any of them out. */
 export const planOptionsSchema = z.object({
-    /** direct: sync, unmount, `kexec -e` (seconds); systemctl: orderly `systemctl kexec` (stops every other service first). */
-    kexecMode: z._default(z.enum(['direct', 'systemctl']), 'direct'),
-    preDump: z._default(z.boolean(), true),
-    /**
-     * After a failed restore (and one safer retry): start the held services cold (default), or
-     * kexec back to the old kernel and restore every workload there from the same images (once;
-     * if that fails too, they start cold there). Cold start is the default because most restore
-     * failures (a missing file, a taken PID) repeat on the old kernel, and going back costs
-     * every workload another boot of blackout; choose kexec-back when the new kernel is the doubt.
-     */
-    onRestoreFailure: z._default(z.enum(['kexec-back', 'cold-start']), 'cold-start'),
-    /**
-     * Blocking preflight findings the admin has read and accepts, by id (e.g. workload.perf-event):
-     * explicit, one by one; there is no "ignore all".
-     */
-    acknowledge: z._default(z.array(z.string().check(z.regex(/^[a-z]+\.[a-z-]+$/))), []),
-  });
+  /** direct: sync, unmount, `kexec -e` (seconds); systemctl: orderly `systemctl kexec` (stops every other service first). */
+  kexecMode: z._default(z.enum(['direct', 'systemctl']), 'direct'),
+  preDump: z._default(z.boolean(), true),
+  /**
+   * After a failed restore (and one safer retry): start the held services cold (default), or
+   * kexec back to the old kernel and restore every workload there from the same images (once;
+   * if that fails too, they start cold there). Cold start is the default because most restore
+   * failures (a missing file, a taken PID) repeat on the old kernel, and going back costs
+   * every workload another boot of blackout; choose kexec-back when the new kernel is the doubt.
+   */
+  onRestoreFailure: z._default(z.enum(['kexec-back', 'cold-start']), 'cold-start'),
+  /**
+   * Blocking preflight findings the admin has read and accepts, by id (e.g. workload.perf-event):
+   * explicit, one by one; there is no "ignore all".
+   */
+  acknowledge: z._default(z.array(z.string().check(z.regex(/^[a-z]+\.[a-z-]+$/))), []),
+});
 export type PlanOptions = z.infer<typeof planOptionsSchema>;
 export const PLAN_OPTION_DEFAULTS: PlanOptions = { kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', acknowledge: [] };
 

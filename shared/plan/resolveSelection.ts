@@ -1,6 +1,7 @@
 // Why: a plan names workloads by selector; the host may have changed since (a PID exited, a
 // unit stopped). Resolution is exact and says what did not match; `pid:N` selects the process
 // tree rooted at N, whatever workload it sits in.
+import { formatSelector, parseSelector, unitName } from './selector';
 import { sumFootprints, type Inventory, type Workload } from '../domain/inventory';
 
 export function resolveSelection(
@@ -11,8 +12,10 @@ export function resolveSelection(
   const found: { selector: string; workload: Workload }[] = [];
   const unresolved: string[] = [];
   for (const sel of selectors) {
-    let w = byId.get(sel) ?? (sel.startsWith('unit:') && !sel.includes('.') ? byId.get(`${sel}.service`) : undefined);
-    if (!w && sel.startsWith('pid:')) w = treeAt(Number(sel.slice(4)), inv);
+    const parsed = parseSelector(sel);
+    let w =
+      byId.get(sel) ?? (parsed?.kind === 'unit' ? byId.get(formatSelector({ kind: 'unit', name: unitName(parsed.name) })) : undefined);
+    if (!w && parsed?.kind === 'pid') w = treeAt(parsed.pid, inv);
     if (w) found.push({ selector: sel, workload: w });
     else unresolved.push(sel);
   }
