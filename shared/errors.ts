@@ -54,6 +54,8 @@ export const ERROR_CODES = [
   'KEXEC_FAILED',
   'CRIU_RESTORE_FAILED',
   'SYSTEMD_HANDBACK_FAILED',
+  /** A file that crosses the kexec (plan, preflight, state, manifest) does not validate: the message names the file and the field. */
+  'UPGRADE_FILE_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

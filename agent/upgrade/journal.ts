@@ -1,12 +1,13 @@
 // Why: the journal is the upgrade's memory across a dropped SSH session and a kexec. Every
-// state change is one JSON line, fsynced before the step it announces goes on, written to the
-// state directory on the root filesystem and mirrored into the image store (so the images and
-// the account of how they were made travel together).
+// state change is one typed record (shared/domain/journal.ts), one JSON line fsynced before the
+// step it announces goes on, written to the state directory on the root filesystem and mirrored
+// into the image store (so the images and the account of how they were made travel together).
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { release } from 'node:os';
-import { journalRecordSchema, summarize, type JournalRecord, type UpgradePhase, type UpgradeSummary } from '../../shared/domain/upgrade';
-import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
+import { parseJournal, type JournalRecord, type RecordInput } from '../../shared/domain/journal';
+import { summarize, type UpgradeSummary } from '../../shared/domain/upgrade';
+import { toErrorInfo } from '../../shared/errors';
 import { journalPath, UPGRADES_DIR } from './paths';
 
 function appendLine(path: string, line: string): void {
@@ -20,6 +21,7 @@ function appendLine(path: string, line: string): void {
   }
 }
 
+/** Every record of a journal file; a torn last line is skipped, a kind this build does not know is kept. */
 export function readJournal(path: string): JournalRecord[] {
   let text: string;
   try {
@@ -27,33 +29,18 @@ export function readJournal(path: string): JournalRecord[] {
   } catch {
     return [];
   }
-  const out: JournalRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const r = journalRecordSchema.safeParse(JSON.parse(line));
-      if (r.success) out.push(r.data);
-    } catch {
-      // a torn last line (power cut mid-write) is skipped, not fatal
-    }
-  }
-  return out;
+  return parseJournal(text);
 }
 
-export interface RecordInput {
-  phase: UpgradePhase;
-  state: JournalRecord['state'];
-  message: string;
-  durationMs?: number;
-  data?: Record<string, unknown>;
-  error?: ErrorInfo;
-}
+type Plain<S extends string> = Extract<RecordInput, { state: S }> extends infer R ? (R extends { data: unknown } ? never : R) : never;
+/** Phases whose begin and failed records carry no data of their own: `Journal.phase` can write both. */
+export type PlainPhase = Plain<'begin'>['phase'] & Plain<'failed'>['phase'];
+export type DoneInput = Extract<RecordInput, { state: 'done' }>;
 
 export class Journal {
   readonly path: string;
   private seq: number;
   private mirror: string | null = null;
-  private listeners: ((r: JournalRecord) => void)[] = [];
 
   constructor(
     readonly id: string,
@@ -77,19 +64,9 @@ export class Journal {
     }
   }
 
-  onRecord(fn: (r: JournalRecord) => void): void {
-    this.listeners.push(fn);
-  }
-
   write(input: RecordInput): JournalRecord {
     const now = Date.now();
-    const record: JournalRecord = {
-      seq: ++this.seq,
-      at: new Date(now).toISOString(),
-      atMs: now,
-      kernel: release(),
-      ...input,
-    };
+    const record: JournalRecord = { ...input, seq: ++this.seq, at: new Date(now).toISOString(), atMs: now, kernel: release() };
     const line = `${JSON.stringify(record)}\n`;
     appendLine(this.path, line);
     if (this.mirror) {
@@ -100,7 +77,6 @@ export class Journal {
       }
     }
     process.stderr.write(`seamless[${this.id}] ${record.phase} ${record.state}: ${record.message}\n`);
-    for (const fn of this.listeners) fn(record);
     return record;
   }
 
@@ -108,19 +84,13 @@ export class Journal {
     return readJournal(this.path).filter((r) => r.seq > since);
   }
 
-  /** Runs one phase: a begin record, then done (with its measured duration) or failed. */
-  async phase<T>(
-    phase: UpgradePhase,
-    message: string,
-    fn: () => Promise<T>,
-    describe?: (t: T) => { message?: string; data?: Record<string, unknown> },
-  ): Promise<T> {
+  /** Runs one phase: a begin record, then its done record (given the measured duration) or a failed one. */
+  async phase<T>(phase: PlainPhase, message: string, fn: () => Promise<T>, done: (result: T, durationMs: number) => DoneInput): Promise<T> {
     const t0 = Date.now();
     this.write({ phase, state: 'begin', message });
     try {
       const result = await fn();
-      const d = describe?.(result) ?? {};
-      this.write({ phase, state: 'done', message: d.message ?? message, durationMs: Date.now() - t0, data: d.data });
+      this.write(done(result, Date.now() - t0));
       return result;
     } catch (err) {
       const error = toErrorInfo(err);

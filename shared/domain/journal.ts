@@ -10,6 +10,7 @@
 import * as z from '../zod';
 import { ERROR_CODES, type ErrorCode } from '../errors';
 import { selectorSchema } from '../plan/plan';
+import { mountedStoreSchema } from './upgradeFiles';
 
 /** Bumped when a record kind changes incompatibly; written into the `start` record. */
 export const JOURNAL_VERSION = 1;
@@ -105,16 +106,16 @@ const info = <P extends UpgradePhase, D extends z.ZodMiniType>(phase: P, data: D
 export const targetKernelSchema = z.object({ release: z.nullable(z.string()), image: z.string() });
 export type TargetKernel = z.infer<typeof targetKernelSchema>;
 
-const storeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pmem'), device: z.string(), mount: z.string(), dax: z.boolean() }),
-  z.object({ kind: z.literal('dir'), path: z.string() }),
-]);
+/** The store as mounted: the same shape state.json keeps. */
+const storeSchema = mountedStoreSchema;
 
 const dumpedWorkloadSchema = z.object({ selector: selectorSchema, rootPid: pid(), processes: count(), bytesDumped: nonneg() });
 
 /** restore/info records say which step of the restore they report. */
 const restoreInfoData = z.discriminatedUnion('step', [
   z.object({ step: z.literal('store-mounted'), dax: z.boolean(), note: z.nullable(z.string()) }),
+  /** The store could not be mounted on this boot: every workload is given up (images kept), the error says why. */
+  z.object({ step: z.literal('store-unavailable'), device: z.string() }),
   z.object({ step: z.literal('network-lock'), tool: z.string(), code: z.number().check(z.int()), stderr: z.string() }),
   z.object({ step: z.literal('borrowed-addresses'), added: z.array(z.string()), errors: z.array(z.string()) }),
   z.object({ step: z.literal('images-checked'), selector: selectorSchema }),
