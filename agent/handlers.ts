@@ -11,7 +11,8 @@ import { resolveSelection } from '../shared/plan/resolveSelection';
 import { AGENT_VERSION, ownBuildHash } from './identity';
 import type { Plan } from '../shared/plan/plan';
 import type { PreflightResult } from '../shared/domain/findings';
-import { listAll, startUpgrade, upgradeJournal } from './upgrade/start';
+import { startUpgrade, upgradeJournal } from './upgrade/start';
+import { listUpgrades } from './upgrade/journal';
 
 export async function runPreflight(plan: Plan): Promise<PreflightResult> {
   const facts = await readHostFacts();
@@ -44,8 +45,9 @@ export function createHandlers(): AgentHandlers {
     'inventory.list': async ({ details, detailPids }) => listInventoryJson({ details, detailPids }),
     'footprint.files': async ({ pids }) => residencyOf(pids),
     'preflight.run': async ({ plan }) => runPreflight(plan),
+    // Preflight runs here once per start; the run reads its answer from preflight.json.
     'upgrade.start': async ({ plan }) => startUpgrade(plan, runPreflight),
     'upgrade.journal': async ({ id, since }) => upgradeJournal(id, since),
-    'upgrade.list': async () => listAll(),
+    'upgrade.list': async () => listUpgrades(),
   };
 }

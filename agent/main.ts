@@ -9,7 +9,8 @@ import { createRpcServer } from './rpc/server';
 import { createMessageWriter } from './rpc/messageWriter';
 import { collectGarbage } from './rpc/collectGarbage';
 import { runUpgrade } from './upgrade/run';
-import { adopt, afterRestore, restoreFromCmdline } from './upgrade/restore';
+import { afterRestore, restoreFromCmdline } from './upgrade/restoreHook';
+import { adopt } from './upgrade/handBack';
 
 const send = createMessageWriter(process.stdout, collectGarbage);
 

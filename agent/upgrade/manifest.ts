@@ -6,16 +6,18 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SeamlessError } from '../../shared/errors';
+import { formatUpgradeFile, type ManifestFile } from '../../shared/domain/upgradeFiles';
+import { readUpgradeFile, writeDurable } from './state';
 
-export interface ManifestEntry {
-  path: string;
-  size: number;
-  sha256: string;
-}
+/** A manifest in memory (the file adds its version). */
+export type Manifest = Omit<ManifestFile, 'version'>;
+export type ManifestEntry = Manifest['files'][number];
 
-export interface Manifest {
-  files: ManifestEntry[];
-  totalBytes: number;
+export const writeManifest = (path: string, m: Manifest): void => writeDurable(path, formatUpgradeFile('manifest.json', m));
+/** The manifest as written, validated (UPGRADE_FILE_INVALID names the file and the field). */
+export function readManifest(path: string): Manifest {
+  const { files, totalBytes } = readUpgradeFile('manifest.json', path);
+  return { files, totalBytes };
 }
 
 function sha256File(path: string): string {

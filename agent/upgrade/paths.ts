@@ -12,6 +12,7 @@ export const HOLD_RUN_DIR = '/run/seamless/hold';
 export const upgradeDir = (id: string) => join(UPGRADES_DIR, id);
 export const journalPath = (id: string) => join(upgradeDir(id), 'journal.jsonl');
 export const planPath = (id: string) => join(upgradeDir(id), 'plan.json');
+export const preflightPath = (id: string) => join(upgradeDir(id), 'preflight.json');
 export const statePath = (id: string) => join(upgradeDir(id), 'state.json');
 export const agentCopyPath = (id: string) => join(upgradeDir(id), 'agent.cjs');
 export const reportPath = (id: string) => join(upgradeDir(id), 'report.json');

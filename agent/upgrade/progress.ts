@@ -4,7 +4,7 @@
 // record (only when the figure changed), which the app and the CLI show as a bar or a line.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { UpgradePhase } from '../../shared/domain/upgrade';
+import type { RecordInput } from '../../shared/domain/journal';
 import type { Journal } from './journal';
 
 /** Bytes of page images (pages-*.img) in an image directory so far. */
@@ -28,7 +28,7 @@ export function pageImageBytes(dir: string): number {
 }
 
 export interface ProgressTarget {
-  phase: UpgradePhase;
+  phase: Extract<RecordInput, { state: 'progress' }>['phase'];
   what: string;
   /** Expected bytes, or null when unknown (an incremental dump writes only what changed). */
   bytesTotal: number | null;
@@ -51,7 +51,7 @@ export function trackProgress(
       phase: t.phase,
       state: 'progress',
       message: `${t.what}: ${mib(bytesDone)} MiB${t.bytesTotal ? ` of about ${mib(t.bytesTotal)} MiB` : ''}`,
-      data: { bytesDone, bytesTotal: t.bytesTotal },
+      data: { what: t.what, bytesDone, bytesTotal: t.bytesTotal },
     });
   };
   const timer = setInterval(tick, everyMs);

@@ -8,6 +8,10 @@ import { sh, must } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { hex, overlapping, parseKexecSegments, placementWindow, type Segment } from './kexecSegments';
 import type { Journal } from './journal';
+import type { RecordOf } from '../../shared/domain/journal';
+
+/** What the stage record says about the load (without `back`, which the stage phase adds). */
+export type Staged = Omit<RecordOf<'stage', 'done'>['data'], 'back'>;
 import { pmemRange, ramTop } from './store';
 
 export interface KernelToLoad {
@@ -17,12 +21,7 @@ export interface KernelToLoad {
   cmdline: string;
 }
 
-export async function stageKernel(
-  kernel: KernelToLoad,
-  storeKind: 'pmem' | 'dir',
-  journal: Journal,
-  lockdown: boolean,
-): Promise<Record<string, unknown>> {
+export async function stageKernel(kernel: KernelToLoad, storeKind: 'pmem' | 'dir', journal: Journal, lockdown: boolean): Promise<Staged> {
   const { cmdline } = kernel;
   const base = [kernel.image, ...(kernel.initrd ? [`--initrd=${kernel.initrd}`] : []), `--command-line=${cmdline}`];
   await sh('kexec', ['-u']);
@@ -54,7 +53,7 @@ export async function stageKernel(
     phase: 'stage',
     state: 'info',
     message: `kexec placed ${bad.length} segment(s) on the image store; reloading with a constrained window`,
-    data: { segments: show(bad) },
+    data: { step: 'segments-on-store', segments: show(bad) },
   });
   const need = segments.reduce((s, x) => s + x.memsz, 0) + 64 * 1024 * 1024;
   const win = placementWindow(store, ramTop(iomem), need);
@@ -74,5 +73,5 @@ export async function stageKernel(
       evidence: show(still),
     });
   }
-  return { syscall: 'kexec_load', cmdline, segments: show(segments), constrained: { memMin: hex(win.memMin), memMax: hex(win.memMax) } };
+  return { syscall: 'kexec_load', cmdline, segments: show(segments), constrained: `${hex(win.memMin)}-${hex(win.memMax)}` };
 }

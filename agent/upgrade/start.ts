@@ -1,20 +1,24 @@
 // Why: `upgrade.start` must answer at once and the upgrade must not depend on the SSH session
 // that asked for it (it dies at the kexec, and may drop earlier). So the handler checks the
-// plan (preflight: a blocking finding refuses), writes it with a copy of this very agent file
+// plan (preflight, once: a blocking finding refuses; its answer, preflight.json, is what the
+// run uses), writes it with a copy of this very agent file
 // into the upgrade's directory, and starts `--run-upgrade <id>` as a transient systemd unit:
 // outside the session's cgroup (logind and sshd cannot take it down), logged by journald,
 // visible as seamless-upgrade-<id>.service, collected when it ends (--collect, even failed),
 // and KillMode=process so stopping the unit never signals a criu child mid-dump.
 import { copyFileSync, existsSync, mkdirSync, openSync, realpathSync, writeFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { spawn } from 'node:child_process';
 import type { Plan } from '../../shared/plan/plan';
 import { SeamlessError, tailOf } from '../../shared/errors';
 import type { PreflightResult } from '../../shared/domain/findings';
 import { Journal, listUpgrades, readJournal } from './journal';
-import { agentCopyPath, journalPath, newUpgradeId, planPath, upgradeDir } from './paths';
-import { preflightPath } from './run';
+import { agentCopyPath, journalPath, newUpgradeId, planPath, preflightPath, upgradeDir } from './paths';
 import { sh } from '../exec/sh';
-import { summarize, type JournalRecord, type UpgradeSummary } from '../../shared/domain/upgrade';
+import { summarize, type UpgradeSummary } from '../../shared/domain/upgrade';
+import { JOURNAL_VERSION, type JournalRecord } from '../../shared/domain/journal';
+import { formatUpgradeFile } from '../../shared/domain/upgradeFiles';
+import { finish } from './report';
 
 export const upgradeUnit = (id: string) => `seamless-upgrade-${id}.service`;
 
@@ -49,7 +53,7 @@ export async function startUpgrade(
   const id = newUpgradeId();
   mkdirSync(upgradeDir(id), { recursive: true, mode: 0o700 });
   writeFileSync(planPath(id), `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
-  writeFileSync(preflightPath(id), `${JSON.stringify(pre, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(preflightPath(id), formatUpgradeFile('preflight.json', pre), { mode: 0o600 });
   // The boot hook runs the very same agent on the new kernel, whatever is deployed by then.
   copyFileSync(ownAgentFile(), agentCopyPath(id));
   const journal = new Journal(id);
@@ -60,9 +64,13 @@ export async function startUpgrade(
     state: 'done',
     message: `upgrade to ${plan.kernel.release ?? plan.kernel.image} of ${plan.workloads.join(', ')}`,
     data: {
+      journalVersion: JOURNAL_VERSION,
       unit,
       node,
       agent: agentCopyPath(id),
+      kernelBefore: release(),
+      target: { release: plan.kernel.release, image: plan.kernel.image },
+      workloads: plan.workloads,
       criuOptions: pre.criuOptions,
       warnings: pre.findings.filter((f) => f.severity === 'warn').map((f) => f.id),
     },
@@ -84,8 +92,15 @@ export async function startUpgrade(
   );
   if (r.code !== 0) {
     if (existsSync('/run/systemd/system')) {
-      journal.write({ phase: 'fallback', state: 'done', message: 'systemd-run failed: not started', data: { aborted: true } });
-      throw new SeamlessError('UPGRADE_START_FAILED', `systemd-run failed (exit ${r.code})`, { evidence: tailOf(r.stderr) });
+      const err = new SeamlessError('UPGRADE_START_FAILED', `systemd-run failed (exit ${r.code})`, { evidence: tailOf(r.stderr) });
+      journal.write({
+        phase: 'start',
+        state: 'failed',
+        message: 'systemd-run failed: not started, nothing was touched',
+        error: err.toInfo(),
+      });
+      finish(journal, null);
+      throw err;
     }
     // No systemd: a new session, stdio to a log file, not our child.
     const log = openSync(`${upgradeDir(id)}/run.log`, 'a');
@@ -98,8 +113,4 @@ export function upgradeJournal(id: string, since: number): { id: string; records
   if (!existsSync(journalPath(id))) throw new SeamlessError('UPGRADE_NOT_FOUND', `No upgrade ${id} on this host`);
   const all = readJournal(journalPath(id));
   return { id, records: all.filter((r) => r.seq > since), summary: summarize(id, all) };
-}
-
-export function listAll(): UpgradeSummary[] {
-  return listUpgrades();
 }

@@ -99,7 +99,7 @@ interface FileValues {
   'manifest.json': ManifestFile;
 }
 export type UpgradeFileName = keyof FileValues;
-type FileValue<N extends UpgradeFileName> = FileValues[N];
+export type FileValue<N extends UpgradeFileName> = FileValues[N];
 export const UPGRADE_FILES: { [N in UpgradeFileName]: { schema: z.ZodMiniType<FileValues[N]>; version: number } } = {
   'preflight.json': { schema: preflightFileSchema, version: PREFLIGHT_FILE_VERSION },
   'state.json': { schema: stateFileSchema, version: STATE_FILE_VERSION },

@@ -67,6 +67,16 @@ export async function journal(id: string): Promise<Rec[]> {
   return (await call<{ records: Rec[] }>('upgrade.journal', { id, since: 0 })).records;
 }
 
+/** The app-facing summary of an upgrade, as the agent answers it (the outcome the host decided). */
+export interface Summary {
+  id: string;
+  state: 'running' | 'ended';
+  outcome: string | null;
+}
+export async function summary(id: string): Promise<Summary> {
+  return (await call<{ summary: Summary }>('upgrade.journal', { id, since: 0 })).summary;
+}
+
 export async function memload(pid: number): Promise<Memload> {
   return JSON.parse((await guest(`lab-memload-status ${pid}`)).trim().split('\n').pop()!) as Memload;
 }

@@ -8,7 +8,19 @@
 // upgrade answers on the same connection after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labForwardPort } from './lab.js';
-import { call, freshLabWithAgent, guest, MIN, otherKernel, plan, stopLab, waitForKernel, waitForRecord, type Rec } from './labAgent.js';
+import {
+  call,
+  freshLabWithAgent,
+  guest,
+  MIN,
+  otherKernel,
+  plan,
+  stopLab,
+  summary,
+  waitForKernel,
+  waitForRecord,
+  type Rec,
+} from './labAgent.js';
 import { RespClient } from './respClient.js';
 
 interface Finding {
@@ -140,6 +152,12 @@ systemctl daemon-reload && systemctl enable --now ${unit}`);
     expect(report.outcome).toBe('cold-started');
     expect(report.kernelAfter).toBe(old);
     expect(report.workloads[0]).toMatchObject({ selector: `unit:${unit}`, restored: false });
+    // what the app shows: the host's outcome, a cold start and not a green "done"
+    const shown = await summary(upgradeId);
+    expect(shown).toMatchObject({ state: 'ended', outcome: 'cold-started' });
+    expect(phase(recs, 'report', 'done')?.data?.outcome).toBe('cold-started');
+    const listed = (await call<{ id: string; outcome: string | null }[]>('upgrade.list', {})).find((u) => u.id === upgradeId);
+    expect(listed?.outcome).toBe('cold-started');
     await guest(`systemctl disable --now ${unit}`);
   });
 
@@ -221,6 +239,7 @@ systemctl daemon-reload && systemctl restart ${unit} && systemctl restart lab-re
     expect(phase(recs, 'release', 'done')?.data?.adopted).toEqual([unit]);
     const report = JSON.parse(await guest(`cat /var/lib/seamless/upgrades/${upgradeId}/report.json`)) as Report;
     expect(report).toMatchObject({ outcome: 'restored', kernelAfter: target });
+    expect(await summary(upgradeId)).toMatchObject({ state: 'ended', outcome: 'restored' });
     console.log(
       `redis: blackout ${report.blackoutMs} ms; ${recs.map((r) => `${r.phase} ${r.state}${r.durationMs !== undefined ? ` ${r.durationMs} ms` : ''}`).join('; ')}`,
     );

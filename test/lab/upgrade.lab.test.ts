@@ -61,7 +61,9 @@ describe.sequential('upgrade on the lab', () => {
     expect(failed?.error?.evidence).toMatch(/Dumping FAILED|Error/);
     expect(recs.find((r) => r.phase === 'fallback')?.data).toMatchObject({ aborted: true, cause: 'CRIU_DUMP_FAILED' });
     expect(recs.some((r) => r.phase === 'kexec')).toBe(false);
-    expect((await call<{ id: string; state: string }[]>('upgrade.list', {})).find((u) => u.id === upgradeId)?.state).toBe('aborted');
+    expect((await call<{ id: string; outcome: string | null }[]>('upgrade.list', {})).find((u) => u.id === upgradeId)?.outcome).toBe(
+      'aborted',
+    );
     // still running, not stopped, same kernel, nothing staged, no boot hook left
     expect((await guest(`ps -o stat= -p ${pid}`)).trim()).toMatch(/^S/);
     expect((await guest('uname -r')).trim()).toBe(LAB_KERNELS.boot);

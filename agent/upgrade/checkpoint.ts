@@ -1,0 +1,126 @@
+// Why: phases "pre-sync" and "checkpoint": sync while the workloads still run (so the freeze
+// waits for little), note the page cache each workload leans on, keep systemd from restarting a
+// dumped service on this kernel, then the freeze: `criu dump` of each tree with its manifest
+// (sizes, sha256) verified, and CRIU's network lock saved beside the images when TCP is carried.
+import { basename, dirname, join } from 'node:path';
+import { SeamlessError } from '../../shared/errors';
+import { must, sh } from '../exec/sh';
+import { residencyOf } from '../footprint/fileResidency';
+import { criu } from '../criu/run';
+import { saveNetworkLock } from '../criu/networkLockCommands';
+import { criuEvidence, pagesBytes } from './criuLog';
+import type { Journal } from './journal';
+import { buildManifest, mergeManifests, prefixed, unprefixed, verifyManifest, writeManifest, type Manifest } from './manifest';
+import { listDir } from './preDump';
+import { pageImageBytes, trackProgress } from './progress';
+import { saveState, statePaths, writeDurable, type RunState, type WorkloadState } from './state';
+
+export const noRestartPath = (unit: string) => `/run/systemd/system/${unit}.d/50-seamless-no-restart.conf`;
+const NO_RESTART = '# Seamless: the upgrade dumps this service; do not restart it on this kernel.\n[Service]\nRestart=no\n';
+
+/** Manifest of a workload's image directory tree (all rounds), without logs written later. */
+export const manifestSkip = (rel: string) =>
+  rel === 'manifest.json' || /(^|\/)restore[^/]*\.log$/.test(rel) || rel.endsWith('restored.pid');
+
+export async function preSync(journal: Journal): Promise<void> {
+  await journal.phase(
+    'pre-sync',
+    'sync while the workloads run',
+    async () => {
+      await sh('sync', [], { timeoutMs: 10 * 60_000 });
+    },
+    (_, durationMs) => ({ phase: 'pre-sync', state: 'done', message: 'synced', durationMs, data: {} }),
+  );
+}
+
+/** The last steps before the freeze, none of which the workloads notice. */
+export async function beforeFreeze(state: RunState): Promise<Map<string, Manifest>> {
+  for (const w of state.workloads) {
+    // The page cache the workload leans on, just before it is frozen.
+    w.residency = (await residencyOf(w.pids))
+      .filter((f) => (f.residentBytes ?? 0) > 0)
+      .map((f) => ({ path: f.path, residentBytes: f.residentBytes ?? 0, sizeBytes: f.sizeBytes ?? 0 }));
+  }
+  // CRIU kills what it dumped; systemd must not restart a held service cold on this kernel
+  // in the seconds before the jump. A runtime drop-in (in /run: gone with the kexec).
+  for (const unit of state.heldUnits) writeDurable(noRestartPath(unit), NO_RESTART);
+  if (state.heldUnits.length) await must('UPGRADE_START_FAILED', 'daemon-reload', 'systemctl', ['daemon-reload']);
+  // Pre-dump rounds are final once written: hash them now, while the workloads run.
+  const preManifests = new Map<string, Manifest>();
+  for (const w of state.workloads) {
+    preManifests.set(w.selector, mergeManifests(w.preDumpDirs.map((d) => prefixed(basename(d), buildManifest(d, manifestSkip)))));
+  }
+  return preManifests;
+}
+
+/** The freeze. `dumped` gets each workload as soon as CRIU has dumped (and so stopped) it. */
+export async function checkpoint(
+  state: RunState,
+  journal: Journal,
+  preManifests: Map<string, Manifest>,
+  dumped: WorkloadState[],
+): Promise<void> {
+  const timing = { criuMs: 0, manifestMs: 0 };
+  state.freezeAtMs = Date.now();
+  await journal.phase(
+    'checkpoint',
+    `criu dump ${state.workloads.map((w) => w.selector).join(', ')}`,
+    async () => {
+      for (const w of state.workloads) {
+        const tc = Date.now();
+        const prev = w.preDumpDirs.length ? ['--track-mem', '--prev-images-dir', `../pre-${w.preDumpDirs.length}`] : [];
+        const stop = trackProgress(journal, {
+          phase: 'checkpoint',
+          what: `${w.selector} dump`,
+          bytesTotal: w.preDumpDirs.length ? null : (w.estimatedBytes ?? null),
+          measure: () => pageImageBytes(w.dir),
+        });
+        const r = await criu('dump', w, w.dir, prev).finally(stop);
+        if (!r.ok) {
+          throw new SeamlessError('CRIU_DUMP_FAILED', `criu dump of ${w.selector} (pid ${w.rootPid}) failed; CRIU resumed its processes`, {
+            evidence: criuEvidence(r.log),
+            details: { selector: w.selector, log: join(w.dir, 'dump.log') },
+          });
+        }
+        dumped.push(w);
+        timing.criuMs += Date.now() - tc;
+        const tm = Date.now();
+        // Only the final dump is hashed under the freeze; the pre-dump rounds were hashed
+        // while the workload still ran (they do not change after their round).
+        const dumpPart = prefixed('dump', buildManifest(w.dir, manifestSkip));
+        verifyManifest(w.dir, unprefixed('dump', dumpPart));
+        writeManifest(
+          join(dirname(w.dir), 'manifest.json'),
+          mergeManifests([preManifests.get(w.selector) ?? { files: [], totalBytes: 0 }, dumpPart]),
+        );
+        timing.manifestMs += Date.now() - tm;
+        w.bytesDumped = pagesBytes(listDir(w.dir));
+        w.preDumpDirs.forEach((d) => (w.bytesDumped += pagesBytes(listDir(d))));
+      }
+      state.dumpedAtMs = Date.now();
+      if (state.workloads.some((w) => w.criuOptions.includes('--tcp-established'))) {
+        // CRIU's network lock (iptables DROP rules) must still be there when restore runs.
+        state.netLock = await saveNetworkLock(join(state.storeDir, 'netlock'));
+      }
+      saveState(statePaths(state), state);
+    },
+    (_, durationMs) => ({
+      phase: 'checkpoint',
+      state: 'done',
+      message: `criu dump ${state.workloads.map((w) => w.selector).join(', ')}`,
+      durationMs,
+      data: {
+        freezeAtMs: state.freezeAtMs ?? 0,
+        bytesDumped: state.workloads.reduce((s, w) => s + w.bytesDumped, 0),
+        ...timing,
+        workloads: state.workloads.map((w) => ({
+          selector: w.selector,
+          rootPid: w.rootPid,
+          processes: w.pids.length,
+          bytesDumped: w.bytesDumped,
+        })),
+        netLock: state.netLock !== null,
+      },
+    }),
+  );
+}

@@ -1,0 +1,77 @@
+// Why: phase "pre-dump": `criu pre-dump --track-mem` rounds while the workloads run, until the
+// dirty set stops shrinking (criuLog.shouldPreDumpAgain), so the dump under the freeze writes
+// only what changed since. A failed round is not fatal: the dump then writes everything itself
+// (longer freeze, same result).
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Plan } from '../../shared/plan/plan';
+import { criu } from '../criu/run';
+import { criuEvidence, pagesBytes, shouldPreDumpAgain } from './criuLog';
+import type { Journal } from './journal';
+import { pageImageBytes, trackProgress } from './progress';
+import type { RunState } from './state';
+
+const MAX_PRE_DUMPS = 3;
+
+export function listDir(dir: string): { name: string; size: number }[] {
+  try {
+    return readdirSync(dir).map((name) => ({ name, size: statSync(join(dir, name)).size }));
+  } catch {
+    return [];
+  }
+}
+
+export async function preDump(state: RunState, plan: Plan, journal: Journal): Promise<void> {
+  if (!plan.options.preDump) {
+    journal.write({ phase: 'pre-dump', state: 'skipped', message: 'plan.options.preDump is off' });
+    return;
+  }
+  for (const w of state.workloads) {
+    const t0 = Date.now();
+    journal.write({
+      phase: 'pre-dump',
+      state: 'begin',
+      message: `pre-dump ${w.selector} (pid ${w.rootPid})`,
+      data: { selector: w.selector },
+    });
+    const rounds: number[] = [];
+    let failed: string | null = null;
+    while (shouldPreDumpAgain(rounds, MAX_PRE_DUMPS)) {
+      const n = rounds.length + 1;
+      const dir = join(dirname(w.dir), `pre-${n}`);
+      const prev = w.preDumpDirs.length ? ['--prev-images-dir', `../pre-${n - 1}`] : [];
+      const stop = trackProgress(journal, {
+        phase: 'pre-dump',
+        what: `${w.selector} round ${n}`,
+        bytesTotal: n === 1 ? (w.estimatedBytes ?? null) : null,
+        measure: () => pageImageBytes(dir),
+      });
+      const r = await criu('pre-dump', w, dir, ['--track-mem', ...prev]).finally(stop);
+      if (!r.ok) {
+        failed = criuEvidence(r.log);
+        break;
+      }
+      w.preDumpDirs.push(dir);
+      rounds.push(pagesBytes(listDir(dir)));
+    }
+    if (failed !== null) {
+      journal.write({
+        phase: 'pre-dump',
+        state: 'failed',
+        message: `pre-dump of ${w.selector} failed after ${rounds.length} round(s); the dump will be a full one`,
+        durationMs: Date.now() - t0,
+        error: { code: 'PRE_DUMP_FAILED', message: 'criu pre-dump failed', evidence: failed },
+      });
+      for (const d of w.preDumpDirs) rmSync(d, { recursive: true, force: true });
+      w.preDumpDirs = [];
+    } else {
+      journal.write({
+        phase: 'pre-dump',
+        state: 'done',
+        message: `${rounds.length} pre-dump round(s) of ${w.selector}`,
+        durationMs: Date.now() - t0,
+        data: { selector: w.selector, roundBytes: rounds },
+      });
+    }
+  }
+}

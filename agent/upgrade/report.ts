@@ -1,0 +1,111 @@
+// Why: every upgrade that started ends with exactly one report record, and its outcome is
+// decided here, once, from the journal's own records (every reader shows that word; a cold
+// start is never painted as success). The report file beside it (report.json) is the same
+// decision with the workloads' figures.
+import type { JournalRecord, Outcome, RecordOf, UpgradePhase } from '../../shared/domain/journal';
+import type { UpgradeReport } from '../../shared/domain/upgrade';
+import type { Journal } from './journal';
+import { reportPath } from './paths';
+import { writeDurable, type RunState } from './state';
+import { join } from 'node:path';
+
+const last = <R extends JournalRecord>(records: readonly JournalRecord[], is: (r: JournalRecord) => r is R): R | undefined => {
+  for (let i = records.length - 1; i >= 0; i--) if (is(records[i]!)) return records[i] as R;
+  return undefined;
+};
+const isRestoreEnd = (r: JournalRecord): r is RecordOf<'restore', 'done' | 'failed'> =>
+  r.phase === 'restore' && (r.state === 'done' || r.state === 'failed');
+
+/**
+ * The outcome of an upgrade from its records. Before the jump: an abort (or a start that never
+ * ran) is `aborted`. After it: a workload not restored by the last restore → `cold-started`; all
+ * restored after a jump back → `rolled-back`; systemd refused a service → `restored-unmanaged`;
+ * else `restored`. No readable state on the new boot, or no restore that ended → `failed`.
+ */
+export function outcomeOf(records: readonly JournalRecord[]): Outcome {
+  if (
+    records.some((r) => (r.phase === 'fallback' && r.state === 'done' && r.data.aborted) || (r.phase === 'start' && r.state === 'failed'))
+  )
+    return 'aborted';
+  if (records.some((r) => r.phase === 'boot' && r.state === 'failed')) return 'failed';
+  const end = last(records, isRestoreEnd);
+  if (!end) return 'failed';
+  if (end.data.failed.length > 0) return 'cold-started';
+  if (records.some((r) => r.phase === 'kexec' && r.state === 'begin' && r.data.back)) return 'rolled-back';
+  const release = last(
+    records,
+    (r): r is RecordOf<'release', 'done' | 'failed'> => r.phase === 'release' && (r.state === 'done' || r.state === 'failed'),
+  );
+  if (release && release.state === 'failed' && release.data.unmanaged.length > 0) return 'restored-unmanaged';
+  return 'restored';
+}
+
+/** Every phase's measured duration, in journal order. */
+export function phaseDurations(records: readonly JournalRecord[]): { phase: UpgradePhase; durationMs: number; ok: boolean }[] {
+  return records.flatMap((r) =>
+    r.phase !== 'unrecognized' && (r.state === 'done' || r.state === 'failed') && 'durationMs' in r && r.durationMs !== undefined
+      ? [{ phase: r.phase, durationMs: r.durationMs, ok: r.state === 'done' }]
+      : [],
+  );
+}
+
+export const blackoutOf = (records: readonly JournalRecord[]): number | null => last(records, isRestoreEnd)?.data.blackoutMs ?? null;
+
+export function buildReport(state: RunState, records: readonly JournalRecord[]): UpgradeReport {
+  const restoredInfo = records.filter((r): r is RecordOf<'restore', 'info'> => r.phase === 'restore' && r.state === 'info');
+  const end = last(records, isRestoreEnd);
+  const adopted = new Set(
+    last(records, (r): r is RecordOf<'release', 'done' | 'failed'> => r.phase === 'release' && r.state !== 'info')?.data.adopted ?? [],
+  );
+  const failed = end?.data.failed ?? [];
+  // After a jump back there are two boots; the last one is where the workloads are now.
+  const boot = last(records, (r): r is RecordOf<'boot', 'done'> => r.phase === 'boot' && r.state === 'done');
+  return {
+    id: state.id,
+    outcome: outcomeOf(records),
+    kernelBefore: state.kernelBefore,
+    kernelAfter: boot?.data.kernelAfter ?? null,
+    phases: phaseDurations(records),
+    blackoutMs: blackoutOf(records),
+    bytesDumped: state.workloads.reduce((s, w) => s + w.bytesDumped, 0),
+    workloads: state.workloads.map((w) => {
+      const info = [...restoredInfo].reverse().find((r) => r.data.step === 'restored' && r.data.selector === w.selector);
+      return {
+        selector: w.selector,
+        rootPid: w.rootPid,
+        processes: info?.data.step === 'restored' ? info.data.processes : 0,
+        bytesDumped: w.bytesDumped,
+        restored: !failed.includes(w.selector) && info !== undefined,
+        handedBackTo: w.unit && adopted.has(w.unit) ? w.unit : null,
+      };
+    }),
+  };
+}
+
+/**
+ * The end of the upgrade: report.json (when the state is known) and the one report record. A
+ * second call writes nothing: the first decided.
+ */
+export function finish(journal: Journal, state: RunState | null, message?: (o: Outcome) => string): Outcome {
+  const records = journal.records();
+  const done = records.find((r): r is RecordOf<'report', 'done'> => r.phase === 'report' && r.state === 'done');
+  if (done) return done.data.outcome;
+  const outcome = outcomeOf(records);
+  let file: string | null = null;
+  if (state && outcome !== 'aborted') {
+    const text = `${JSON.stringify(buildReport(state, records), null, 2)}\n`;
+    writeDurable((file = reportPath(state.id)), text);
+    try {
+      writeDurable(join(state.storeDir, 'report.json'), text);
+    } catch {
+      // store gone: the state directory copy is the report
+    }
+  }
+  journal.write({
+    phase: 'report',
+    state: 'done',
+    message: message ? message(outcome) : file ? `report written (${outcome})` : `upgrade ${outcome}`,
+    data: { outcome, report: file, blackoutMs: blackoutOf(records), phases: phaseDurations(records) },
+  });
+  return outcome;
+}

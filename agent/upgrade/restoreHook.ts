@@ -1,0 +1,130 @@
+// Why: the other side of the kexec, run by seamless-restore.service with no controller. The
+// hook (`--restore-from-cmdline`) reads the state (validated), mounts the store, restores, tries
+// the jump back when the policy says so, and gives the held services their verdicts; then it
+// ends so the boot goes on, and `--after-restore` (detached) confirms the hand-back, rewarms and
+// reports. Whatever stops it, the held services are released to start cold (never left
+// waiting), the images are kept, and the journal ends with the outcome.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { release } from 'node:os';
+import { toErrorInfo } from '../../shared/errors';
+import { sh } from '../exec/sh';
+import { readText } from '../fs/readOptional';
+import { kexecBack } from './fallback';
+import { confirmHandBack, releaseHeld, releaseHoldsOf } from './handBack';
+import { Journal } from './journal';
+import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, statePath } from './paths';
+import { finish } from './report';
+import { endRestore, nothingRestored, restoreWorkloads, type Restored } from './restore';
+import { rewarm } from './rewarm';
+import { loadState, saveState, type RunState } from './state';
+import { ensurePmemDevice, mountStore } from './store';
+
+async function removeBootHook(): Promise<void> {
+  await sh('systemctl', ['disable', HOOK_UNIT]);
+  rmSync(HOOK_UNIT_PATH, { force: true });
+  await sh('systemctl', ['daemon-reload']);
+}
+
+/** The hook cannot go on (no readable state, or an internal error): release, keep images, report `failed`. */
+async function stopRestore(id: string, journal: Journal, err: unknown): Promise<number> {
+  const error = toErrorInfo(err, 'AGENT_INTERNAL');
+  const released = await releaseHoldsOf(id);
+  await removeBootHook();
+  journal.write({
+    phase: 'fallback',
+    state: 'done',
+    message: `the restore stopped: ${error.message}; ${released.length ? `${released.join(', ')} released to start cold` : 'no held service'}, the images stay in the store`,
+    data: { aborted: false, cause: error.code, undo: [...released.map((u) => `released ${u} to start cold`), 'boot hook removed'] },
+    error,
+  });
+  finish(journal, null);
+  return 1;
+}
+
+/** `--restore-from-cmdline`: the boot hook's entry point. */
+export async function restoreFromCmdline(): Promise<number> {
+  const m = /(?:^|\s)seamless\.restore=([a-z0-9-]+)/.exec(readText('/proc/cmdline'));
+  if (!m) {
+    process.stderr.write('seamless: no seamless.restore= on the kernel command line\n');
+    return 0;
+  }
+  const id = m[1]!;
+  const journal = new Journal(id);
+  let state: RunState;
+  try {
+    state = loadState(statePath(id));
+  } catch (err) {
+    const error = toErrorInfo(err, 'UPGRADE_NOT_FOUND');
+    journal.write({ phase: 'boot', state: 'failed', message: `booted ${release()}; no readable state for ${id}: ${error.message}`, error });
+    return stopRestore(id, journal, err);
+  }
+  const uptime = Number(readText('/proc/uptime').split(' ')[0]);
+  journal.write({
+    phase: 'boot',
+    state: 'done',
+    message: `booted ${release()}; restore hook started ${uptime.toFixed(1)} s after the kernel`,
+    durationMs: state.kexecAtMs !== null ? Date.now() - state.kexecAtMs : undefined,
+    data: { kernelAfter: release(), uptimeAtHookS: uptime, cmdline: readText('/proc/cmdline').trim() },
+  });
+  let restored: Restored | null = null;
+  try {
+    let storeReady = true;
+    try {
+      if (state.store.kind === 'pmem') {
+        await ensurePmemDevice(state.store.device);
+        const mount = await mountStore(state.store.device, STORE_MOUNT);
+        journal.write({
+          phase: 'restore',
+          state: 'info',
+          message: `store mounted${mount.dax ? ' (dax)' : ''}`,
+          data: { step: 'store-mounted', dax: mount.dax, note: mount.note },
+        });
+      }
+      journal.mirrorTo(join(state.storeDir, 'journal.jsonl'));
+    } catch (err) {
+      storeReady = false;
+      const error = toErrorInfo(err, 'STORE_PREPARE_FAILED');
+      journal.write({
+        phase: 'restore',
+        state: 'info',
+        message: `the image store cannot be mounted: ${error.message}; every workload is given up, its service starts cold`,
+        data: { step: 'store-unavailable', device: state.store.kind === 'pmem' ? state.store.device : state.store.path },
+        error,
+      });
+    }
+    restored = storeReady ? await restoreWorkloads(state, journal, { sameBoot: false }) : nothingRestored(state, false);
+    if (restored.failed.length > 0 && state.onRestoreFailure === 'kexec-back' && !state.backAttempted) {
+      // Returns only when the jump back could not be made (journaled); then the services start cold here.
+      await kexecBack(state, journal, restored.failed, restored.restoredPids);
+    }
+    endRestore(state, journal, restored);
+    await releaseHeld(state, journal, restored);
+  } catch (err) {
+    return stopRestore(id, journal, err);
+  }
+  // Rewarm, hand-back confirmation and the report run on after this hook has finished, so
+  // that the boot goes on (KillMode=process keeps this child alive).
+  spawn(state.node, [state.agent, '--after-restore', id], { detached: true, stdio: 'ignore' }).unref();
+  return restored.failed.length === 0 ? 0 : 1;
+}
+
+/** `--after-restore <id>`: confirm the hand-back, drop the holds, rewarm, report. */
+export async function afterRestore(id: string): Promise<number> {
+  const journal = new Journal(id);
+  let state: RunState | null = null;
+  try {
+    state = loadState(statePath(id));
+    journal.mirrorTo(join(state.storeDir, 'journal.jsonl'));
+    await confirmHandBack(state, journal);
+    journal.write({ phase: 'verify', state: 'skipped', message: 'the plan has no health check' });
+    await rewarm(state, journal);
+    await removeBootHook();
+    saveState([statePath(id)], state);
+  } finally {
+    // The report is written whatever happened above: every upgrade ends with its outcome.
+    finish(journal, state);
+  }
+  return 0;
+}

@@ -1,0 +1,76 @@
+// Why: phase "preflight" of the run, the selection again. Preflight itself ran once, at start
+// (its answer is preflight.json); but the plan may be minutes old, so the workloads' PIDs and
+// cgroups are resolved again now, and each gets the CRIU options preflight derived for it.
+import { join } from 'node:path';
+import { release } from 'node:os';
+import { SeamlessError } from '../../shared/errors';
+import type { Plan } from '../../shared/plan/plan';
+import { unitOf } from '../../shared/plan/selector';
+import { resolveSelection } from '../../shared/plan/resolveSelection';
+import { STATE_FILE_VERSION, type PreflightFile } from '../../shared/domain/upgradeFiles';
+import { listInventory } from '../inventory/inventory';
+import type { Journal } from './journal';
+import { STORE_MOUNT, agentCopyPath, safeName, storeDir } from './paths';
+import type { RunState, WorkloadState } from './state';
+
+/** The state the run starts from: the plan's store and options, no workloads yet. */
+export function initialState(id: string, plan: Plan): RunState {
+  return {
+    version: STATE_FILE_VERSION,
+    id,
+    node: process.execPath,
+    agent: agentCopyPath(id),
+    kernelBefore: release(),
+    store:
+      plan.store.kind === 'pmem'
+        ? { kind: 'pmem', device: plan.store.device, mount: STORE_MOUNT, dax: false }
+        : { kind: 'dir', path: plan.store.path },
+    storeDir: plan.store.kind === 'pmem' ? storeDir(id) : join(plan.store.path, id),
+    workloads: [],
+    netLock: null,
+    heldUnits: [],
+    freezeAtMs: null,
+    dumpedAtMs: null,
+    kexecAtMs: null,
+    kexecMode: plan.options.kexecMode,
+    onRestoreFailure: plan.options.onRestoreFailure,
+  };
+}
+
+export async function select(state: RunState, plan: Plan, pre: PreflightFile, journal: Journal): Promise<void> {
+  const found = await journal.phase(
+    'preflight',
+    'resolve the selection again (preflight ran at start)',
+    async () => {
+      if (!pre.canStart) throw new SeamlessError('PREFLIGHT_BLOCKED', 'preflight has blocking findings');
+      const { found, unresolved } = resolveSelection(plan.workloads, listInventory({ details: 'none' }));
+      if (unresolved.length > 0) throw new SeamlessError('WORKLOAD_NOT_FOUND', `no longer running: ${unresolved.join(', ')}`);
+      return found;
+    },
+    (found, durationMs) => ({
+      phase: 'preflight',
+      state: 'done',
+      message: `${found.length} workload(s) resolved`,
+      durationMs,
+      data: { workloads: found.map((f) => ({ selector: f.selector, rootPid: f.workload.rootPid, pids: f.workload.pids.length })) },
+    }),
+  );
+  state.workloads = found.map(({ selector, workload }): WorkloadState => ({
+    selector,
+    kind: workload.kind,
+    name: workload.name,
+    // The unit as the inventory names it (a `unit:redis-server` selector finds redis-server.service).
+    unit: workload.kind === 'service' && unitOf(selector) !== null ? unitOf(workload.id) : null,
+    rootPid: workload.rootPid,
+    pids: workload.pids,
+    cgroup: workload.cgroup,
+    dir: join(state.storeDir, safeName(selector), 'dump'),
+    preDumpDirs: [],
+    // Preflight derived the options (e.g. --shell-job for a tree that is not its own session).
+    criuOptions: pre.criuOptions[selector] ?? [],
+    estimatedBytes: workload.memory.anonBytes + workload.memory.shmemBytes,
+    bytesDumped: 0,
+    residency: [],
+  }));
+  state.heldUnits = state.workloads.flatMap((w) => (w.unit ? [w.unit] : []));
+}
