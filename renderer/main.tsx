@@ -18,6 +18,7 @@ api.onEvent(
     (cb) => requestAnimationFrame(() => cb()),
   ),
 );
+api.onClose?.((reason) => store.getState().serverClosed(reason));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

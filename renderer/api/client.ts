@@ -7,6 +7,8 @@ export interface ApiClient {
   readonly transport: 'ipc' | 'websocket';
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
   onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Called once when the link to the controller is gone for good (the browser mode's server stopped). */
+  onClose?(listener: (reason: string) => void): void;
 }
 
 /** Raw transport: sends a call and yields the raw outcome, or raw events. */
@@ -14,6 +16,7 @@ export interface RawTransport {
   readonly kind: 'ipc' | 'websocket';
   call(method: ApiMethod, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: unknown }>;
   onEvent(listener: (raw: unknown) => void): () => void;
+  onClose?(listener: (reason: string) => void): void;
 }
 
 export function createApiClient(transport: RawTransport): ApiClient {
@@ -38,5 +41,6 @@ export function createApiClient(transport: RawTransport): ApiClient {
         if (event) listener(event);
       });
     },
+    onClose: transport.onClose?.bind(transport),
   };
 }

@@ -8,12 +8,14 @@ export function createWsTransport(url: string): RawTransport {
   let nextId = 1;
   const waiting = new Map<number, (out: { ok: true; result: unknown } | { ok: false; error: unknown }) => void>();
   const listeners = new Set<(raw: unknown) => void>();
+  const closeListeners = new Set<(reason: string) => void>();
   const socket = new WebSocket(url);
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', () => reject(new Error('Cannot reach the Seamless server')), { once: true });
   });
   socket.addEventListener('close', () => {
+    for (const l of closeListeners) l('The connection to the Seamless server closed');
     for (const [id, settle] of waiting) {
       waiting.delete(id);
       settle({ ok: false, error: { code: 'AGENT_EXITED', message: 'The connection to the Seamless server closed' } });
@@ -54,6 +56,9 @@ export function createWsTransport(url: string): RawTransport {
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onClose(listener) {
+      closeListeners.add(listener);
     },
   };
 }

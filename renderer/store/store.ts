@@ -1,6 +1,7 @@
 // Why: one store of typed slices for the whole UI. Entities are normalised (byId + order), and
 // actions are named so devtools traces read like the product. The API client is injected so
-// tests and both transports use the same store. Pushed events arrive in batches (eventBuffer).
+// tests and both transports use the same store. Pushed events arrive in batches (eventBuffer)
+// and are applied in one update per batch.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../api/client';
 import type { ApiEvent } from '../../shared/api';
@@ -8,10 +9,20 @@ import type { HostRef } from '../../shared/domain/host';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory } from '../../shared/domain/inventory';
 import type { PreflightResult } from '../../shared/domain/findings';
-import type { Plan } from '../../shared/plan/plan';
-import type { JournalRecord, UpgradeSummary } from '../../shared/domain/upgrade';
+import type { Plan, PlanOptions } from '../../shared/plan/plan';
 import type { ErrorInfo } from '../../shared/errors';
 import { SeamlessError } from '../../shared/errors';
+import * as drafts from './planDraft';
+import type { DraftState } from './planDraft';
+import {
+  applyUpgradeEvents,
+  emptyUpgrade,
+  isUpgradeEvent,
+  newerSummary,
+  showUpgrade,
+  upgradeKey,
+  type UpgradesState,
+} from './upgradeRecords';
 
 export type Loadable<T> = { status: 'idle' } | { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; error: ErrorInfo };
 
@@ -28,36 +39,52 @@ export interface HostsSlice {
 export interface HostDataSlice {
   facts: Record<string, Loadable<HostFacts>>;
   inventory: Record<string, Loadable<Inventory>>;
-  preflight: Record<string, Loadable<PreflightResult>>;
   loadFacts(hostId: string): Promise<void>;
   loadInventory(hostId: string): Promise<void>;
-  runPreflight(hostId: string, plan: Plan): Promise<void>;
+}
+
+/** The plan the host built for draft `rev`, and its preflight. */
+export interface PlanCheck {
+  rev: number;
+  plan: Loadable<Plan>;
+  preflight: Loadable<PreflightResult>;
+}
+
+export interface PlanSlice {
+  /** The draft per host (selection, kernel, store, options) and the check of its last plan. */
+  planning: { drafts: Record<string, DraftState>; checks: Record<string, PlanCheck> };
+  toggleWorkload(hostId: string, selector: string): void;
+  setDraftKernel(hostId: string, kernel: string): void;
+  setDraftStore(hostId: string, store: string): void;
+  setDraftOption<K extends Exclude<keyof PlanOptions, 'acknowledge'>>(hostId: string, key: K, value: PlanOptions[K]): void;
+  toggleAcknowledge(hostId: string, findingId: string): void;
+  /** `plan.build` with the draft, then `host.preflight` with the plan it answered. */
+  checkPlan(hostId: string): Promise<void>;
 }
 
 export interface SessionsSlice {
   sessions: Record<string, { state: string; reason?: string }>;
   prompts: Prompt[];
+  /** The page's link to the controller (the browser mode's socket can close under it). */
+  server: { state: 'open' } | { state: 'closed'; reason: string };
   connect(hostId: string): Promise<void>;
   answerPrompt(promptId: string, value: boolean | string | null): Promise<void>;
   applyEvents(events: ApiEvent[]): void;
-}
-
-export interface UpgradeView {
-  id: string;
-  records: JournalRecord[];
-  summary: UpgradeSummary | null;
-  error: ErrorInfo | null;
+  serverClosed(reason: string): void;
 }
 
 export interface UpgradesSlice {
-  /** The plan last preflighted per host: what "Start upgrade" runs. */
-  plans: Record<string, Plan>;
-  upgrades: Record<string, UpgradeView>;
+  upgrades: UpgradesState;
+  /** Listing a host's upgrades when it connects, to re-attach to the one that runs. */
+  reattaching: Record<string, Loadable<true>>;
+  /** Starts the plan checked for the current draft (and only that one). */
   startUpgrade(hostId: string): Promise<void>;
   attachUpgrade(hostId: string, id: string): Promise<void>;
+  /** `upgrade.list`, then `upgrade.attach` to the running one, else the most recent (to show its outcome). */
+  reattach(hostId: string): Promise<void>;
 }
 
-export type AppState = HostsSlice & HostDataSlice & SessionsSlice & UpgradesSlice;
+export type AppState = HostsSlice & HostDataSlice & PlanSlice & SessionsSlice & UpgradesSlice;
 export type AppStore = StoreApi<AppState>;
 
 function errorOf(err: unknown): ErrorInfo {
@@ -66,12 +93,20 @@ function errorOf(err: unknown): ErrorInfo {
     : { code: 'AGENT_INTERNAL', message: err instanceof Error ? err.message : String(err) };
 }
 
-type LoadableKey = 'facts' | 'inventory' | 'preflight';
+const EMPTY_DRAFT = drafts.emptyDraft();
+export const draftOf = (s: AppState, hostId: string): DraftState => s.planning.drafts[hostId] ?? EMPTY_DRAFT;
+
+/** The plan "Start upgrade" would run: built and preflighted for the current draft, and allowed to start. */
+export function startablePlan(s: AppState, hostId: string): Plan | null {
+  const check = s.planning.checks[hostId];
+  if (!check || check.rev !== draftOf(s, hostId).rev) return null;
+  if (check.plan.status !== 'ready' || check.preflight.status !== 'ready' || !check.preflight.data.canStart) return null;
+  return check.plan.data;
+}
 
 export function createAppStore(api: ApiClient): AppStore {
   return createStore<AppState>()((set, get) => {
-    /** Runs a call and keeps its state per host under `key`. */
-    async function track<K extends LoadableKey>(
+    async function track<K extends 'facts' | 'inventory'>(
       key: K,
       hostId: string,
       call: () => Promise<AppState[K][string] extends Loadable<infer T> ? T : never>,
@@ -84,6 +119,20 @@ export function createAppStore(api: ApiClient): AppStore {
         set((s) => ({ [key]: { ...s[key], [hostId]: { status: 'error', error: errorOf(err) } } }) as Partial<AppState>);
       }
     }
+
+    const editDraft = (hostId: string, edit: (d: DraftState) => DraftState) =>
+      set((s) => {
+        const cur = draftOf(s, hostId);
+        const next = edit(cur);
+        return next === cur ? {} : { planning: { ...s.planning, drafts: { ...s.planning.drafts, [hostId]: next } } };
+      });
+
+    /** Checks in flight per host: a slower, older answer never overwrites a newer one. */
+    const checkSerial: Record<string, number> = {};
+    const setCheck = (hostId: string, serial: number, check: PlanCheck) => {
+      if (checkSerial[hostId] !== serial) return;
+      set((s) => ({ planning: { ...s.planning, checks: { ...s.planning.checks, [hostId]: check } } }));
+    };
 
     return {
       hosts: { byId: {}, order: [], load: { status: 'idle' } },
@@ -126,52 +175,112 @@ export function createAppStore(api: ApiClient): AppStore {
 
       facts: {},
       inventory: {},
-      preflight: {},
-      loadFacts: (hostId) => track('facts', hostId, () => api.call('host.facts', { hostId })),
+      async loadFacts(hostId) {
+        await track('facts', hostId, () => api.call('host.facts', { hostId }));
+        const facts = get().facts[hostId];
+        if (facts?.status === 'ready') editDraft(hostId, (d) => drafts.seedDraft(d, facts.data));
+      },
       loadInventory: (hostId) => track('inventory', hostId, () => api.call('host.inventory', { hostId })),
-      runPreflight: (hostId, plan) => {
-        set((s) => ({ plans: { ...s.plans, [hostId]: plan } }));
-        return track('preflight', hostId, () => api.call('host.preflight', { hostId, plan }));
+
+      planning: { drafts: {}, checks: {} },
+      toggleWorkload: (hostId, selector) => editDraft(hostId, (d) => drafts.toggleSelector(d, selector)),
+      setDraftKernel: (hostId, kernel) => editDraft(hostId, (d) => drafts.setKernel(d, kernel)),
+      setDraftStore: (hostId, store) => editDraft(hostId, (d) => drafts.setStore(d, store)),
+      setDraftOption: (hostId, key, value) => editDraft(hostId, (d) => drafts.setOption(d, key, value)),
+      toggleAcknowledge: (hostId, findingId) => editDraft(hostId, (d) => drafts.toggleAcknowledge(d, findingId)),
+      async checkPlan(hostId) {
+        const draft = draftOf(get(), hostId);
+        const serial = (checkSerial[hostId] ?? 0) + 1;
+        checkSerial[hostId] = serial;
+        const rev = draft.rev;
+        setCheck(hostId, serial, { rev, plan: { status: 'loading' }, preflight: { status: 'idle' } });
+        let plan: Plan;
+        try {
+          plan = await api.call('plan.build', { hostId, draft: drafts.toPlanDraft(draft) });
+        } catch (err) {
+          setCheck(hostId, serial, { rev, plan: { status: 'error', error: errorOf(err) }, preflight: { status: 'idle' } });
+          return;
+        }
+        const built: Loadable<Plan> = { status: 'ready', data: plan };
+        setCheck(hostId, serial, { rev, plan: built, preflight: { status: 'loading' } });
+        try {
+          const data = await api.call('host.preflight', { hostId, plan });
+          setCheck(hostId, serial, { rev, plan: built, preflight: { status: 'ready', data } });
+        } catch (err) {
+          setCheck(hostId, serial, { rev, plan: built, preflight: { status: 'error', error: errorOf(err) } });
+        }
       },
 
-      plans: {},
-      upgrades: {},
+      upgrades: { byId: {}, current: {} },
+      reattaching: {},
       async startUpgrade(hostId) {
-        const plan = get().plans[hostId];
+        const plan = startablePlan(get(), hostId);
         if (!plan) return;
         try {
           const { upgradeId } = await api.call('upgrade.start', { hostId, plan });
+          const key = upgradeKey(hostId, upgradeId);
           set((s) => ({
             upgrades: {
-              ...s.upgrades,
-              [hostId]: {
-                id: upgradeId,
-                records: s.upgrades[hostId]?.id === upgradeId ? s.upgrades[hostId].records : [],
-                summary: null,
-                error: null,
-              },
+              byId: { ...s.upgrades.byId, [key]: s.upgrades.byId[key] ?? emptyUpgrade(hostId, upgradeId) },
+              current: { ...s.upgrades.current, [hostId]: key },
             },
           }));
         } catch (err) {
-          set((s) => ({ upgrades: { ...s.upgrades, [hostId]: { id: '', records: [], summary: null, error: errorOf(err) } } }));
+          // Shown on the panel as a start that did not happen (no id).
+          const key = upgradeKey(hostId, '');
+          set((s) => ({
+            upgrades: {
+              byId: { ...s.upgrades.byId, [key]: { ...emptyUpgrade(hostId, ''), error: errorOf(err) } },
+              current: { ...s.upgrades.current, [hostId]: key },
+            },
+          }));
         }
       },
       async attachUpgrade(hostId, id) {
-        set((s) => ({ upgrades: { ...s.upgrades, [hostId]: { id, records: [], summary: null, error: null } } }));
+        const key = upgradeKey(hostId, id);
+        set((s) => {
+          const byId = s.upgrades.byId[key] ? s.upgrades.byId : { ...s.upgrades.byId, [key]: emptyUpgrade(hostId, id) };
+          return { upgrades: { byId, current: showUpgrade({ byId, current: s.upgrades.current }, hostId, key) } };
+        });
         await api.call('upgrade.attach', { hostId, id });
+      },
+      async reattach(hostId) {
+        set((s) => ({ reattaching: { ...s.reattaching, [hostId]: { status: 'loading' } } }));
+        try {
+          const list = await api.call('upgrade.list', { hostId });
+          // Newest first: the one still running, else the last one, to show how it ended.
+          const pick = list.find((u) => u.state === 'running') ?? list[0];
+          if (pick) {
+            const key = upgradeKey(hostId, pick.id);
+            set((s) => {
+              const cur = s.upgrades.byId[key] ?? emptyUpgrade(hostId, pick.id);
+              const byId = { ...s.upgrades.byId, [key]: { ...cur, summary: newerSummary(cur.summary, pick) } };
+              return { upgrades: { byId, current: showUpgrade({ byId, current: s.upgrades.current }, hostId, key) } };
+            });
+            await api.call('upgrade.attach', { hostId, id: pick.id });
+          }
+          set((s) => ({ reattaching: { ...s.reattaching, [hostId]: { status: 'ready', data: true } } }));
+        } catch (err) {
+          set((s) => ({ reattaching: { ...s.reattaching, [hostId]: { status: 'error', error: errorOf(err) } } }));
+        }
       },
 
       sessions: {},
       prompts: [],
+      server: { state: 'open' },
       async connect(hostId) {
         try {
           await api.call('host.connect', { hostId });
           // The session may have become ready before this page subscribed to its events.
           set((s) => ({ sessions: { ...s.sessions, [hostId]: { state: 'ready' } } }));
-          await Promise.all([get().loadFacts(hostId), get().loadInventory(hostId)]);
+          await Promise.all([get().reattach(hostId), get().loadFacts(hostId), get().loadInventory(hostId)]);
         } catch (err) {
           const error = errorOf(err);
-          set((s) => ({ facts: { ...s.facts, [hostId]: { status: 'error', error } } }));
+          // Closed, so that Connect can be pressed again.
+          set((s) => ({
+            facts: { ...s.facts, [hostId]: { status: 'error', error } },
+            sessions: { ...s.sessions, [hostId]: { state: 'closed', reason: error.message } },
+          }));
         }
       },
       async answerPrompt(promptId, value) {
@@ -179,30 +288,25 @@ export function createAppStore(api: ApiClient): AppStore {
         await api.call('prompt.answer', { promptId, value });
       },
       applyEvents(events) {
+        const retry: string[] = [];
         set((s) => {
-          const sessions = { ...s.sessions };
+          let sessions = s.sessions;
           let prompts = s.prompts;
-          const upgrades = { ...s.upgrades };
+          const upgradeEvents = events.filter(isUpgradeEvent);
           for (const e of events) {
-            if (e.event === 'upgrade.record' || e.event === 'upgrade.summary') {
-              const cur = upgrades[e.data.hostId];
-              const view: UpgradeView =
-                cur && cur.id === e.data.id ? { ...cur } : { id: e.data.id, records: [], summary: null, error: null };
-              if (e.event === 'upgrade.record') {
-                if (!view.records.some((r) => r.seq === e.data.record.seq)) view.records = [...view.records, e.data.record];
-              } else {
-                view.summary = e.data.summary;
-                view.error = e.data.error ?? null;
-              }
-              upgrades[e.data.hostId] = view;
-              continue;
-            }
-            if (e.event === 'session.state') sessions[e.data.hostId] = { state: e.data.state, reason: e.data.reason };
-            else if (e.event === 'prompt') prompts = [...prompts.filter((p) => p.promptId !== e.data.promptId), e.data];
+            if (e.event === 'session.state') {
+              sessions = { ...sessions, [e.data.hostId]: { state: e.data.state, reason: e.data.reason } };
+              // A host that came back after a failed re-attach (it was rebooting) is asked again.
+              if (e.data.state === 'ready' && s.reattaching[e.data.hostId]?.status === 'error') retry.push(e.data.hostId);
+            } else if (e.event === 'prompt') prompts = [...prompts.filter((p) => p.promptId !== e.data.promptId), e.data];
             else if (e.event === 'prompt.closed') prompts = prompts.filter((p) => p.promptId !== e.data.promptId);
           }
-          return { sessions, prompts, upgrades };
+          return { sessions, prompts, upgrades: applyUpgradeEvents(s.upgrades, upgradeEvents) };
         });
+        for (const hostId of new Set(retry)) void get().reattach(hostId);
+      },
+      serverClosed(reason) {
+        set({ server: { state: 'closed', reason } });
       },
     };
   });
