@@ -13,7 +13,8 @@ import {
   preflightCommand,
   type ControllerFactory,
 } from './cli/commands/hostCommands';
-import { USAGE, UsageError } from './cli/usage';
+import { commandUsage, isCommand, USAGE, UsageError } from './cli/usage';
+import { EXIT } from './cli/exitCodes';
 import { attachCommand, upgradeCommand } from './cli/commands/upgradeCommands';
 import { startServer } from './serve';
 
@@ -43,8 +44,38 @@ const HOST_COMMANDS = {
   attach: attachCommand,
 } as const;
 
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
+
+/** Prints an error the way the command was asked to speak: one JSON object on stdout with --json, else words on stderr. */
+function report(err: unknown, json: boolean): number {
+  const usage = err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+  const info: { code: string; message: string; evidence?: string } = usage
+    ? { code: 'USAGE', message: (err as Error).message }
+    : toErrorInfo(err);
+  const code = usage
+    ? EXIT.usage
+    : info.code === 'PREFLIGHT_BLOCKED'
+      ? EXIT.refused
+      : err instanceof SeamlessError
+        ? EXIT.problem
+        : EXIT.internal;
+  if (json) {
+    const { code: c, message, evidence } = info;
+    process.stdout.write(`${JSON.stringify({ error: { code: c, message, ...(evidence ? { evidence } : {}) } })}\n`);
+  } else if (usage) process.stderr.write(`seamless: ${info.message}\n\n${USAGE}`);
+  else {
+    process.stderr.write(`seamless: ${info.code}: ${info.message}\n`);
+    if (info.evidence) process.stderr.write(`evidence:\n${info.evidence.replace(/^/gm, '  ')}\n`);
+  }
+  return code;
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (isCommand(command) && wantsHelp(rest)) {
+    process.stdout.write(commandUsage(command));
+    return EXIT.ok;
+  }
   try {
     if (command !== undefined && Object.prototype.hasOwnProperty.call(HOST_COMMANDS, command)) {
       let controller: Controller | null = null;
@@ -75,19 +106,12 @@ export async function runCli(argv: string[]): Promise<number> {
       case '--help':
       case '-h':
         process.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
+        return command === undefined ? EXIT.usage : EXIT.ok;
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`seamless: ${err.message}\n\n${USAGE}`);
-      return 2;
-    }
-    const info = toErrorInfo(err);
-    process.stderr.write(`seamless: ${info.code}: ${info.message}\n`);
-    if (info.evidence) process.stderr.write(`evidence:\n${info.evidence.replace(/^/gm, '  ')}\n`);
-    return err instanceof SeamlessError ? 1 : 70;
+    return report(err, rest.includes('--json'));
   }
 }
 

@@ -1,25 +1,38 @@
 // Why: what `seamless upgrade` and `seamless attach` print on a terminal: one line per journal
-// record, the measured duration where a phase ended, and the moment the host goes away to boot
-// the new kernel said in words. Pure.
-import type { JournalRecord, UpgradeSummary } from '../../shared/domain/upgrade';
+// record, the measured duration where a phase ended, the moment the host goes away to boot
+// the new kernel (named from the kexec record), and how it ended in the host's own word. Pure.
+import { kernelName, type JournalRecord, type Outcome } from '../../shared/domain/journal';
+import type { UpgradeSummary } from '../../shared/domain/upgrade';
+
+const indent = (text: string) => text.split('\n').join('\n          ');
 
 export function formatRecord(r: JournalRecord): string {
   const time = r.at.slice(11, 19);
-  const took = r.durationMs !== undefined ? ` (${(r.durationMs / 1000).toFixed(1)} s)` : '';
-  const line = `${time}  ${r.phase.padEnd(10)} ${r.state.padEnd(7)} ${r.message}${took}`;
-  const extra = r.error
-    ? `\n          ${r.error.code}: ${r.error.message}${r.error.evidence ? `\n          ${r.error.evidence.split('\n').join('\n          ')}` : ''}`
+  const took = 'durationMs' in r && r.durationMs !== undefined ? ` (${(r.durationMs / 1000).toFixed(1)} s)` : '';
+  const [phase, state] = r.phase === 'unrecognized' ? [r.written.phase, r.written.state] : [r.phase, r.state];
+  const line = `${time}  ${phase.padEnd(10)} ${state.padEnd(7)} ${r.message}${took}`;
+  const error = 'error' in r ? r.error : undefined;
+  const extra = error
+    ? `\n          ${error.code}: ${indent(error.message)}${error.evidence ? `\n          ${indent(error.evidence)}` : ''}`
     : '';
   const rebooting =
     r.phase === 'kexec' && r.state === 'begin'
-      ? `\n          host rebooting into ${typeof r.data?.kernel === 'string' ? r.data.kernel : 'the new kernel'}; waiting for it to answer SSH again…`
+      ? `\n          host rebooting into ${r.data.back ? 'the old kernel ' : ''}${kernelName(r.data.target)}; waiting for it to answer SSH again…`
       : '';
   return `${line}${extra}${rebooting}`;
 }
 
-/** The outcome the report record gives, if the upgrade got that far. */
-export function outcomeOf(summary: UpgradeSummary, records: JournalRecord[]): string | null {
-  const report = [...records].reverse().find((r) => r.phase === 'report' && r.state === 'done');
-  const outcome = report?.data?.outcome ?? summary.last?.data?.outcome;
-  return typeof outcome === 'string' ? outcome : null;
+const SAID: Record<Outcome, string> = {
+  restored: 'every workload runs on the new kernel with its PIDs and memory',
+  'restored-unmanaged': 'every workload runs on the new kernel, but a service runs outside systemd',
+  'rolled-back': 'the restore failed; the host went back to the old kernel and restored the workloads there',
+  'cold-started': 'a workload could not be restored; its service was started cold (its memory was lost)',
+  aborted: 'stopped before the jump; nothing was kexeced and the workloads kept running',
+  failed: 'stopped where no fallback applied; check the workloads on the host',
+};
+
+/** The closing line: the host's outcome in its word and in a sentence. */
+export function formatEnd(id: string, summary: UpgradeSummary): string {
+  const how = summary.outcome ? `${summary.outcome}: ${SAID[summary.outcome]}` : 'no outcome recorded';
+  return `Upgrade ${id} ${summary.state === 'ended' ? 'ended' : 'is still running'} (${how}).\nJournal: /var/lib/seamless/upgrades/${id}/journal.jsonl on the host.`;
 }

@@ -1,26 +1,59 @@
 // Why: a usage mistake is not a failure of the host: it exits 2 with the usage text, while
-// host failures exit 1 with their code and evidence. One error type marks the difference.
+// host failures exit with their own codes (exitCodes.ts). One error type marks the difference,
+// and each command's usage is written once: `seamless CMD --help` prints it, `--help` all.
+import { EXIT_CODES_HELP } from './exitCodes';
+
 export class UsageError extends Error {}
 
-export const USAGE = `Usage (HOST is --local, --host lab, or --host user@host[:port] / an ~/.ssh/config alias):
-  seamless facts HOST [--json]                     The host's kernel, CPUs, memory, pmem, kernels in /boot, CRIU, kexec
-  seamless inventory HOST [--json]                 Workloads (services, containers, sessions, trees) with memory footprints
-  seamless files HOST --select SEL [--json]        Page cache per file that a workload maps or holds open (fincore)
-  seamless plan HOST --select SEL [--select SEL…] --kernel KVER|PATH [--initrd PATH] [--cmdline "…"]
-                [--store pmem|/dev/pmemN|DIR] --out FILE
-                                                   Write a plan file (selectors: pid:N unit:NAME container:NAME session:ID)
-  seamless preflight --plan FILE [--json]          Every reason the plan could fail; changes nothing on the host
-  seamless upgrade [HOST] --plan FILE [--json]     Run the upgrade (detached on the host) and follow it across the kexec;
-                                                   exit 0 only when every selected workload runs on the new kernel
-  seamless attach HOST [--id ID] [--json]          Follow an upgrade already running (default: the newest), from its start
-  seamless serve [--port N]                        Serve the app on 127.0.0.1 for a browser (prints the URL with its token)
+const HOST = 'HOST is --local (this machine), --host lab, or --host user@host[:port] / an ~/.ssh/config alias.';
+const CONNECTING = `Connecting: an unknown host key is shown (SHA256) and asked about on a terminal; without one,
+pass --accept-host-key SHA256:… after checking it on the host. Passwords are asked, never stored.`;
+const JSON_ERRORS = 'With --json, an error is one JSON object on stdout: {"error":{"code","message","evidence"}}.';
+
+export const COMMAND_USAGE = {
+  facts: `seamless facts HOST [--json]
+  The host's kernel, CPUs, memory, pmem, kernels in /boot, CRIU and kexec.`,
+  inventory: `seamless inventory HOST [--json]
+  Workloads (services, containers, sessions, process trees) with their memory footprints.`,
+  files: `seamless files HOST --select SEL [--json]
+  Page cache per file that a workload maps or holds open (read without harming it: a file
+  under a lease is not opened, it is listed as skipped).`,
+  plan: `seamless plan HOST --select SEL [--select SEL…] --kernel KVER|PATH [--initrd PATH] [--cmdline "…"]
+              [--store pmem|/dev/pmemN|DIR] --out FILE [--json]
+  Asks the host to build a plan (the same plan.build the app uses) and writes it to FILE.
+  Selectors: pid:N unit:NAME container:NAME session:ID.`,
+  preflight: `seamless preflight --plan FILE [--json]
+  Every reason the plan could fail; changes nothing on the host. Exits 3 when a finding blocks.`,
+  upgrade: `seamless upgrade [HOST] --plan FILE [--json]
+  Runs the upgrade (detached on the host) and follows it across the kexec. Exits 0 only when
+  every selected workload runs on the new kernel; Ctrl-C stops watching, never the upgrade.`,
+  attach: `seamless attach HOST [--id ID] [--json]
+  Follows an upgrade already running (default: the newest) from its start, or shows how it ended.`,
+  serve: `seamless serve [--port N]
+  Serves the app on 127.0.0.1 for a browser (prints the URL with its token).`,
+} as const;
+export type CommandName = keyof typeof COMMAND_USAGE;
+export const isCommand = (c: string | undefined): c is CommandName =>
+  c !== undefined && Object.prototype.hasOwnProperty.call(COMMAND_USAGE, c);
+
+/** One command's usage, as `seamless CMD --help` prints it. */
+export function commandUsage(command: CommandName): string {
+  const hostNote = command === 'preflight' || command === 'serve' ? '' : `\n${HOST}\n`;
+  return `Usage: ${COMMAND_USAGE[command]}\n${hostNote}\n${JSON_ERRORS}\n\n${EXIT_CODES_HELP}`;
+}
+
+export const USAGE = `Usage (${HOST}):
+${Object.values(COMMAND_USAGE)
+  .map((u) => `  ${u.replace(/\n/g, '\n  ')}`)
+  .join('\n')}
   seamless --version
+  seamless CMD --help                   One command's usage
 
-Connecting: an unknown host key is shown (SHA256) and asked about on a terminal; without one,
-pass --accept-host-key SHA256:… after checking it on the host. Passwords are asked, never stored.
+${CONNECTING}
 
-Exit codes: 0 ok, 1 the host or the plan has a problem (the message says what to do), 2 usage.
-`;
+${JSON_ERRORS}
+
+${EXIT_CODES_HELP}`;
 
 /** The host a command acts on: --local (this machine), or --host lab | user@host[:port] | alias. */
 export function hostIdOf(values: { local?: boolean; host?: string }): string {

@@ -32,7 +32,7 @@ const edited = (d: DraftState, change: Partial<Omit<DraftState, 'rev'>>): DraftS
 
 /** Fills what the admin has not chosen yet from the host: the newest kernel not running, the first pmem device. */
 export function seedDraft(d: DraftState, facts: HostFacts): DraftState {
-  const kernel = d.kernel || (facts.bootKernels.find((k) => !k.running)?.version ?? '');
+  const kernel = d.kernel || (facts.bootKernels.find((k) => !k.running)?.image ?? '');
   const pmem = facts.pmem.devices[0];
   const store = d.store || (pmem ? `/dev/${pmem.name}` : DIR_STORE_DEFAULT);
   return kernel === d.kernel && store === d.store ? d : edited(d, { kernel, store });

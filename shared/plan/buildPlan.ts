@@ -51,7 +51,9 @@ export function buildPlan(req: PlanRequest, facts: HostFacts, inventory: Invento
   }
   let kernel: Plan['kernel'];
   if (req.kernel.startsWith('/')) {
-    kernel = { release: null, image: req.kernel, initrd: req.initrd ?? null, cmdline: req.cmdline ?? null };
+    // An image from /boot is the kernel installed there, with its release and initrd.
+    const k = facts.bootKernels.find((b) => b.image === req.kernel);
+    kernel = { release: k?.version ?? null, image: req.kernel, initrd: req.initrd ?? k?.initrd ?? null, cmdline: req.cmdline ?? null };
   } else {
     const k = facts.bootKernels.find((b) => b.version === req.kernel);
     if (!k) {

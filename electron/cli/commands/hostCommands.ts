@@ -3,12 +3,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SeamlessError } from '../../../shared/errors';
-import { buildPlan } from '../../../shared/plan/buildPlan';
 import { resolveSelection } from '../../../shared/plan/resolveSelection';
 import type { Controller } from '../../controller/controller';
 import { formatFacts } from '../factsFormat';
 import { formatFiles, formatInventory, formatPreflight } from '../inventoryFormat';
 import { hostIdOf, UsageError } from '../usage';
+import { EXIT } from '../exitCodes';
 import { readPlanFile } from '../planFile';
 
 /** Makes the controller once the command knows its options (--accept-host-key for one host). */
@@ -82,14 +82,10 @@ export async function planCommand(make: ControllerFactory, args: string[]): Prom
   if (!values.select?.length) throw new UsageError('Select at least one workload: --select pid:N|unit:NAME|container:NAME');
   if (!values.kernel) throw new UsageError('Say which kernel: --kernel RELEASE (from /boot) or --kernel /path/to/vmlinuz');
   if (!values.out) throw new UsageError('Say where to write the plan: --out FILE');
-  const c = make(acceptFor(hostId, values['accept-host-key']));
-  const facts = await c.api['host.facts']({ hostId });
-  const inventory = await c.api['host.inventory']({ hostId });
-  const plan = buildPlan(
-    { host: hostId, selectors: values.select, kernel: values.kernel, initrd: values.initrd, cmdline: values.cmdline, store: values.store },
-    facts,
-    inventory,
-  );
+  const plan = await make(acceptFor(hostId, values['accept-host-key'])).api['plan.build']({
+    hostId,
+    draft: { selectors: values.select, kernel: values.kernel, initrd: values.initrd, cmdline: values.cmdline, store: values.store },
+  });
   // Written whole or not at all.
   const tmp = `${values.out}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(plan, null, 2)}\n`);
@@ -114,5 +110,5 @@ export async function preflightCommand(make: ControllerFactory, args: string[]):
   const result = await make(acceptFor(hostId, values['accept-host-key'])).api['host.preflight']({ hostId, plan });
   if (values.json) json(result);
   else out(formatPreflight(result));
-  return result.canStart ? 0 : 1;
+  return result.canStart ? EXIT.ok : EXIT.refused;
 }

@@ -1,7 +1,8 @@
 // Why: one host's page: connect (this machine at once, SSH hosts on request, since that may
 // ask for a key or a password), then its facts, its workloads and the preflight of a plan.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useApp } from '../../store/context';
+import { draftOf } from '../../store/store';
 import type { HostRef } from '../../../shared/domain/host';
 import { HostFactsCard } from './HostFactsCard';
 import { WorkloadsTable } from '../workloads/WorkloadsTable';
@@ -12,17 +13,12 @@ export function HostView({ host }: { host: HostRef }) {
   const connect = useApp((s) => s.connect);
   const session = useApp((s) => s.sessions[host.id]);
   const facts = useApp((s) => s.facts[host.id]);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const selectors = useApp((s) => draftOf(s, host.id).selectors);
+  const selected = useMemo<ReadonlySet<string>>(() => new Set(selectors), [selectors]);
+  const toggle = useApp((s) => s.toggleWorkload);
   useEffect(() => {
     if (host.kind === 'local' && !facts) void connect(host.id);
   }, [host, facts, connect]);
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
 
   return (
     <div className="host-view">
@@ -42,8 +38,8 @@ export function HostView({ host }: { host: HostRef }) {
         </section>
       ) : null}
       <HostFactsCard host={host} />
-      <WorkloadsTable hostId={host.id} selected={selected} onToggle={toggle} />
-      {facts?.status === 'ready' ? <PreflightPanel hostId={host.id} selected={selected} /> : null}
+      <WorkloadsTable hostId={host.id} selected={selected} onToggle={(selector) => toggle(host.id, selector)} />
+      {facts?.status === 'ready' ? <PreflightPanel hostId={host.id} /> : null}
       <RunPanel hostId={host.id} />
     </div>
   );

@@ -1,41 +1,23 @@
 // Why: before anything is touched, the admin picks the new kernel and the image store for the
-// selected workloads and sees every reason the upgrade could fail, most serious first.
-import { useState } from 'react';
+// selected workloads and sees every reason the upgrade could fail, most serious first. What is
+// chosen lives in the store's draft; the host builds the plan from it (plan.build, the same as
+// `seamless plan`) and preflights exactly that plan.
 import { useApp } from '../../store/context';
-import { planSchema, type Plan } from '../../../shared/plan/plan';
+import { draftOf } from '../../store/store';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { formatBytes } from '../../../shared/format';
 
-export function PreflightPanel({ hostId, selected }: { hostId: string; selected: ReadonlySet<string> }) {
+export function PreflightPanel({ hostId }: { hostId: string }) {
   const facts = useApp((s) => s.facts[hostId]);
-  const result = useApp((s) => s.preflight[hostId]);
-  const run = useApp((s) => s.runPreflight);
+  const draft = useApp((s) => draftOf(s, hostId));
+  const check = useApp((s) => s.planning.checks[hostId]);
+  const setKernel = useApp((s) => s.setDraftKernel);
+  const setStore = useApp((s) => s.setDraftStore);
+  const checkPlan = useApp((s) => s.checkPlan);
   const kernels = facts?.status === 'ready' ? facts.data.bootKernels.filter((k) => !k.running) : [];
-  const pmem = facts?.status === 'ready' ? facts.data.pmem.devices : [];
-  const [kernel, setKernel] = useState('');
-  const [store, setStore] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-
-  const chosenKernel = kernel || kernels[0]?.image || '';
-  const chosenStore = store || (pmem[0] ? `/dev/${pmem[0].name}` : '/var/lib/seamless/images');
-
-  const submit = () => {
-    const k = facts?.status === 'ready' ? facts.data.bootKernels.find((b) => b.image === chosenKernel) : undefined;
-    const parsed = planSchema.safeParse({
-      version: 1,
-      host: hostId,
-      createdAt: new Date().toISOString(),
-      workloads: [...selected],
-      kernel: { release: k?.version ?? null, image: chosenKernel, initrd: k?.initrd ?? null, cmdline: null },
-      store: chosenStore.startsWith('/dev/pmem') ? { kind: 'pmem', device: chosenStore } : { kind: 'dir', path: chosenStore },
-    });
-    if (!parsed.success) {
-      setProblem(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      return;
-    }
-    setProblem(null);
-    void run(hostId, parsed.data satisfies Plan);
-  };
+  // A check of an older draft is shown as such: what it says may no longer hold.
+  const stale = check !== undefined && check.rev !== draft.rev;
+  const result = check?.preflight;
 
   return (
     <section className="card" aria-label="Preflight">
@@ -43,7 +25,12 @@ export function PreflightPanel({ hostId, selected }: { hostId: string; selected:
       <div className="form-row">
         <label>
           New kernel
-          <input list={`kernels-${hostId}`} value={chosenKernel} onChange={(e) => setKernel(e.target.value)} data-testid="plan-kernel" />
+          <input
+            list={`kernels-${hostId}`}
+            value={draft.kernel}
+            onChange={(e) => setKernel(hostId, e.target.value)}
+            data-testid="plan-kernel"
+          />
           <datalist id={`kernels-${hostId}`}>
             {kernels.map((k) => (
               <option key={k.image} value={k.image}>
@@ -54,13 +41,21 @@ export function PreflightPanel({ hostId, selected }: { hostId: string; selected:
         </label>
         <label>
           Image store
-          <input value={chosenStore} onChange={(e) => setStore(e.target.value)} data-testid="plan-store" />
+          <input value={draft.store} onChange={(e) => setStore(hostId, e.target.value)} data-testid="plan-store" />
         </label>
-        <button type="button" className="primary" onClick={submit} disabled={selected.size === 0} data-testid="run-preflight">
-          Run preflight ({selected.size} selected)
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void checkPlan(hostId)}
+          disabled={draft.selectors.length === 0 || draft.kernel.trim() === ''}
+          data-testid="run-preflight"
+        >
+          Run preflight ({draft.selectors.length} selected)
         </button>
       </div>
-      {problem ? <p className="error">{problem}</p> : null}
+      {stale ? <p className="muted">The plan changed since this check; run preflight again.</p> : null}
+      {check?.plan.status === 'loading' ? <p className="muted">Building the plan on the host…</p> : null}
+      {check?.plan.status === 'error' ? <ErrorBox error={check.plan.error} /> : null}
       {result?.status === 'loading' ? <p className="muted">Checking…</p> : null}
       {result?.status === 'error' ? <ErrorBox error={result.error} /> : null}
       {result?.status === 'ready' ? (

@@ -1,42 +1,74 @@
 // Why: the upgrade, live: every phase as the host journals it, the moment the host goes away to
-// boot the new kernel, the restore, and how it ended. The upgrade runs on the host by itself;
-// this only watches (and re-attaches after the link comes back).
+// boot the new kernel, the restore, and how it ended in the host's own word (summary.outcome:
+// only `restored` is green). The upgrade runs on the host by itself; this only watches, and
+// picks it up again after a reload, a server restart or a reconnect (the store re-attaches).
 import { useEffect, useState } from 'react';
 import { useApp } from '../../store/context';
+import { startablePlan } from '../../store/store';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { kernelName, targetKernelOf, type JournalRecord } from '../../../shared/domain/journal';
+import { outcomeView } from './outcomeView';
+
+const TONE_CLASS = { success: 'ok', warning: 'warn', error: 'blocked' } as const;
+
+function RecordLine({ r }: { r: JournalRecord }) {
+  const [phase, state] = r.phase === 'unrecognized' ? [r.written.phase, r.written.state] : [r.phase, r.state];
+  const error = 'error' in r ? r.error : undefined;
+  return (
+    <li className={`phase ${state}`} data-testid={`record-${phase}-${state}`}>
+      <span className="mono">{r.at.slice(11, 19)}</span> <strong>{phase}</strong> {state} — {r.message}
+      {'durationMs' in r && r.durationMs !== undefined ? <span className="muted"> ({(r.durationMs / 1000).toFixed(1)} s)</span> : null}
+      <span className="muted"> · {r.kernel}</span>
+      {error ? <ErrorBox error={error} /> : null}
+    </li>
+  );
+}
 
 export function RunPanel({ hostId }: { hostId: string }) {
-  const preflight = useApp((s) => s.preflight[hostId]);
-  const plan = useApp((s) => s.plans[hostId]);
-  const view = useApp((s) => s.upgrades[hostId]);
+  const plan = useApp((s) => startablePlan(s, hostId));
+  const view = useApp((s) => {
+    const key = s.upgrades.current[hostId];
+    return key === undefined ? undefined : s.upgrades.byId[key];
+  });
   const session = useApp((s) => s.sessions[hostId]);
+  const server = useApp((s) => s.server);
   const start = useApp((s) => s.startUpgrade);
   const loadFacts = useApp((s) => s.loadFacts);
   const loadInventory = useApp((s) => s.loadInventory);
   const [confirming, setConfirming] = useState(false);
-  const ended = view?.summary?.state;
+  const ended = view?.summary?.state === 'ended';
   // The host changed under the upgrade (new kernel, restored PIDs): read it again once it ends.
   useEffect(() => {
-    if (ended === 'done' || ended === 'aborted' || ended === 'failed') {
+    if (ended) {
       void loadFacts(hostId);
       void loadInventory(hostId);
     }
   }, [ended, hostId, loadFacts, loadInventory]);
-  const canStart = preflight?.status === 'ready' && preflight.data.canStart && plan !== undefined;
-  if (!canStart && !view) return null;
+  const running = view !== undefined && view.id !== '' && !ended;
+  if (!plan && !view) return null;
 
   const last = view?.records.at(-1);
   // Progress records are shown as one bar for the step that is moving, not as list items.
   const progress = last?.state === 'progress' ? last : undefined;
-  const done = typeof progress?.data?.bytesDone === 'number' ? progress.data.bytesDone : null;
-  const total = typeof progress?.data?.bytesTotal === 'number' ? progress.data.bytesTotal : null;
-  const rebooting = last?.phase === 'kexec' && last.state === 'begin';
-  const finished = view?.summary && ['done', 'aborted', 'failed'].includes(view.summary.state);
+  const target = view ? (targetKernelOf(view.records) ?? view.summary?.target ?? null) : null;
+  const rebootingInto =
+    last?.phase === 'kexec' && last.state === 'begin'
+      ? `${last.data.back ? 'the old kernel ' : ''}${kernelName(last.data.target)}`
+      : target
+        ? kernelName(target)
+        : 'the new kernel';
+  const rebooting = (last?.phase === 'kexec' && last.state === 'begin') || (running && session !== undefined && session.state !== 'ready');
+  const outcome = view?.summary?.outcome ? outcomeView(view.summary.outcome, target) : null;
 
   return (
     <section className="card" aria-label="Upgrade">
       <h2>Upgrade</h2>
-      {!view && canStart ? (
+      {server.state === 'closed' ? (
+        <p className="blocked" data-testid="server-closed">
+          {server.reason}. The upgrade goes on on the host; reload the page once Seamless runs again to follow it.
+        </p>
+      ) : null}
+      {plan && !running ? (
         confirming ? (
           <div className="confirm">
             <p>
@@ -46,7 +78,15 @@ export function RunPanel({ hostId }: { hostId: string }) {
             <button type="button" onClick={() => setConfirming(false)}>
               Cancel
             </button>{' '}
-            <button type="button" className="primary" onClick={() => void start(hostId)} data-testid="upgrade-confirm">
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                setConfirming(false);
+                void start(hostId);
+              }}
+              data-testid="upgrade-confirm"
+            >
               Upgrade now
             </button>
           </div>
@@ -60,42 +100,40 @@ export function RunPanel({ hostId }: { hostId: string }) {
       {view?.id ? (
         <div data-testid="upgrade-run">
           <p className="muted mono">upgrade {view.id}</p>
-          {rebooting || (session && session.state !== 'ready' && !finished) ? (
+          {rebooting && !ended ? (
             <p className="rebooting" data-testid="upgrade-rebooting">
-              Host rebooting into {typeof last?.data?.kernel === 'string' ? last.data.kernel : (plan?.kernel.release ?? 'the new kernel')};
-              waiting for it to answer again ({session?.state ?? '…'}).
+              Host rebooting into {rebootingInto}; waiting for it to answer again ({session?.state ?? '…'}).
             </p>
           ) : null}
           <ol className="phases">
             {view.records
               .filter((r) => r.state !== 'progress')
               .map((r) => (
-                <li key={r.seq} className={`phase ${r.state}`} data-testid={`record-${r.phase}-${r.state}`}>
-                  <span className="mono">{r.at.slice(11, 19)}</span> <strong>{r.phase}</strong> {r.state} — {r.message}
-                  {r.durationMs !== undefined ? <span className="muted"> ({(r.durationMs / 1000).toFixed(1)} s)</span> : null}
-                  <span className="muted"> · {r.kernel}</span>
-                  {r.error ? <ErrorBox error={r.error} /> : null}
-                </li>
+                <RecordLine key={r.seq} r={r} />
               ))}
           </ol>
-          {progress && done !== null ? (
+          {progress ? (
             <p data-testid="upgrade-progress">
-              <progress value={total ? Math.min(done, total) : undefined} max={total ?? undefined} /> {progress.message}
+              <progress
+                value={progress.data.bytesTotal ? Math.min(progress.data.bytesDone, progress.data.bytesTotal) : undefined}
+                max={progress.data.bytesTotal ?? undefined}
+              />{' '}
+              {progress.message}
             </p>
           ) : null}
           {view.summary ? (
-            <p
-              className={
-                view.summary.state === 'done'
-                  ? 'ok'
-                  : view.summary.state === 'running' || view.summary.state === 'restored'
-                    ? 'muted'
-                    : 'blocked'
-              }
-              data-testid="upgrade-state"
-            >
-              {view.summary.state}
-            </p>
+            outcome ? (
+              <div>
+                <p className={TONE_CLASS[outcome.tone]} data-testid="upgrade-state">
+                  {outcome.word}
+                </p>
+                <p data-testid="upgrade-outcome">{outcome.sentence}</p>
+              </div>
+            ) : (
+              <p className="muted" data-testid="upgrade-state">
+                {view.summary.state}
+              </p>
+            )
           ) : null}
           {view.error && view.id ? <ErrorBox error={view.error} /> : null}
         </div>

@@ -33,7 +33,7 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
     'upgrade.journal': async () => ({
       id: 'u-test',
       records: [],
-      summary: { id: 'u-test', state: 'running', startedAt: null, last: null, records: 0 },
+      summary: { id: 'u-test', state: 'running', outcome: null, target: null, startedAt: null, last: null, records: 0 },
     }),
     'upgrade.list': async () => [],
     ...overrides,

@@ -1,3 +1,4 @@
+import { kexecBegin, report, restoreEnd, START, stamped } from '../../../helpers/journalRecords';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -156,27 +157,32 @@ describe('journal', () => {
   it('numbers records, mirrors them and summarises where the upgrade stands', () => {
     const root = mkdtempSync(join(tmpdir(), 'journal-'));
     const j = new Journal('u-test-1', join(root, 'u-test-1', 'journal.jsonl'));
-    j.write({ phase: 'start', state: 'done', message: 'go' });
+    j.write(START);
     const store = mkdtempSync(join(tmpdir(), 'store-'));
     j.mirrorTo(join(store, 'journal.jsonl'));
     j.write({ phase: 'checkpoint', state: 'failed', message: 'no', error: { code: 'CRIU_DUMP_FAILED', message: 'no' } });
-    j.write({ phase: 'fallback', state: 'done', message: 'aborted', data: { aborted: true } });
+    j.write({
+      phase: 'fallback',
+      state: 'done',
+      message: 'aborted',
+      data: { aborted: true, cause: 'checkpoint failed', undo: ['thawed'] },
+    });
     expect(j.records().map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(j.records(2).map((r) => r.phase)).toEqual(['fallback']);
     expect(new Journal('u-test-1', join(store, 'journal.jsonl')).records()).toHaveLength(3);
+    expect(summarize('u-test-1', j.records())).toMatchObject({ state: 'running', outcome: null });
     // a second writer (the boot hook) continues the numbering
     const again = new Journal('u-test-1', join(root, 'u-test-1', 'journal.jsonl'));
-    expect(again.write({ phase: 'report', state: 'done', message: 'x', data: { outcome: 'aborted' } }).seq).toBe(4);
-    expect(summarize('u-test-1', again.records()).state).toBe('aborted');
+    expect(again.write(report('aborted')).seq).toBe(4);
+    expect(summarize('u-test-1', again.records())).toMatchObject({ state: 'ended', outcome: 'aborted' });
     expect(listUpgrades(root).map((u) => u.id)).toEqual(['u-test-1']);
   });
-  it('reports a restored upgrade as such', () => {
-    const base = { at: '', atMs: 0, kernel: 'k', message: '' };
-    expect(
-      summarize('u-x1', [
-        { ...base, seq: 1, phase: 'start', state: 'done' },
-        { ...base, seq: 2, phase: 'restore', state: 'done' },
-      ]).state,
-    ).toBe('restored');
+  it('is not ended by a restore alone: the outcome is the report record’s', () => {
+    const rs = stamped([START, kexecBegin(), restoreEnd('done')]);
+    expect(summarize('u-x1', rs)).toMatchObject({ state: 'running', outcome: null });
+    expect(summarize('u-x1', stamped([START, kexecBegin(), restoreEnd('done'), report('restored')]))).toMatchObject({
+      state: 'ended',
+      outcome: 'restored',
+    });
   });
 });

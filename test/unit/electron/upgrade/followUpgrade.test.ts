@@ -1,22 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { followUpgrade } from '../../../../electron/controller/upgrade/followUpgrade';
 import type { AgentHandle } from '../../../../electron/controller/hostSessions';
-import { summarize, type JournalRecord } from '../../../../shared/domain/upgrade';
+import { summarize } from '../../../../shared/domain/upgrade';
+import type { JournalRecord } from '../../../../shared/domain/journal';
+import { kexecBegin, report, restoreEnd, START, stamped } from '../../../helpers/journalRecords';
 import { SeamlessError } from '../../../../shared/errors';
-import { formatRecord, outcomeOf } from '../../../../electron/cli/upgradeFormat';
+import { formatEnd, formatRecord } from '../../../../electron/cli/upgradeFormat';
 
 const ID = 'u-20261126t000000-abcd';
-const rec = (seq: number, phase: JournalRecord['phase'], state: JournalRecord['state'], data?: Record<string, unknown>): JournalRecord => ({
-  seq,
-  at: `2026-11-26T00:00:${String(seq).padStart(2, '0')}.000Z`,
-  atMs: seq * 1000,
-  kernel: seq < 4 ? '6.1.0-47-amd64' : '6.1.0-50-amd64',
-  phase,
-  state,
-  message: `${phase} ${state}`,
-  durationMs: state === 'done' ? 1000 : undefined,
-  data,
-});
+/** A whole restored upgrade's journal, numbered 1…5. */
+const [r1, r2, r3, r4, r5] = stamped([
+  START,
+  { phase: 'checkpoint', state: 'begin', message: 'checkpoint begin' },
+  kexecBegin(),
+  restoreEnd('done'),
+  report('restored'),
+]) as [JournalRecord, JournalRecord, JournalRecord, JournalRecord, JournalRecord];
 
 /** A host whose journal grows between polls, and whose link drops at the kexec. */
 function host(script: (JournalRecord[] | 'lost')[]): () => Promise<AgentHandle> {
@@ -37,20 +36,12 @@ function host(script: (JournalRecord[] | 'lost')[]): () => Promise<AgentHandle> 
 describe('followUpgrade', () => {
   it('delivers every record once, in order, across a lost link, until the report', async () => {
     const seen: number[] = [];
-    const summary = await followUpgrade(
-      host([
-        [rec(1, 'start', 'begin'), rec(2, 'checkpoint', 'done')],
-        [rec(3, 'kexec', 'begin', { kernel: '6.1.0-50-amd64' })],
-        'lost',
-        'lost',
-        [rec(4, 'restore', 'done')],
-        [rec(5, 'report', 'done', { outcome: 'restored' })],
-      ]),
-      ID,
-      { pollMs: 1, onRecord: (r) => seen.push(r.seq) },
-    );
+    const summary = await followUpgrade(host([[r1, r2], [r3], 'lost', 'lost', [r4], [r5]]), ID, {
+      pollMs: 1,
+      onRecord: (r) => seen.push(r.seq),
+    });
     expect(seen).toEqual([1, 2, 3, 4, 5]);
-    expect(summary.state).toBe('done');
+    expect(summary).toMatchObject({ state: 'ended', outcome: 'restored' });
   });
 
   it('gives up with a clear error after its patience, and never on a lasting error', async () => {
@@ -65,13 +56,29 @@ describe('followUpgrade', () => {
 });
 
 describe('upgrade output', () => {
-  it('says the host is rebooting into the new kernel', () => {
-    expect(formatRecord(rec(3, 'kexec', 'begin', { kernel: '6.1.0-50-amd64' }))).toContain('host rebooting into 6.1.0-50-amd64');
-    expect(formatRecord(rec(2, 'checkpoint', 'done'))).toMatch(/checkpoint\s+done\s+checkpoint done \(1\.0 s\)/);
+  it('says the host is rebooting into the kernel the kexec record names', () => {
+    expect(formatRecord(r3)).toContain('host rebooting into 6.1.0-50-amd64');
+    const [back] = stamped([kexecBegin(true)]);
+    expect(formatRecord(back!)).toContain('host rebooting into the old kernel 6.1.0-47-amd64');
+    expect(formatRecord(r4)).toMatch(/restore\s+done\s+restore done \(0\.9 s\)/);
   });
 
-  it('reads the outcome from the report record', () => {
-    const records = [rec(1, 'start', 'begin'), rec(5, 'report', 'done', { outcome: 'restored' })];
-    expect(outcomeOf(summarize(ID, records), records)).toBe('restored');
+  it('ends with the host’s outcome, never a guess', () => {
+    expect(formatEnd(ID, summarize(ID, [r1, r2, r3, r4, r5]))).toContain('ended (restored: every workload runs on the new kernel');
+    const cold = stamped([START, kexecBegin(), restoreEnd('failed'), report('cold-started')]);
+    expect(formatEnd(ID, summarize(ID, cold))).toContain('(cold-started:');
+    expect(formatEnd(ID, summarize(ID, [r1, r2, r3]))).toContain('is still running (no outcome recorded)');
+  });
+
+  it('shows a record of a kind this build does not know by what it was written as', () => {
+    const [u] = stamped([START]);
+    const unknown: JournalRecord = {
+      ...u!,
+      phase: 'unrecognized',
+      state: 'info',
+      written: { phase: 'verify', state: 'done' },
+      message: 'checked',
+    };
+    expect(formatRecord(unknown)).toMatch(/verify\s+done\s+checked/);
   });
 });

@@ -1,0 +1,47 @@
+// Why: a script that runs `seamless` branches on its exit code, so every code the CLI can
+// return is named here once, printed in `--help`, and documented in the README. An upgrade's
+// code follows the outcome the host decided (summary.outcome): only `restored` is 0.
+import type { Outcome } from '../../shared/domain/journal';
+
+export const EXIT = {
+  ok: 0,
+  /** The host or the plan has a problem (the message says what to do), or the watch was lost. */
+  problem: 1,
+  usage: 2,
+  /** Preflight refused the plan: blocking findings (nothing was changed). */
+  refused: 3,
+  /** The upgrade stopped before the jump; nothing was kexeced, the workloads kept running. */
+  aborted: 4,
+  /** A fallback ran: the workloads run, but not as planned (rolled back, started cold, or unmanaged). */
+  fallback: 5,
+  /** The upgrade stopped where no fallback applied: check the workloads on the host. */
+  failed: 6,
+  /** A bug in Seamless itself. */
+  internal: 70,
+  /** Ctrl-C: this command stopped watching; the upgrade goes on on the host. */
+  interrupted: 130,
+} as const;
+
+const BY_OUTCOME: Record<Outcome, number> = {
+  restored: EXIT.ok,
+  'restored-unmanaged': EXIT.fallback,
+  'rolled-back': EXIT.fallback,
+  'cold-started': EXIT.fallback,
+  aborted: EXIT.aborted,
+  failed: EXIT.failed,
+};
+
+/** The exit code for how an upgrade ended; null (no outcome known) is a problem, never success. */
+export const exitForOutcome = (outcome: Outcome | null): number => (outcome === null ? EXIT.problem : BY_OUTCOME[outcome]);
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0    ok (upgrade, attach: every selected workload runs on the new kernel: outcome restored)
+  1    the host or the plan has a problem (the message says what to do), or the watch was lost
+  2    usage mistake
+  3    preflight refused the plan (blocking findings; nothing was changed)
+  4    upgrade aborted before the jump (nothing kexeced; the workloads kept running)
+  5    a fallback ran (rolled-back, cold-started or restored-unmanaged): the workloads run, not as planned
+  6    upgrade failed where no fallback applied (check the workloads on the host)
+  70   internal error in Seamless (please report it)
+  130  interrupted (Ctrl-C); an upgrade goes on on the host, \`seamless attach\` follows it again
+`;
