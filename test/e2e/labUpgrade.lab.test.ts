@@ -1,8 +1,10 @@
 // Journey: the whole upgrade from the app. The admin connects to the lab, ticks a process tree
 // holding memory with a known checksum, preflights a plan (the installed 6.1.0-50 kernel, the
 // pmem store), starts the upgrade, watches it live (the host goes away to boot the new kernel,
-// the app re-attaches), and sees it end restored. Checked from outside: the new kernel runs,
-// the tree has its PIDs, its memory is intact and its counter went on.
+// the app re-attaches), and sees it end restored. Mid-run the page is reloaded and then the
+// server itself is restarted: the app lists the host's upgrades on connect and re-attaches to
+// the same run. Checked from outside: the new kernel runs, the tree has its PIDs, its memory is
+// intact and its counter went on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labExec, labUp, LAB_KERNELS } from '../lab/lab.js';
 import { startServe } from '../helpers/run';
@@ -45,14 +47,40 @@ afterAll(async () => {
   await labDown();
 }, 5 * 60_000);
 
+type Page = Awaited<ReturnType<typeof openBrowser>>['page'];
+const shownRun = async (page: Page) =>
+  (
+    await page
+      .getByTestId('upgrade-run')
+      .locator('p.mono')
+      .textContent({ timeout: 1000 })
+      .catch(() => null)
+  )?.replace('upgrade ', '') ?? null;
+
+/** Selects the lab and connects; while the host reboots a connect can fail, so it is pressed again until the session is ready. */
+async function reconnect(page: Page): Promise<void> {
+  await page.getByTestId('select-host-lab').click();
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    const state = await page
+      .getByTestId('session-state-lab')
+      .textContent({ timeout: 1000 })
+      .catch(() => null);
+    if (state === 'ready') return;
+    const button = page.getByTestId('connect-lab');
+    if ((await button.count()) > 0 && (await button.isEnabled())) await button.click();
+    if (Date.now() > deadline) throw new Error(`the lab did not reconnect in 15 min (session: ${state})`);
+    await page.waitForTimeout(2000);
+  }
+}
+
 describe('journey: upgrade the lab from the app', () => {
   it('plans, preflights, upgrades live across the kexec, and the workload survives', async () => {
     const before = await status(child);
     expect(before.ok).toBe(true);
     const { page } = browser;
     await page.goto(server.url);
-    await page.getByTestId('select-host-lab').click();
-    await page.getByTestId('connect-lab').click();
+    await reconnect(page);
     const row = page.getByTestId(`workload-${selector}`);
     await row.waitFor({ timeout: 120_000 });
     await row.getByRole('checkbox').check();
@@ -66,11 +94,30 @@ describe('journey: upgrade the lab from the app', () => {
     await page.getByTestId('upgrade-start').click();
     await page.getByTestId('upgrade-confirm').click();
     await page.getByTestId('upgrade-run').waitFor({ timeout: 180_000 });
+    const runId = (await page.getByTestId('upgrade-run').locator('p.mono').textContent())?.replace('upgrade ', '');
+    expect(runId).toMatch(/^u-/);
+
+    // A reload mid-run: the page has nothing; on connect it lists the host's upgrades and re-attaches.
+    await page.reload();
+    await reconnect(page);
+    await expect.poll(() => shownRun(page), { timeout: 120_000 }).toBe(runId);
+    await milestone(page, 'lab-upgrade-reattached');
     await page.getByTestId('upgrade-rebooting').waitFor({ timeout: 600_000 });
     await milestone(page, 'lab-upgrade-rebooting');
+
+    // The server restarted while the host boots the new kernel (a new token, a new controller): the same, from nothing.
+    await server.stop();
+    server = await startServe();
+    await page.goto(server.url);
+    await reconnect(page);
+    await expect.poll(() => shownRun(page), { timeout: 900_000 }).toBe(runId);
     await page.getByTestId('record-report-done').waitFor({ timeout: 900_000 });
     await milestone(page, 'lab-upgrade-done');
-    expect(await page.getByTestId('upgrade-state').textContent()).toBe('done');
+    // Every record once, in order, though it reached this page over two re-attaches.
+    const seqs = await page.locator('[data-testid^="record-"]').count();
+    expect(seqs).toBeGreaterThan(5);
+    expect(await page.getByTestId('record-report-done').count()).toBe(1);
+    expect(await page.getByTestId('upgrade-state').textContent()).toBe('restored');
     // The app reads the host again: it now runs the new kernel.
     await expect.poll(() => page.getByTestId('facts-kernel-release').textContent(), { timeout: 60_000 }).toBe(LAB_KERNELS.target);
 

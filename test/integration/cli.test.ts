@@ -35,4 +35,29 @@ describe('seamless CLI (built)', () => {
     expect(stderr).toContain('AGENT_NOT_BUILT');
     expect(stderr).toContain('npm run build');
   });
+
+  it('prints each command’s own usage for --help, with every exit code, and exits 0', async () => {
+    for (const command of ['facts', 'inventory', 'files', 'plan', 'preflight', 'upgrade', 'attach', 'serve']) {
+      const { code, stdout, stderr } = await runSeamless([command, '--help']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^Usage: seamless ${command}\\b`));
+      for (const exit of ['0', '1', '2', '3', '4', '5', '6', '70', '130']) expect(stdout).toMatch(new RegExp(`^  ${exit} +\\S`, 'm'));
+    }
+    const all = await runSeamless(['--help']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('seamless upgrade');
+    expect(all.stdout).toContain('130');
+  });
+
+  it('with --json, says an error as one JSON object on stdout (usage mistakes too)', async () => {
+    const usage = await runSeamless(['files', '--local', '--json']);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toEqual({ error: { code: 'USAGE', message: expect.stringContaining('--select') } });
+    const missing = await runSeamless(['files', '--local', '--select', 'pid:999999999', '--json']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      error: { code: 'WORKLOAD_NOT_FOUND', message: expect.stringContaining('pid:999999999') },
+    });
+  });
 });

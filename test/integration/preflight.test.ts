@@ -101,7 +101,7 @@ describe('plan and preflight (CLI, real agent)', () => {
 
     const before = execFileSync('ls', ['-la', smallStore], { encoding: 'utf8' });
     const { code, stdout } = await runSeamless(['preflight', '--plan', planFile, '--json']);
-    expect(code).toBe(1);
+    expect(code).toBe(3); // preflight refused (the exit-code table in --help)
     const result = JSON.parse(stdout) as {
       canStart: boolean;
       findings: { id: string; severity: string; evidence: string }[];

@@ -29,11 +29,17 @@ afterAll(async () => {
 
 describe('seamless CLI over SSH', () => {
   it('refuses an unknown host key without a terminal, naming the fingerprint to check', async () => {
-    const r = await runSeamless(['facts', '--host', 'testbox', '--json'], env);
+    const r = await runSeamless(['facts', '--host', 'testbox'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('HOST_KEY_REJECTED');
     expect(r.stderr).toContain(sshd.fingerprint);
     expect(r.stdout).toBe('');
+    // With --json the same refusal is one JSON object on stdout, for a script to branch on.
+    const j = await runSeamless(['facts', '--host', 'testbox', '--json'], env);
+    expect(j.code).toBe(1);
+    const { error } = JSON.parse(j.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe('HOST_KEY_REJECTED');
+    expect(error.message).toContain(sshd.fingerprint);
   });
 
   it('refuses --accept-host-key with another fingerprint', async () => {
