@@ -3,8 +3,7 @@
 // with the CLI's exit code: only `restored` (exit 0) is success. A workload that came back
 // cold, unmanaged or on the old kernel still needs the admin, so it is a warning; an abort or
 // a failure is an error. Nothing here looks at records to guess the outcome.
-import { isSuccess, type Outcome, type TargetKernel } from '../../../shared/domain/journal';
-import { kernelName } from '../../../shared/domain/journal';
+import { isSuccess, kernelName, type Outcome, type TargetKernel } from '../../../shared/domain/journal';
 
 export type Tone = 'success' | 'warning' | 'error';
 
@@ -35,7 +34,7 @@ export function outcomeView(outcome: Outcome, target: TargetKernel | null): Outc
     aborted: 'Stopped before the jump: nothing was kexeced and the workloads kept running. The journal says why.',
     failed: 'The upgrade stopped where no fallback applied. The journal says where; check the workloads on the host.',
   };
-  // isSuccess is the CLI's own test for exit 0; the table must agree with it.
+  // Green is the CLI's exit 0 (isSuccess), whatever the table says.
   const tone = isSuccess(outcome) ? 'success' : TONE[outcome] === 'success' ? 'warning' : TONE[outcome];
   return { word: outcome, tone, sentence: sentences[outcome] };
 }
