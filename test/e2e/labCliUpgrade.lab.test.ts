@@ -73,7 +73,7 @@ describe('seamless upgrade survives the SSH link dying during the checkpoint', (
       .filter((l) => l.startsWith('{'));
     const last = JSON.parse(lines.at(-1)!) as { event: string; outcome: string; summary: { state: string } };
     expect(killed).toBe(true);
-    expect(last).toMatchObject({ event: 'summary', outcome: 'restored', summary: { state: 'done' } });
+    expect(last).toMatchObject({ event: 'summary', outcome: 'restored', summary: { state: 'ended', outcome: 'restored' } });
     expect(code).toBe(0);
     expect(await guest('uname -r')).toBe(LAB_KERNELS.target);
     expect(Number(await guest(`cat /proc/${keeper}/task/${keeper}/children`))).toBe(child);
