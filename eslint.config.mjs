@@ -1,24 +1,13 @@
-// Lint, and the layer rules that keep the design visible: each folder may import only what its
-// runtime has. A violation here is a build failure (test/unit/layers.test.ts proves the rules bite).
+// Lint, and the layer rules that keep the design visible: each folder names what it may import
+// (an allow-list, build/lint/layers.mjs). A violation is a build failure; test/unit/layers.test.ts
+// proves the rules bite.
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
-import { builtinModules } from 'node:module';
+import { layersPlugin } from './build/lint/layers.mjs';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const nodeOnlyPackages = ['ws', 'ssh2', 'esbuild', 'vite', 'playwright-core'];
-
-/** no-restricted-imports for a folder: exact module names plus glob patterns. */
-const restrict = (names, patterns, why, extraPaths = []) => [
-  'error',
-  {
-    paths: [...names.map((name) => ({ name, message: why })), ...extraPaths],
-    patterns: patterns.map((group) => ({ group: [group], message: why })),
-  },
-];
-
-// The agent's RSS budget has no room for classic zod (~11 MB at startup); zod/mini validates the same.
-const noClassicZod = [{ name: 'zod', message: "shared/ and agent/ run in the agent: use zod/mini (shared/zod.ts), not classic 'zod'." }];
+/** The allowed-imports rule for one layer: its own folders, the layers under it, its packages ('#node': Node's built-ins). */
+const layer = (name, allow, deny = []) => ({ 'layers/allowed-imports': ['error', { layer: name, allow, deny }] });
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/layers-fixture/**', 'bin/**'] },
@@ -29,16 +18,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  { plugins: { layers: layersPlugin } },
   {
     files: ['shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': restrict(
-        [...nodeBuiltins, 'electron', 'react', 'react-dom', ...nodeOnlyPackages],
-        ['**/agent/**', '**/electron/**', '**/renderer/**'],
-        'shared/ is pure TypeScript: no Node, DOM, Electron or program-specific imports.',
-        noClassicZod,
-      ),
+      // Pure TypeScript shared by every program; zod/mini because it runs in the agent too (classic
+      // zod costs the agent ~11 MB of RSS at start).
+      ...layer('shared/', ['/shared/', 'zod/mini', 'zod/v4/locales/en.js']),
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require', '__dirname', 'navigator', 'localStorage'],
     },
   },
@@ -46,11 +33,11 @@ export default tseslint.config(
     files: ['agent/**/*.ts'],
     languageOptions: { globals: globals.node },
     rules: {
-      'no-restricted-imports': restrict(
-        ['electron', 'react', 'react-dom', 'zustand', 'ssh2', 'ws'],
-        ['**/electron/**', '**/renderer/**', 'react/*', 'zustand/*'],
-        'agent/ runs alone on the target: no Electron, renderer, React or controller imports.',
-        noClassicZod,
+      // Runs alone on the target as root, one bundled file: Node and the wire contract only.
+      ...layer(
+        'agent/',
+        ['/agent/', '/shared/', '#node', 'zod/mini'],
+        [{ path: '/shared/api', why: "the renderer API is the app's contract, not the agent's" }],
       ),
     },
   },
@@ -59,10 +46,14 @@ export default tseslint.config(
     ignores: ['electron/main.ts', 'electron/preload.ts'],
     languageOptions: { globals: globals.node },
     rules: {
-      'no-restricted-imports': restrict(
-        ['electron', 'react', 'react-dom'],
-        ['**/renderer/**', '**/agent/**', 'electron/*'],
-        'Only electron/main.ts and electron/preload.ts may import electron; the controller is plain Node.',
+      // The controller, the browser mode and the CLI: plain Node (no 'electron'), the agent only over the wire.
+      ...layer(
+        'electron/ (controller)',
+        ['/electron/', '/shared/', '#node', 'ssh2', 'ssh-config', 'ws', 'zod'],
+        [
+          { path: '/electron/main', why: 'the Electron shell sits on top of the controller' },
+          { path: '/electron/preload', why: 'the Electron shell sits on top of the controller' },
+        ],
       ),
     },
   },
@@ -70,11 +61,8 @@ export default tseslint.config(
     files: ['electron/main.ts', 'electron/preload.ts'],
     languageOptions: { globals: globals.node },
     rules: {
-      'no-restricted-imports': restrict(
-        ['react', 'react-dom'],
-        ['**/renderer/**', '**/agent/**'],
-        'The Electron shell talks to the renderer only through IPC.',
-      ),
+      // The thin shell: Electron, the controller, the contracts; the renderer only through IPC.
+      ...layer('electron shell', ['electron', '/electron/', '/shared/', '#node']),
     },
   },
   {
@@ -83,10 +71,11 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': restrict(
-        [...nodeBuiltins, 'electron', ...nodeOnlyPackages],
-        ['**/electron/**', '**/agent/**'],
-        'renderer/ runs in a sandboxed page: no Node or Electron; talk to the controller through shared/api.ts.',
+      // A sandboxed page: React, its store, and the controller only through shared/api.ts.
+      ...layer(
+        'renderer/',
+        ['/renderer/', '/shared/', 'react', 'react-dom', 'zustand'],
+        [{ path: '/shared/protocol', why: "the agent protocol is the controller's business; use shared/api.ts" }],
       ),
       'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname'],
     },

@@ -5,7 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build as viteBuild } from 'vite';
 import { bundleAgent } from './bundleAgent';
-import { buildAgentExecutable } from '../electron/controller/ssh/agentExecutable';
+import { buildAgentExecutable } from './agentExecutable';
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');

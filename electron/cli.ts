@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { SeamlessError, toErrorInfo } from '../shared/errors';
 import { createController, type Controller } from './controller/controller';
+import { hostProviderFiles } from './controller/hosts/providedHosts';
 import { terminalPrompter } from './cli/terminalPrompter';
 import { APP_VERSION } from './controller/version';
 import {
@@ -85,6 +86,7 @@ export async function runCli(argv: string[]): Promise<number> {
           version: APP_VERSION,
           prompter: terminalPrompter,
           acceptHostKey: accept ? new Map([[accept.hostId, accept.fingerprint]]) : undefined,
+          hostProviders: hostProviderFiles(),
         });
         return controller;
       };

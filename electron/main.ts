@@ -6,6 +6,7 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, ipcChannelFor } from '../shared/api';
 import { createController } from './controller/controller';
+import { hostProviderFiles } from './controller/hosts/providedHosts';
 import { dispatchApiCall } from './controller/apiDispatch';
 import { APP_VERSION } from './controller/version';
 import { CONTENT_SECURITY_POLICY } from './server/staticFiles';
@@ -19,7 +20,7 @@ function rendererRoot(): string {
 }
 
 async function createWindow(): Promise<void> {
-  const controller = createController({ transport: 'ipc', version: APP_VERSION });
+  const controller = createController({ transport: 'ipc', version: APP_VERSION, hostProviders: hostProviderFiles() });
   const root = rendererRoot();
 
   protocol.handle('app', (request) => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { createController, type Controller } from './controller/controller';
+import { hostProviderFiles } from './controller/hosts/providedHosts';
 import { distDir } from './controller/distPaths';
 import { attachApiSocket } from './server/wsApi';
 import { serveStatic } from './server/staticFiles';
@@ -37,7 +38,7 @@ function authorised(req: IncomingMessage, token: string): { ok: boolean; url: UR
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   const rendererDir = opts.rendererDir ?? join(distDir(), 'renderer');
-  const controller = createController({ transport: 'websocket', version: opts.version });
+  const controller = createController({ transport: 'websocket', version: opts.version, hostProviders: hostProviderFiles() });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   const server: Server = createServer((req, res) => {

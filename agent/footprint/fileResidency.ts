@@ -2,9 +2,13 @@
 // back after the restore (and to size the rewarm in the estimate), the agent lists the files a
 // workload maps or holds open and asks util-linux `fincore` (mincore(2)) how much of each is
 // resident. Where fincore is missing or a file cannot be opened, it says so per file.
+// A file under a lease is never handed to fincore: opening it would break the lease and the
+// kernel's SIGIO would kill its holder (agent/proc/locks.ts). It is reported, not opened.
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { FileResidency } from '../../shared/domain/inventory';
 import { sh } from '../exec/sh';
+import { readText } from '../fs/readOptional';
+import { deviceKey, leasedFiles, parseLocks, type Lease } from '../proc/locks';
 
 /** Regular files mapped (from maps) or open (from fd/) by the given processes. */
 export function filesOf(pids: number[], procRoot = '/proc'): string[] {
@@ -84,9 +88,41 @@ export async function fincore(files: string[], bin = 'fincore'): Promise<FileRes
   return parseFincore(r.stdout, r.stderr, files);
 }
 
+/** Splits paths into those safe to open and those under a lease right now (stat(2) does not break a lease). */
+export function withoutLeased(
+  paths: readonly string[],
+  locksText = readText('/proc/locks'),
+): { open: string[]; leased: Map<string, Lease> } {
+  const leases = leasedFiles(parseLocks(locksText));
+  const open: string[] = [];
+  const leased = new Map<string, Lease>();
+  for (const path of paths) {
+    let lease: Lease | undefined;
+    if (leases.size > 0) {
+      try {
+        const s = statSync(path, { bigint: true });
+        lease = leases.get(deviceKey(s.dev, s.ino));
+      } catch {
+        // gone meanwhile: fincore will say so
+      }
+    }
+    if (lease) leased.set(path, lease);
+    else open.push(path);
+  }
+  return { open, leased };
+}
+
+export const leaseReason = (l: Lease) =>
+  `under a ${l.access.toLowerCase()} ${l.type === 'DELEG' ? 'delegation' : 'lease'} held by pid ${l.pid}: not opened (opening it would break the lease and signal its holder)`;
+
 export async function residencyOf(pids: number[], procRoot = '/proc'): Promise<FileResidency[]> {
-  const files = filesOf(pids, procRoot);
-  const out: FileResidency[] = [];
+  const { open: files, leased } = withoutLeased(filesOf(pids, procRoot));
+  const out: FileResidency[] = [...leased].map(([path, l]) => ({
+    path,
+    sizeBytes: null,
+    residentBytes: null,
+    unknownReason: leaseReason(l),
+  }));
   // Bounded argument lists: a few hundred paths per fincore run.
   for (let i = 0; i < files.length; i += 256) out.push(...(await fincore(files.slice(i, i + 256))));
   return out.sort((a, b) => (b.residentBytes ?? -1) - (a.residentBytes ?? -1));

@@ -10,7 +10,8 @@ import { runTool } from '../exec/runTool';
 import type { PreflightContext } from './context';
 import { newKernelCmdline } from './cmdline';
 import { checkKernelImage, parseKernelConfig } from './kernelImage';
-import { parseLocks, parseSsUnix } from './netTables';
+import { parseSsUnix } from './netTables';
+import { parseLocks } from '../proc/locks';
 import { probeWorkload } from './probeWorkload';
 import { resolveSelection } from '../../shared/plan/resolveSelection';
 

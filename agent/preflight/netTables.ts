@@ -46,26 +46,6 @@ export function parseSsUnix(text: string): UnixSocketRow[] {
   return rows;
 }
 
-export interface LockRow {
-  pid: number;
-  /** "MAJ:MIN:INODE" as /proc/locks prints it. */
-  file: string;
-  type: string;
-}
-
-/** /proc/locks: "1: POSIX  ADVISORY  WRITE 1234 08:01:131 0 EOF" (blocked waiters, "->", are skipped). */
-export function parseLocks(text: string): LockRow[] {
-  const rows: LockRow[] = [];
-  for (const line of text.split('\n')) {
-    if (line.includes('->')) continue;
-    const f = line.trim().split(/\s+/);
-    if (f.length < 6) continue;
-    const pid = Number(f[4]);
-    if (Number.isInteger(pid) && pid > 0) rows.push({ pid, file: f[5]!, type: f[1]! });
-  }
-  return rows;
-}
-
 export interface MountRow {
   point: string;
   fstype: string;

@@ -5,7 +5,8 @@ import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import type { FdRef, WorkloadProbe } from './context';
 import { parseMaps } from './procMaps';
-import { establishedTcpInodes, fsTypeAt, isFuse, isMemoryFs, parseMountinfo, type LockRow, type UnixSocketRow } from './netTables';
+import { establishedTcpInodes, fsTypeAt, isFuse, isMemoryFs, parseMountinfo, type UnixSocketRow } from './netTables';
+import type { LockRow } from '../proc/locks';
 import { readOptional as read } from '../fs/readOptional';
 
 export interface HostTables {

@@ -1,7 +1,10 @@
 // Why: phase "rewarm": the page cache does not survive the kexec on stock kernels, so the file
 // ranges the workloads had resident before the freeze are read back, in the background, after
-// the restore (bounded per file: a little more than was resident, never past the file).
+// the restore (bounded per file: a little more than was resident, never past the file). A file
+// that a restored process holds under a lease (CRIU restores leases) is left alone: opening it
+// would break the lease and kill its holder.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { withoutLeased } from '../footprint/fileResidency';
 import type { Journal } from './journal';
 import type { RunState } from './state';
 
@@ -35,7 +38,9 @@ export async function rewarm(state: RunState, journal: Journal): Promise<void> {
         let bytes = 0;
         let files = 0;
         for (const w of state.workloads) {
+          const { leased } = withoutLeased(w.residency.map((f) => f.path));
           for (const f of w.residency) {
+            if (leased.has(f.path)) continue;
             bytes += readBack(f.path, Math.min(f.sizeBytes || f.residentBytes, 4 * f.residentBytes + 1024 * 1024));
             files++;
           }

@@ -22,6 +22,8 @@ export interface ControllerOptions {
   prompter?: Prompter;
   configDir?: string;
   acceptHostKey?: ReadonlyMap<string, string>;
+  /** Host provider files handed in by the launcher (the lab); none in a packaged app. */
+  hostProviders?: readonly string[];
 }
 
 export interface Controller {
@@ -42,6 +44,7 @@ export function createController(opts: ControllerOptions): Controller {
     configDir: opts.configDir,
     agentBundle: opts.agentBundle,
     acceptHostKey: opts.acceptHostKey,
+    hostProviders: opts.hostProviders,
   });
   const agent = (hostId: string) => hosts.agentFor(hostId);
   const followers = new Map<string, AbortController>();

@@ -1,5 +1,5 @@
 // Why: one place that turns a host id into a live agent: this machine through a local child,
-// the lab and every SSH host through an SshSession (host-key check, login, sudo, deploy,
+// hosts handed in by the launcher (the lab) and every SSH host through an SshSession (host-key check, login, sudo, deploy,
 // reconnect). Sessions are shared by every caller and their state changes become API events.
 import { EventEmitter } from 'node:events';
 import { LOCAL_HOST_ID, type HostRef } from '../../shared/domain/host';
@@ -9,7 +9,7 @@ import type { ApiEvent } from '../../shared/api';
 import type { CallOptions } from './agentConnection';
 import { loadAgentBundle, type AgentBundle } from './agentBundle';
 import { startLocalAgent, type StartedAgent } from './localAgent';
-import { labExists, labHost, LAB_HOST_ID } from './hosts/labHost';
+import { ProvidedHosts } from './hosts/providedHosts';
 import { SavedHosts } from './hosts/savedHosts';
 import type { Prompter } from './prompter';
 import { loadAgentExecutable } from './ssh/agentExecutableManifest';
@@ -29,6 +29,8 @@ export interface HostSessionsOptions {
   agentBundle?: () => AgentBundle;
   /** Host id → the only fingerprint to trust without asking (CLI --accept-host-key). */
   acceptHostKey?: ReadonlyMap<string, string>;
+  /** Provider files naming hosts the launcher hands in (the lab); see shared/domain/providedHost.ts. */
+  hostProviders?: readonly string[];
 }
 
 type Live = { kind: 'local'; agent: StartedAgent } | { kind: 'ssh'; session: SshSession };
@@ -36,16 +38,18 @@ type Live = { kind: 'local'; agent: StartedAgent } | { kind: 'ssh'; session: Ssh
 export class HostSessions {
   private readonly live = new Map<string, Promise<Live>>();
   private readonly saved: SavedHosts;
+  private readonly provided: ProvidedHosts;
   private readonly configDir: string;
 
   constructor(private readonly opts: HostSessionsOptions) {
     this.configDir = opts.configDir ?? defaultConfigDir();
     this.saved = new SavedHosts(this.configDir);
+    this.provided = new ProvidedHosts(opts.hostProviders ?? []);
   }
 
   list(): HostRef[] {
     const hosts: HostRef[] = [{ id: LOCAL_HOST_ID, label: 'This machine', kind: 'local' }];
-    if (labExists()) hosts.push({ id: LAB_HOST_ID, label: 'Lab VM', kind: 'ssh' });
+    hosts.push(...this.provided.list());
     for (const h of this.saved.list()) hosts.push({ id: h.id, label: h.label, kind: 'ssh' });
     return hosts;
   }
@@ -117,7 +121,8 @@ export class HostSessions {
   }
 
   private targetFor(hostId: string): { target: SshTarget; hostKeys: HostKeyStore } {
-    if (hostId === LAB_HOST_ID) return labHost();
+    const provided = this.provided.targetFor(hostId);
+    if (provided) return provided;
     const saved = this.saved.list().find((h) => h.id === hostId);
     const spec = saved?.spec ?? hostId;
     try {

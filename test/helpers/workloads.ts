@@ -15,8 +15,14 @@ export interface Started<T> {
  * it in the background and exits), and resolves with the JSON line it prints.
  */
 export function startDetached<T extends { pid: number }>(script: string, args: string[]): Promise<Started<T>> {
+  return startDetachedCommand<T>([process.execPath, script, ...args]);
+}
+
+/** The same for any program (`argv[0]` found on PATH). */
+export function startDetachedCommand<T extends { pid: number }>(argv: string[]): Promise<Started<T>> {
+  const script = argv.join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', '"$0" "$@" &', process.execPath, script, ...args], {
+    const child = spawn('/bin/sh', ['-c', '"$0" "$@" &', ...argv], {
       detached: true,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

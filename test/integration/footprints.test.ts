@@ -2,12 +2,12 @@
 // with known memory: ~200 MiB of written anonymous memory with a child, and a 64 MiB file read
 // into the page cache. Each figure must be within 10% of what the workload holds.
 import { execFileSync } from 'node:child_process';
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentBundle } from '../../electron/controller/agentBundle';
 import { startLocalAgent, type StartedAgent } from '../../electron/controller/localAgent';
-import { startDetached, workloadScript, type Started } from '../helpers/workloads';
+import { startDetached, startDetachedCommand, workloadScript, type Started } from '../helpers/workloads';
 
 const MiB = 1024 * 1024;
 let agent: StartedAgent;
@@ -74,6 +74,26 @@ describe('footprints of real workloads', () => {
     expect(data.sizeBytes).toBe(64 * MiB);
     expect(data.residentBytes).toBeGreaterThan(0.9 * 64 * MiB);
     expect(data.residentBytes).toBeLessThanOrEqual(64 * MiB);
+  });
+
+  it('never opens a file under a write lease: its holder lives, and the file is reported as not opened', async () => {
+    const leased = join(dir, 'leased.dat');
+    writeFileSync(leased, 'held\n');
+    const lessee = await startDetachedCommand<{ pid: number }>(['perl', workloadScript('lease-holder.pl'), leased]);
+    try {
+      expect(readFileSync('/proc/locks', 'utf8')).toMatch(new RegExp(`LEASE\\s+ACTIVE\\s+WRITE\\s+${lessee.info.pid}\\s`));
+      const files = await agent.connection.call('footprint.files', { pids: [lessee.info.pid] });
+      const row = files.find((f) => f.path === leased);
+      expect(row).toMatchObject({ residentBytes: null, unknownReason: expect.stringContaining(`lease held by pid ${lessee.info.pid}`) });
+      // Opening the file would have sent SIGIO (default action: terminate) within a moment.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(existsSync(`/proc/${lessee.info.pid}`)).toBe(true);
+      expect(readFileSync(`/proc/${lessee.info.pid}/status`, 'utf8')).not.toMatch(/^State:\s+Z/m);
+      // The lease is still held, not broken.
+      expect(readFileSync('/proc/locks', 'utf8')).toMatch(new RegExp(`LEASE\\s+ACTIVE\\s+WRITE\\s+${lessee.info.pid}\\s`));
+    } finally {
+      lessee.kill();
+    }
   });
 
   it('reports the host-wide dirty and writeback page cache', async () => {

@@ -3,7 +3,37 @@
 // running, from which image, on which port. A pidfile alone is not trusted: the
 // PID must still be a qemu-system-x86_64 whose command line names our overlay.
 import { existsSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
-import { runPaths } from './labPaths.js';
+import { join } from 'node:path';
+import { imagePaths, runPaths } from './labPaths.js';
+
+/**
+ * The lab as a host for the app and the CLI: the provider file the launchers hand in
+ * (shared/domain/providedHost.ts), written with the run state so it always says what runs.
+ */
+export const hostProviderPath = (root: string) => join(root, 'host.json');
+
+function writeHostProvider(root: string, s: RunState | null): void {
+  const running = s !== null;
+  const doc = {
+    version: 1,
+    id: 'lab',
+    label: 'Lab VM',
+    state: running ? 'running' : 'stopped',
+    hint: 'Start it with: npm run lab -- up',
+    target: running
+      ? {
+          host: '127.0.0.1',
+          port: s.port,
+          user: 'root',
+          identityFile: imagePaths(root, s.imageKey).clientKey,
+          knownHostsFile: runPaths(root).knownHosts,
+        }
+      : null,
+  };
+  const p = hostProviderPath(root);
+  writeFileSync(`${p}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+  renameSync(`${p}.tmp`, p);
+}
 
 export interface RunState {
   pid: number;
@@ -30,11 +60,13 @@ export function writeRunState(root: string, s: RunState): void {
   const p = runPaths(root).state;
   writeFileSync(`${p}.tmp`, `${JSON.stringify(s, null, 2)}\n`);
   renameSync(`${p}.tmp`, p);
+  writeHostProvider(root, s);
 }
 
 export function clearRunState(root: string): void {
   const r = runPaths(root);
   for (const p of [r.state, r.pidfile, r.overlay]) rmSync(p, { force: true });
+  writeHostProvider(root, null);
 }
 
 /** The PID from QEMU's pidfile, if that process is our QEMU. */

@@ -4,7 +4,9 @@
 // the new kernel and the tree is back with the same PIDs, its memory intact (checksum) and its
 // counter continued, and the journal accounts for every phase with measured times. Also the
 // fault case: a dump that fails (a perf_event fd: preflight blocks it, the plan acknowledges it)
-// leaves the process running and never kexecs.
+// leaves the process running and never kexecs. A process holding a write lease rides along in
+// the same upgrade: neither the read-only look (`footprint.files`, what `seamless files` asks)
+// nor the page-cache reading before the freeze, nor the rewarm may break its lease (SIGIO kills).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,15 +74,34 @@ describe.sequential('upgrade on the lab', () => {
     await guest(`kill ${pid}`);
   });
 
-  it('upgrades 6.1.0-47 → 6.1.0-50 with a 256 MiB process tree carried across', async () => {
+  it('upgrades 6.1.0-47 → 6.1.0-50 with a 256 MiB process tree carried across (and a lease holder, its lease unbroken)', async () => {
     const keeper = Number((await guest('lab-memload-tree 256M')).trim());
     await sleep(2000);
     const child = Number((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim());
     const before = await memload(child);
     expect(before.ok).toBe(true);
 
+    await labExec('base64 -d > /usr/local/bin/lab-lease-holder.pl', {
+      input: readFileSync(join(import.meta.dirname, '../integration/workloads/lease-holder.pl')).toString('base64'),
+    });
+    await guest(
+      'echo leased > /var/lib/lab-leased.dat && setsid -f perl /usr/local/bin/lab-lease-holder.pl /var/lib/lab-leased.dat > /var/lib/lab-lease.json 2>&1 < /dev/null',
+    );
+    await sleep(1000);
+    const lessee = (JSON.parse((await guest('cat /var/lib/lab-lease.json')).trim()) as { pid: number }).pid;
+    const leaseLine = new RegExp(`LEASE\\s+ACTIVE\\s+WRITE\\s+${lessee}\\s`);
+    expect(await guest('cat /proc/locks')).toMatch(leaseLine);
+    const files = await call<{ path: string; residentBytes: number | null; unknownReason: string | null }[]>('footprint.files', {
+      pids: [lessee],
+    });
+    expect(files.find((f) => f.path === '/var/lib/lab-leased.dat')?.unknownReason).toContain(`lease held by pid ${lessee}`);
+    await sleep(500);
+    expect(await guest('cat /proc/locks')).toMatch(leaseLine);
+
     const t0 = Date.now();
-    const { upgradeId } = await call<{ upgradeId: string; unit: string }>('upgrade.start', { plan: plan([`pid:${keeper}`]) });
+    const { upgradeId } = await call<{ upgradeId: string; unit: string }>('upgrade.start', {
+      plan: plan([`pid:${keeper}`, `pid:${lessee}`]),
+    });
     expect(upgradeId).toMatch(/^u-/);
     const sshBackMs = await waitForKernel(LAB_KERNELS.target, 15 * MIN);
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
@@ -92,6 +113,9 @@ describe.sequential('upgrade on the lab', () => {
     expect(after.ok).toBe(true);
     expect(after.checksum).toBe(before.checksum);
     expect(after.counter).toBeGreaterThan(before.counter);
+    // The lease holder came back with its PID and its lease (CRIU's --file-locks), never signalled.
+    expect((await guest(`ps -o comm= -p ${lessee}`)).trim()).toBe('perl');
+    expect(await guest('cat /proc/locks')).toMatch(leaseLine);
 
     const phase = (p: string, s = 'done') => recs.find((r) => r.phase === p && r.state === s);
     for (const p of ['preflight', 'prepare', 'stage', 'pre-dump', 'pre-sync', 'checkpoint', 'boot', 'restore', 'rewarm', 'report']) {
@@ -108,7 +132,10 @@ describe.sequential('upgrade on the lab', () => {
       workloads: { rootPid: number; processes: number; restored: boolean }[];
     };
     expect(report).toMatchObject({ outcome: 'restored', kernelBefore: LAB_KERNELS.boot, kernelAfter: LAB_KERNELS.target });
-    expect(report.workloads).toEqual([expect.objectContaining({ rootPid: keeper, processes: 2, restored: true })]);
+    expect(report.workloads).toEqual([
+      expect.objectContaining({ rootPid: keeper, processes: 2, restored: true }),
+      expect.objectContaining({ rootPid: lessee, processes: 1, restored: true }),
+    ]);
     expect(report.bytesDumped).toBeGreaterThan(256 * 1024 * 1024);
 
     const checkpoint = phase('checkpoint')!;

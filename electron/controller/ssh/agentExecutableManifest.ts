@@ -1,4 +1,4 @@
-// Why: the deploy code needs to find the built agent executable (see agentExecutable.ts) and
+// Why: the deploy code needs to find the built agent executable (built by build/agentExecutable.ts) and
 // know which targets can run it, without pulling the build tooling (postject) into the app.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAgentBundle } from '../../../electron/controller/agentBundle';
-import { buildAgentExecutable } from '../../../electron/controller/ssh/agentExecutable';
+import { buildAgentExecutable } from '../../../build/agentExecutable';
 import type { AgentExecutable } from '../../../electron/controller/ssh/agentExecutableManifest';
 import type { AgentArtifacts } from '../../../electron/controller/ssh/deploy';
 import { HostKeyStore } from '../../../electron/controller/ssh/hostKeyStore';

@@ -2,16 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkKernelImage, parseKernelConfig } from '../../../../agent/preflight/kernelImage';
-import {
-  establishedTcpInodes,
-  fsTypeAt,
-  isFuse,
-  isMemoryFs,
-  parseLocks,
-  parseMountinfo,
-  parseSsUnix,
-} from '../../../../agent/preflight/netTables';
+import { establishedTcpInodes, fsTypeAt, isFuse, isMemoryFs, parseMountinfo, parseSsUnix } from '../../../../agent/preflight/netTables';
 import { parseMaps } from '../../../../agent/preflight/procMaps';
+import { deviceKey, leasedFiles, parseLocks } from '../../../../agent/proc/locks';
 import { memmapReservations, newKernelCmdline } from '../../../../agent/preflight/cmdline';
 import { pairBootFiles } from '../../../../agent/facts/bootKernels';
 import { maxJournalPid, parseStartupFinished, STARTUP_FINISHED_ID } from '../../../../agent/facts/bootTimes';
@@ -106,9 +99,25 @@ describe('kernel tables', () => {
     const text =
       '1: POSIX  ADVISORY  WRITE 1234 08:01:131 0 EOF\n1: -> POSIX  ADVISORY  WRITE 999 08:01:131 0 EOF\n2: OFDLCK ADVISORY  READ -1 fe:00:1540374 203 203\n3: FLOCK  ADVISORY  WRITE 55 00:1a:7 0 EOF\n';
     expect(parseLocks(text)).toEqual([
-      { pid: 1234, file: '08:01:131', type: 'POSIX' },
-      { pid: 55, file: '00:1a:7', type: 'FLOCK' },
+      { pid: 1234, file: '08:01:131', type: 'POSIX', access: 'WRITE' },
+      { pid: 55, file: '00:1a:7', type: 'FLOCK', access: 'WRITE' },
     ]);
+  });
+
+  it('finds leased files by device and inode, the way stat(2) numbers them', () => {
+    // Captured from a host: a write lease (fcntl F_SETLEASE F_WRLCK) on fe:01 inode 2621553, a POSIX lock beside it.
+    const text =
+      '1: LEASE  ACTIVE    WRITE 4242 fe:01:2621553 0 EOF\n2: POSIX  ADVISORY  WRITE 77 fe:01:99 0 EOF\n3: DELEG  ACTIVE    READ  12 103:05:7 0 EOF\n';
+    const leased = leasedFiles(parseLocks(text));
+    expect([...leased.keys()]).toEqual(['254:1:2621553', '259:5:7']);
+    expect(leased.get('254:1:2621553')).toEqual({ pid: 4242, access: 'WRITE', type: 'LEASE' });
+    // dev_t 0xfe01 (major 254, minor 1), and a large minor split across both halves of dev_t.
+    expect(deviceKey(0xfe01n, 2621553n)).toBe('254:1:2621553');
+    expect(deviceKey((259n << 8n) | 5n, 7n)).toBe('259:5:7');
+    // glibc's makedev(): the low 12 bits of major at 8, the rest at 32; the low 8 bits of minor at 0, the rest at 12.
+    const makedev = (maj: bigint, min: bigint) =>
+      ((maj & 0xfffn) << 8n) | ((maj & ~0xfffn) << 32n) | (min & 0xffn) | ((min & ~0xffn) << 12n);
+    expect(deviceKey(makedev(4097n, 0x12345n), 1n)).toBe('4097:74565:1');
   });
 
   it('reads mountinfo and tells which filesystem a path lives on (the longest mount point wins)', () => {

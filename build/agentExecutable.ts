@@ -2,21 +2,22 @@
 // an upgrade is a lot to ask. For x86-64 Linux with glibc (most servers), the agent is also
 // built as one self-contained executable: this machine's own Node runtime with the agent bundle
 // injected as a Single Executable Application (Node 20: `--experimental-sea-config` + postject).
-// build/build.ts calls buildAgentExecutable() after bundling the agent; deploy uses the result.
+// build/build.ts calls buildAgentExecutable() after bundling the agent; deploy finds the result
+// through electron/controller/ssh/agentExecutableManifest.ts. Build-only: the app never injects.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadAgentBundle } from '../agentBundle';
-import { distDir } from '../distPaths';
-import { AGENT_EXECUTABLE_MANIFEST, type AgentExecutableManifest } from './agentExecutableManifest';
-
-export type { AgentExecutable, AgentExecutableManifest } from './agentExecutableManifest';
-export { loadAgentExecutable } from './agentExecutableManifest';
+import { loadAgentBundle } from '../electron/controller/agentBundle';
+import { distDir } from '../electron/controller/distPaths';
+import { AGENT_EXECUTABLE_MANIFEST, type AgentExecutableManifest } from '../electron/controller/ssh/agentExecutableManifest';
 
 /** The fuse string Node's SEA support looks for (node/src/node_sea.cc); postject flips it. */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+const postjectCli = () => createRequire(__filename).resolve('postject/dist/cli.js');
 
 function localGlibc(): string | null {
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
@@ -60,8 +61,18 @@ export async function buildAgentExecutable(
     } catch {
       // no strip: a larger file, same behaviour
     }
-    const { inject } = await import('postject');
-    await inject(exe, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+    // postject's LIEF prints a dozen "Can't find string offset for section name" warnings for
+    // Node's own binary on every build; they are harmless. Its output is kept, and shown only
+    // when the injection fails.
+    try {
+      execFileSync(nodePath, [postjectCli(), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      });
+    } catch (err) {
+      const e = err as { stderr?: Buffer; stdout?: Buffer; message: string };
+      throw new Error(`postject failed to inject the agent: ${e.message}\n${String(e.stdout ?? '')}${String(e.stderr ?? '')}`.trim());
+    }
     const data = readFileSync(exe);
     const sha256 = createHash('sha256').update(data).digest('hex');
     const file = `seamless-agent-${sha256.slice(0, 12)}`;
