@@ -116,13 +116,7 @@ export type SeamlessApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<
 
 export const API_METHOD_NAMES = Object.keys(apiMethods) as ApiMethod[];
 
-// WebSocket wire (browser mode). IPC needs no envelope: one channel per method.
-export const wsRequestSchema = z.object({ id: z.number().check(z.int(), z.nonnegative()), method: z.string(), params: z.unknown() });
-export const wsResponseSchema = z.union([
-  z.object({ id: z.number().check(z.int(), z.nonnegative()), result: z.unknown() }),
-  z.object({ id: z.nullable(z.number().check(z.int(), z.nonnegative())), error: errorInfoSchema }),
-  z.object({ event: z.string(), data: z.unknown() }),
-]);
+// WebSocket wire (browser mode): the envelopes of shared/rpc/wire.ts. IPC needs none: one channel per method.
 
 /** IPC channel names (Electron). */
 export const ipcChannelFor = (method: ApiMethod): string => `seamless:${method}`;

@@ -3,7 +3,6 @@
 // exec channel or a local child), checked at runtime on both ends: an invalid message becomes
 // an error answer, never a crash, and a version mismatch is caught by the first exchange.
 import * as z from './zod';
-import { errorInfoSchema } from './errors';
 import { hostFactsSchema } from './domain/hostFacts';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
 import { preflightResultSchema } from './domain/findings';
@@ -12,7 +11,7 @@ import { upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
 import { journalRecordSchema } from './domain/journal';
 
 /** Bumped on any incompatible change of a message below. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** A line longer than this is refused before it is parsed (a hostile or broken peer). */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -29,7 +28,6 @@ export const helloResultSchema = z.object({
   buildHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   nodeVersion: z.string(),
   pid: z.number().check(z.int(), z.positive()),
-  capabilities: z.array(z.string()),
 });
 export type HelloResult = z.infer<typeof helloResultSchema>;
 
@@ -73,44 +71,15 @@ export function isAgentMethod(name: string): name is AgentMethod {
   return Object.prototype.hasOwnProperty.call(agentMethods, name);
 }
 
-/** Long work streams these while it runs (used from the upgrade work on). */
-export const progressEventSchema = z.object({
-  operationId: z.string(),
-  phase: z.string(),
-  bytesDone: z.optional(z.number().check(z.nonnegative())),
-  bytesTotal: z.optional(z.number().check(z.nonnegative())),
-  itemsDone: z.optional(z.number().check(z.nonnegative())),
-  itemsTotal: z.optional(z.number().check(z.nonnegative())),
-  message: z.optional(z.string()),
-});
-
-export const logEventSchema = z.object({
-  level: z.enum(['debug', 'info', 'warn', 'error']),
-  message: z.string(),
-  operationId: z.optional(z.string()),
-});
-
-export const agentEvents = {
-  progress: progressEventSchema,
-  log: logEventSchema,
-} as const;
-export type AgentEventName = keyof typeof agentEvents;
-
-// The envelope of every line. Params/results are checked per method after the envelope.
-export const requestSchema = z.object({
-  id: z.number().check(z.int(), z.nonnegative()),
-  method: z.string(),
-  params: z.optional(z.unknown()),
-});
-export type AgentRequest = z.infer<typeof requestSchema>;
-
-export const successSchema = z.object({ id: z.number().check(z.int(), z.nonnegative()), result: z.unknown() });
-export const failureSchema = z.object({
-  /** null when the request was too broken to have an id. */
-  id: z.nullable(z.number().check(z.int(), z.nonnegative())),
-  error: errorInfoSchema,
-});
-export const eventSchema = z.object({ event: z.string(), data: z.unknown() });
-
-export const agentToControllerSchema = z.union([successSchema, failureSchema, eventSchema]);
-export type AgentToController = z.infer<typeof agentToControllerSchema>;
+// The envelopes of every line (shared/rpc/wire.ts, the same as the browser mode's socket). Params
+// and results are checked per method after the envelope. The agent pushes no events: long work
+// (the upgrade) is followed through its journal, which survives the kexec; a request can be
+// cancelled with {"cancel": id}.
+export {
+  requestSchema,
+  cancelSchema,
+  toServerSchema as controllerToAgentSchema,
+  toCallerSchema as agentToControllerSchema,
+} from './rpc/wire';
+import type { ToCaller } from './rpc/wire';
+export type AgentToController = ToCaller;

@@ -23,6 +23,8 @@ export interface ShOptions {
   limitBytes?: number;
   /** Open sockets handed to the tool as fds 3, 4, … (CRIU's --inherit-fd). */
   passFds?: readonly Socket[];
+  /** Aborted: the tool is killed (the request that ran it was cancelled). */
+  signal?: AbortSignal;
 }
 
 export function sh(cmd: string, args: string[], opts: ShOptions = {}): Promise<ShResult> {
@@ -48,6 +50,10 @@ export function sh(cmd: string, args: string[], opts: ShOptions = {}): Promise<S
       },
       opts.timeoutMs ?? 10 * 60_000,
     );
+    const onAbort = () => child.kill('SIGKILL');
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('exit', () => opts.signal?.removeEventListener('abort', onAbort));
     child.stdout.on('data', (b: Buffer) => {
       if (stdout.length < limit) stdout += b.toString('utf8');
     });

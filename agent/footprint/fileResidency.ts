@@ -6,6 +6,7 @@
 // kernel's SIGIO would kill its holder (agent/proc/locks.ts). It is reported, not opened.
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { FileResidency } from '../../shared/domain/inventory';
+import { SeamlessError } from '../../shared/errors';
 import { sh } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { deviceKey, leasedFiles, parseLocks, type Lease } from '../proc/locks';
@@ -71,11 +72,12 @@ export function parseFincore(stdout: string, stderr: string, files: string[]): F
   });
 }
 
-export async function fincore(files: string[], bin = 'fincore'): Promise<FileResidency[]> {
+export async function fincore(files: string[], bin = 'fincore', signal?: AbortSignal): Promise<FileResidency[]> {
   if (files.length === 0) return [];
   const r = await sh(bin, ['--json', '--bytes', '-o', 'RES,SIZE,FILE', '--', ...files], {
     timeoutMs: 60_000,
     limitBytes: 64 * 1024 * 1024,
+    signal,
   });
   if (r.missing)
     return files.map((path) => ({
@@ -115,7 +117,7 @@ export function withoutLeased(
 export const leaseReason = (l: Lease) =>
   `under a ${l.access.toLowerCase()} ${l.type === 'DELEG' ? 'delegation' : 'lease'} held by pid ${l.pid}: not opened (opening it would break the lease and signal its holder)`;
 
-export async function residencyOf(pids: number[], procRoot = '/proc'): Promise<FileResidency[]> {
+export async function residencyOf(pids: number[], procRoot = '/proc', signal?: AbortSignal): Promise<FileResidency[]> {
   const { open: files, leased } = withoutLeased(filesOf(pids, procRoot));
   const out: FileResidency[] = [...leased].map(([path, l]) => ({
     path,
@@ -124,6 +126,9 @@ export async function residencyOf(pids: number[], procRoot = '/proc'): Promise<F
     unknownReason: leaseReason(l),
   }));
   // Bounded argument lists: a few hundred paths per fincore run.
-  for (let i = 0; i < files.length; i += 256) out.push(...(await fincore(files.slice(i, i + 256))));
+  for (let i = 0; i < files.length; i += 256) {
+    if (signal?.aborted) throw new SeamlessError('REQUEST_CANCELLED', 'footprint.files was cancelled');
+    out.push(...(await fincore(files.slice(i, i + 256), 'fincore', signal)));
+  }
   return out.sort((a, b) => (b.residentBytes ?? -1) - (a.residentBytes ?? -1));
 }

@@ -1,21 +1,33 @@
 // Why: the agent's side of the wire. It turns each incoming line into exactly one answer (or
 // none, for a line that cannot be answered at all) and never lets a bad line crash the agent:
-// broken JSON, unknown methods, bad params and handler failures all become error answers.
+// broken JSON, unknown methods, bad params and handler failures all become error answers. A
+// `{"cancel": id}` from the controller (it timed out or gave up) aborts that request's signal,
+// so the work stops here too (a running tool is killed), and its answer is not sent.
 import type * as z from 'zod/mini';
-import { agentMethods, isAgentMethod, requestSchema, PROTOCOL_VERSION, type AgentMethod, type AgentResult } from '../../shared/protocol';
+import {
+  agentMethods,
+  cancelSchema,
+  isAgentMethod,
+  requestSchema,
+  PROTOCOL_VERSION,
+  type AgentMethod,
+  type AgentResult,
+} from '../../shared/protocol';
 import type { JsonChunks } from './jsonChunks';
 import { SeamlessError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
 
 /** A handler answers with its result, or with the same result already serialized (large answers). */
 export type AgentHandlers = {
-  [M in AgentMethod]: (params: z.infer<(typeof agentMethods)[M]['params']>) => Promise<AgentResult<M> | JsonChunks<AgentResult<M>>>;
+  [M in AgentMethod]: (
+    params: z.infer<(typeof agentMethods)[M]['params']>,
+    signal: AbortSignal,
+  ) => Promise<AgentResult<M> | JsonChunks<AgentResult<M>>>;
 };
 
-export type Outgoing = { id: number; result: unknown } | { id: number | null; error: ErrorInfo } | { event: string; data: unknown };
+export type Outgoing = { id: number; result: unknown } | { id: number | null; error: ErrorInfo };
 
 export interface RpcServer {
   handleLine(line: string): Promise<void>;
-  sendEvent(event: string, data: unknown): void;
 }
 
 function describeIssues(error: z.core.$ZodError): string {
@@ -27,6 +39,8 @@ function describeIssues(error: z.core.$ZodError): string {
 
 export function createRpcServer(handlers: AgentHandlers, send: (msg: Outgoing) => void | Promise<void>): RpcServer {
   let greeted = false;
+  /** Requests being worked on, by id: what a cancel aborts. */
+  const running = new Map<number, AbortController>();
 
   async function dispatch(id: number, method: AgentMethod, rawParams: unknown): Promise<void> {
     const spec = agentMethods[method];
@@ -36,15 +50,20 @@ export function createRpcServer(handlers: AgentHandlers, send: (msg: Outgoing) =
       return;
     }
     let result: unknown;
+    const ac = new AbortController();
+    running.set(id, ac);
     try {
       // The handler map is keyed by method, so this call is type-correct per method; TypeScript
       // cannot correlate the two lookups through the union, hence the widening.
-      const handler = handlers[method] as (p: unknown) => Promise<unknown>;
-      result = await handler(params.data);
+      const handler = handlers[method] as (p: unknown, signal: AbortSignal) => Promise<unknown>;
+      result = await handler(params.data, ac.signal);
     } catch (err) {
-      await send({ id, error: toErrorInfo(err) });
+      if (!ac.signal.aborted) await send({ id, error: toErrorInfo(err) });
       return;
+    } finally {
+      running.delete(id);
     }
+    if (ac.signal.aborted) return; // the controller stopped waiting: nothing to answer
     // The result is checked against its schema by the receiving end (AgentConnection), as
     // every message is; checking it here too would copy a 10,000-process inventory once more.
     await send({ id, result });
@@ -60,6 +79,11 @@ export function createRpcServer(handlers: AgentHandlers, send: (msg: Outgoing) =
           id: null,
           error: { code: 'PROTOCOL_INVALID_MESSAGE', message: 'Line is not valid JSON', evidence: line.slice(0, 200) },
         });
+        return;
+      }
+      const cancel = cancelSchema.safeParse(json);
+      if (cancel.success) {
+        running.get(cancel.data.cancel)?.abort();
         return;
       }
       const req = requestSchema.safeParse(json);
@@ -91,9 +115,6 @@ export function createRpcServer(handlers: AgentHandlers, send: (msg: Outgoing) =
         return;
       }
       await dispatch(id, method, params);
-    },
-    sendEvent(event, data) {
-      void send({ event, data });
     },
   };
 }

@@ -1,8 +1,9 @@
-// Why: the browser mode's transport for shared/api.ts. Each WebSocket message is one request,
-// validated and dispatched exactly as Electron IPC would be; controller events are pushed to
-// every connected page.
+// Why: the browser mode's transport for shared/api.ts. Each WebSocket message is one request in
+// the envelopes of shared/rpc/wire.ts (the same as the agent's), validated and dispatched
+// exactly as Electron IPC would be; controller events are pushed to every connected page. A
+// `{"cancel": id}` means the page stopped waiting: the answer is not sent.
 import type { WebSocket } from 'ws';
-import { wsRequestSchema } from '../../shared/api';
+import { toServerSchema } from '../../shared/rpc/wire';
 import type { Controller } from '../controller/controller';
 import { dispatchApiCall } from '../controller/apiDispatch';
 
@@ -15,6 +16,8 @@ export function attachApiSocket(socket: WebSocket, controller: Controller): void
   const onEvent = (e: { event: string; data: unknown }) => send(e);
   controller.events.on('event', onEvent);
   socket.on('close', () => controller.events.off('event', onEvent));
+  const inFlight = new Set<number>();
+  const cancelled = new Set<number>();
 
   socket.on('message', (raw, isBinary) => {
     const text = isBinary ? null : raw.toString();
@@ -29,14 +32,21 @@ export function attachApiSocket(socket: WebSocket, controller: Controller): void
       send({ id: null, error: { code: 'PROTOCOL_INVALID_MESSAGE', message: 'Message is not JSON' } });
       return;
     }
-    const req = wsRequestSchema.safeParse(json);
-    if (!req.success) {
+    const msg = toServerSchema.safeParse(json);
+    if (!msg.success) {
       send({ id: null, error: { code: 'PROTOCOL_INVALID_MESSAGE', message: 'Message is not an API request' } });
       return;
     }
-    const { id, method, params } = req.data;
-    void dispatchApiCall(controller.api, method, params).then((out) =>
-      send(out.ok ? { id, result: out.result } : { id, error: out.error }),
-    );
+    if ('cancel' in msg.data) {
+      if (inFlight.has(msg.data.cancel)) cancelled.add(msg.data.cancel);
+      return;
+    }
+    const { id, method, params } = msg.data;
+    inFlight.add(id);
+    void dispatchApiCall(controller.api, method, params).then((out) => {
+      inFlight.delete(id);
+      if (cancelled.delete(id)) return;
+      send(out.ok ? { id, result: out.result } : { id, error: out.error });
+    });
   });
 }

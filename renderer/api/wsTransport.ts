@@ -1,25 +1,40 @@
 // Why: browser mode. The page was loaded with the token (kept by the server as an HttpOnly
 // cookie), so the socket to /api on the same origin is authorised without the page ever reading
-// the token. Calls made before the socket opens wait for it.
-import { wsResponseSchema, type ApiMethod } from '../../shared/api';
+// the token. Calls made before the socket opens wait for it; the calls themselves go through the
+// one RpcPeer (shared/rpc/rpcPeer.ts), as the controller's calls to the agent do.
+import type { ApiMethod } from '../../shared/api';
+import { SeamlessError } from '../../shared/errors';
+import { RpcPeer, type Timers } from '../../shared/rpc/rpcPeer';
 import type { RawTransport } from './client';
 
+const browserTimers: Timers = {
+  set: (fn, ms) => window.setTimeout(fn, ms),
+  clear: (handle) => window.clearTimeout(handle as number),
+};
+
 export function createWsTransport(url: string): RawTransport {
-  let nextId = 1;
-  const waiting = new Map<number, (out: { ok: true; result: unknown } | { ok: false; error: unknown }) => void>();
   const listeners = new Set<(raw: unknown) => void>();
   const closeListeners = new Set<(reason: string) => void>();
   const socket = new WebSocket(url);
+  const peer = new RpcPeer({
+    peerName: 'The Seamless server',
+    send: (message) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    },
+    timers: browserTimers,
+    // An upgrade's start or a preflight may take minutes; the server's own calls have timeouts.
+    defaultTimeoutMs: null,
+    onEvent: (event, data) => {
+      for (const l of listeners) l({ event, data });
+    },
+  });
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', () => reject(new Error('Cannot reach the Seamless server')), { once: true });
   });
   socket.addEventListener('close', () => {
     for (const l of closeListeners) l('The connection to the Seamless server closed');
-    for (const [id, settle] of waiting) {
-      waiting.delete(id);
-      settle({ ok: false, error: { code: 'AGENT_EXITED', message: 'The connection to the Seamless server closed' } });
-    }
+    peer.close(new SeamlessError('AGENT_EXITED', 'The connection to the Seamless server closed'));
   });
   socket.addEventListener('message', (e: MessageEvent) => {
     if (typeof e.data !== 'string') return;
@@ -29,29 +44,18 @@ export function createWsTransport(url: string): RawTransport {
     } catch {
       return;
     }
-    const msg = wsResponseSchema.safeParse(json);
-    if (!msg.success) return;
-    const m = msg.data;
-    if ('event' in m) {
-      for (const l of listeners) l(m);
-      return;
-    }
-    if (m.id === null) return;
-    const settle = waiting.get(m.id);
-    if (!settle) return;
-    waiting.delete(m.id);
-    settle('error' in m ? { ok: false, error: m.error } : { ok: true, result: m.result });
+    peer.receive(json, e.data);
   });
 
   return {
     kind: 'websocket',
     async call(method: ApiMethod, params: unknown) {
       await opened;
-      const id = nextId++;
-      return new Promise((resolve) => {
-        waiting.set(id, resolve);
-        socket.send(JSON.stringify({ id, method, params }));
-      });
+      try {
+        return { ok: true, result: await peer.call(method, params) };
+      } catch (err) {
+        return { ok: false, error: err instanceof SeamlessError ? err.toInfo() : { code: 'AGENT_INTERNAL', message: String(err) } };
+      }
     },
     onEvent(listener) {
       listeners.add(listener);

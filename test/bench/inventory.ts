@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   console.log(`forked ${N} sleeping processes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const agent = await startLocalAgent(loadAgentBundle(), 'bench');
   try {
-    const hello = await agent.connection.call('hello', { protocolVersion: 1, controller: 'bench' });
+    const hello = await agent.connection.call('hello', { protocolVersion: 2, controller: 'bench' });
     const rows: string[] = [`agent idle: RSS ${(statusKb(hello.pid, 'VmRSS') / 1024).toFixed(1)} MiB`];
     for (let round = 1; round <= ROUNDS; round++) {
       const cpu0 = agentCpuMs(hello.pid);

@@ -63,7 +63,7 @@ describe('local agent (built bundle)', () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [bundle.path]);
     const conn = new AgentConnection({ input: child.stdout, output: child.stdin, log: child.stderr });
-    await expect(conn.call('hello', { protocolVersion: 1, controller: 't' }, { timeoutMs: 300 })).rejects.toMatchObject({
+    await expect(conn.call('hello', { protocolVersion: PROTOCOL_VERSION, controller: 't' }, { timeoutMs: 300 })).rejects.toMatchObject({
       code: 'REQUEST_TIMEOUT',
     });
     child.kill('SIGKILL');

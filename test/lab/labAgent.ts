@@ -43,7 +43,7 @@ export async function guest(cmd: string, timeoutMs = 5 * MIN): Promise<string> {
 /** One agent session over SSH: hello, then the given requests; returns the answers by id. */
 export async function agent(requests: { method: string; params?: unknown }[]): Promise<Map<number, Answer>> {
   const lines = [
-    { id: 0, method: 'hello', params: { protocolVersion: 1, controller: 'upgrade.lab.test' } },
+    { id: 0, method: 'hello', params: { protocolVersion: 2, controller: 'upgrade.lab.test' } },
     ...requests.map((r, i) => ({ id: i + 1, ...r })),
   ];
   const r = await labExec(`node ${AGENT}`, { input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', timeoutMs: 10 * MIN });

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { SeamlessError, toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
 import type { AgentMethod, AgentParams, AgentResult, HelloResult } from '../../../shared/protocol';
-import type { CallOptions } from '../agentConnection';
+import type { CallOptions, CancelSignal } from '../../../shared/rpc/rpcPeer';
 import { SecretMemory } from './auth';
 import { connectSsh, type ConnectOptions, type SshConnection } from './connect';
 import { deployAgent, type AgentArtifacts, type DeployedAgent, type DeployOptions } from './deploy';
@@ -174,7 +174,7 @@ export class SshSession extends EventEmitter<Events> {
     for (const w of this.readyWaiters) w();
   }
 
-  private whenReady(timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<void> {
+  private whenReady(timeoutMs: number, signal: CancelSignal | undefined, what: string): Promise<void> {
     if (this.current === 'ready' && this.agent) return Promise.resolve();
     if (this.current === 'closed')
       return Promise.reject(new SeamlessError('CONNECTION_LOST', `The session to ${describeTarget(this.target)} is closed.`));

@@ -32,13 +32,17 @@ describe('createMessageWriter', () => {
     const sink = slowSink();
     const send = createMessageWriter(sink);
     const big = new JsonChunks<number[]>(() => ['[1', ',2', ',3]']);
-    const sent = [send({ id: 1, result: big }), send({ event: 'x', data: { a: 1 } }), send({ id: 2, result: 'ok' })];
+    const sent = [
+      send({ id: 1, result: big }),
+      send({ id: null, error: { code: 'PROTOCOL_INVALID_MESSAGE', message: 'x' } }),
+      send({ id: 2, result: 'ok' }),
+    ];
     await Promise.all(sent);
     const lines = sink.text().split('\n');
     expect(lines.pop()).toBe('');
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
       { id: 1, result: [1, 2, 3] },
-      { event: 'x', data: { a: 1 } },
+      { id: null, error: { code: 'PROTOCOL_INVALID_MESSAGE', message: 'x' } },
       { id: 2, result: 'ok' },
     ]);
     expect(sink.drains).toBeGreaterThanOrEqual(sink.writes - 1);

@@ -16,7 +16,6 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
       buildHash: 'a'.repeat(64),
       nodeVersion: '20',
       pid: 1,
-      capabilities: [],
     }),
     'host.facts': async () => facts,
     'inventory.list': async () => ({
@@ -52,6 +51,28 @@ describe('agent rpc server', () => {
     await hello();
     await server.handleLine('{"id":1,"method":"host.facts","params":{}}');
     expect(out[1]).toEqual({ id: 1, result: facts });
+  });
+
+  it('aborts a request the controller cancels, and sends no answer for it', async () => {
+    let seen: AbortSignal | null = null;
+    const { server, out, hello } = setup({
+      'footprint.files': (_p, signal) =>
+        new Promise((_resolve, reject) => {
+          seen = signal;
+          signal.addEventListener('abort', () => reject(new SeamlessError('REQUEST_CANCELLED', 'stopped')));
+        }),
+    });
+    await hello();
+    const working = server.handleLine('{"id":7,"method":"footprint.files","params":{"pids":[1]}}');
+    await new Promise((r) => setImmediate(r));
+    expect(seen!.aborted).toBe(false);
+    await server.handleLine('{"cancel":7}');
+    await working;
+    expect(seen!.aborted).toBe(true);
+    expect(out).toHaveLength(1); // hello's answer only
+    // A cancel for a request that is not running changes nothing and is not answered.
+    await server.handleLine('{"cancel":8}');
+    expect(out).toHaveLength(1);
   });
 
   it('refuses any method before hello', async () => {

@@ -17,7 +17,7 @@ describe('agent protocol schemas', () => {
   });
 
   it('requires a sha256 build hash in hello', () => {
-    const base = { protocolVersion: 1, agentVersion: '1', nodeVersion: '20', pid: 1, capabilities: [] };
+    const base = { protocolVersion: 2, agentVersion: '1', nodeVersion: '20', pid: 1 };
     expect(helloResultSchema.safeParse({ ...base, buildHash: 'a'.repeat(64) }).success).toBe(true);
     expect(helloResultSchema.safeParse({ ...base, buildHash: 'abc' }).success).toBe(false);
   });
