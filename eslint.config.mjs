@@ -49,7 +49,8 @@ export default tseslint.config(
       // The controller, the browser mode and the CLI: plain Node (no 'electron'), the agent only over the wire.
       ...layer(
         'electron/ (controller)',
-        ['/electron/', '/shared/', '#node', 'ssh2', 'ssh-config', 'ws', 'zod'],
+        // playwright-core: PDF reports printed by headless Chromium (electron/report/renderPdf.ts only).
+        ['/electron/', '/shared/', '#node', 'ssh2', 'ssh-config', 'ws', 'zod', 'playwright-core'],
         [
           { path: '/electron/main', why: 'the Electron shell sits on top of the controller' },
           { path: '/electron/preload', why: 'the Electron shell sits on top of the controller' },

@@ -3,25 +3,13 @@
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import type { AgentHandlers } from './rpc/server';
 import { readHostFacts } from './facts/hostFacts';
-import { listInventory, listInventoryJson } from './inventory/inventory';
+import { listInventoryJson } from './inventory/inventory';
 import { residencyOf } from './footprint/fileResidency';
-import { gatherContext } from './preflight/gather';
-import { judge } from './preflight/preflight';
-import { resolveSelection } from '../shared/plan/resolveSelection';
+import { runPreflight } from './preflight/runPreflight';
+import { dryRun } from './dryRun/dryRun';
 import { AGENT_VERSION, ownBuildHash } from './identity';
-import type { Plan } from '../shared/plan/plan';
-import type { PreflightResult } from '../shared/domain/findings';
-import { startUpgrade, upgradeJournal } from './upgrade/start';
+import { startUpgrade, upgradeFiles, upgradeJournal } from './upgrade/start';
 import { listUpgrades } from './upgrade/journal';
-
-export async function runPreflight(plan: Plan): Promise<PreflightResult> {
-  const facts = await readHostFacts();
-  // Two passes: a cheap one to resolve the selection, then the costly reads (namespaces,
-  // PSS) for init and the selected processes only.
-  const { found } = resolveSelection(plan.workloads, listInventory({ details: 'none' }));
-  const inventory = listInventory({ details: 'none', detailPids: [1, ...found.flatMap((f) => f.workload.pids)] });
-  return judge(await gatherContext(plan, facts, inventory));
-}
 
 export function createHandlers(): AgentHandlers {
   return {
@@ -36,9 +24,11 @@ export function createHandlers(): AgentHandlers {
     'inventory.list': async ({ details, detailPids }) => listInventoryJson({ details, detailPids }),
     'footprint.files': async ({ pids }, signal) => residencyOf(pids, '/proc', signal),
     'preflight.run': async ({ plan }) => runPreflight(plan),
+    'upgrade.dryRun': async ({ plan, trialDump }, signal) => dryRun(plan, { trialDump, signal }),
     // Preflight runs here once per start; the run reads its answer from preflight.json.
-    'upgrade.start': async ({ plan }) => startUpgrade(plan, runPreflight),
+    'upgrade.start': async ({ plan, estimate }) => startUpgrade(plan, runPreflight, estimate),
     'upgrade.journal': async ({ id, since }) => upgradeJournal(id, since),
     'upgrade.list': async () => listUpgrades(),
+    'upgrade.files': async ({ id }) => upgradeFiles(id),
   };
 }

@@ -38,7 +38,13 @@ async function main(): Promise<void> {
     // of the bundle, ssh2 uses its pure-JS code paths.
     external: ['*.node'],
   };
-  await build({ ...node, entryPoints: [join(root, 'electron/cli.ts')], outfile: join(dist, 'cli.cjs') });
+  // playwright-core (PDF reports through headless Chromium) is loaded from node_modules when asked for.
+  await build({
+    ...node,
+    entryPoints: [join(root, 'electron/cli.ts')],
+    outfile: join(dist, 'cli.cjs'),
+    external: ['*.node', 'playwright-core'],
+  });
   console.log('cli       dist/cli.cjs');
   // The Electron bundles: `electron` itself is provided by the runtime.
   await build({

@@ -17,6 +17,7 @@ import {
 import { commandUsage, isCommand, USAGE, UsageError } from './cli/usage';
 import { EXIT } from './cli/exitCodes';
 import { attachCommand, upgradeCommand } from './cli/commands/upgradeCommands';
+import { dryRunCommand, reportCommand } from './cli/commands/reportCommands';
 import { startServer } from './serve';
 
 async function serve(args: string[]): Promise<number> {
@@ -43,6 +44,8 @@ const HOST_COMMANDS = {
   preflight: preflightCommand,
   upgrade: upgradeCommand,
   attach: attachCommand,
+  'dry-run': dryRunCommand,
+  report: reportCommand,
 } as const;
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');

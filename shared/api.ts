@@ -11,6 +11,9 @@ import { planSchema } from './plan/plan';
 import { planDraftSchema } from './plan/planDraft';
 import { upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
 import { journalRecordSchema } from './domain/journal';
+import { dryRunMeasuresSchema } from './domain/dryRun';
+import { estimateSchema } from './estimate/estimate';
+import { reportSchema } from './report/model';
 
 const noParams = z.strictObject({});
 
@@ -73,6 +76,27 @@ export const apiMethods = {
     result: z.object({ upgradeId: upgradeIdSchema }),
   },
   'upgrade.list': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: z.array(upgradeSummarySchema) },
+  /** The estimate of a plan from what is known now (the host's calibration if fresh, its history); runs nothing. */
+  'plan.estimate': {
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)), plan: planSchema }),
+    result: estimateSchema,
+  },
+  /**
+   * Rehearses the plan without downtime: preflight, calibration, a pre-dump round per workload and,
+   * with `trialDump`, a trial dump that freezes each workload briefly and leaves it running.
+   * Answers what was measured and the estimate before and after it.
+   */
+  'host.dryRun': {
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)), plan: planSchema, trialDump: z._default(z.boolean(), false) }),
+    result: z.object({ measures: dryRunMeasuresSchema, estimateBefore: estimateSchema, estimate: estimateSchema }),
+  },
+  /** The report of one upgrade (built from its journal and files, kept as the host's history). */
+  'upgrade.report': {
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)), id: upgradeIdSchema }),
+    result: reportSchema,
+  },
+  /** The reports kept for a host, newest first. */
+  'upgrade.history': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: z.array(reportSchema) },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;

@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   'SYSTEMD_HANDBACK_FAILED',
   /** A file that crosses the kexec (plan, preflight, state, manifest) does not validate: the message names the file and the field. */
   'UPGRADE_FILE_INVALID',
+  'REPORT_PDF_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -7,8 +7,10 @@ import { hostFactsSchema } from './domain/hostFacts';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
 import { preflightResultSchema } from './domain/findings';
 import { planSchema } from './plan/plan';
-import { upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
+import { upgradeIdSchema, upgradeReportSchema, upgradeSummarySchema } from './domain/upgrade';
 import { journalRecordSchema } from './domain/journal';
+import { dryRunMeasuresSchema } from './domain/dryRun';
+import { estimateSchema } from './estimate/estimate';
 
 /** Bumped on any incompatible change of a message below. */
 export const PROTOCOL_VERSION = 2;
@@ -50,9 +52,27 @@ export const agentMethods = {
   },
   'preflight.run': { params: z.strictObject({ plan: planSchema }), result: preflightResultSchema },
   /** Validates and preflights the plan, then runs the upgrade detached (a systemd unit) and answers at once. */
+  /**
+   * Preflight, calibration and a pre-dump round per workload (and, opted in, a trial dump that
+   * leaves them running); everything written is removed, nothing is staged or kexeced.
+   */
+  'upgrade.dryRun': {
+    params: z.strictObject({ plan: planSchema, trialDump: z._default(z.boolean(), false) }),
+    result: dryRunMeasuresSchema,
+  },
   'upgrade.start': {
-    params: z.strictObject({ plan: planSchema }),
+    /** `estimate`: what the controller promised the admin; journaled with the start so the report compares with it. */
+    params: z.strictObject({ plan: planSchema, estimate: z.optional(estimateSchema) }),
     result: z.object({ upgradeId: upgradeIdSchema, unit: z.string(), journal: z.string() }),
+  },
+  /** The files an upgrade kept beside its journal (for the report): each null when absent. */
+  'upgrade.files': {
+    params: z.strictObject({ id: upgradeIdSchema }),
+    result: z.object({
+      plan: z.nullable(planSchema),
+      preflight: z.nullable(preflightResultSchema),
+      report: z.nullable(upgradeReportSchema),
+    }),
   },
   /** The journal records after `since` (a sequence number; 0 = all), to attach or poll. */
   'upgrade.journal': {

@@ -10,7 +10,7 @@ import type { WorkloadState } from '../upgrade/state';
 
 export async function criu(
   kind: 'pre-dump' | 'dump',
-  w: WorkloadState,
+  w: Pick<WorkloadState, 'rootPid' | 'criuOptions'>,
   dir: string,
   extra: string[],
 ): Promise<{ ok: boolean; log: string }> {

@@ -9,11 +9,8 @@ import { parseCgroup, type CgroupPaths } from '../proc/cgroup';
 import { parseCmdline, MAX_CMDLINE_BYTES } from '../proc/cmdline';
 import { countProcLines, readProcBytes, readProcText } from '../proc/readProc';
 import { parseSmapsRollup } from '../proc/smapsRollup';
-import { parseStat, PF_KTHREAD } from '../proc/stat';
+import { parseStat, PF_KTHREAD, USER_HZ } from '../proc/stat';
 import { parseStatus } from '../proc/status';
-
-/** USER_HZ: the unit of /proc/PID/stat start times; 100 on every Linux architecture in use. */
-const USER_HZ = 100;
 
 export interface ScanProblem {
   pid: number | null;

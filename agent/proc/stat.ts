@@ -16,6 +16,9 @@ export interface ProcStat {
   startTicks: number;
 }
 
+/** USER_HZ: the unit of /proc/PID/stat start times; 100 on every Linux architecture in use. */
+export const USER_HZ = 100;
+
 /** PF_KTHREAD from include/linux/sched.h: the task is a kernel thread. */
 export const PF_KTHREAD = 0x00200000;
 

@@ -11,6 +11,7 @@ import { release } from 'node:os';
 import { toErrorInfo } from '../../shared/errors';
 import { sh } from '../exec/sh';
 import { readText } from '../fs/readOptional';
+import { parseStat, USER_HZ } from '../proc/stat';
 import { kexecBack } from './fallback';
 import { confirmHandBack, releaseHeld, releaseHoldsOf } from './handBack';
 import { Journal } from './journal';
@@ -44,6 +45,12 @@ async function stopRestore(id: string, journal: Journal, err: unknown): Promise<
 }
 
 /** `--restore-from-cmdline`: the boot hook's entry point. */
+/** When PID 1 started (USER_HZ ticks after boot, proc(5)): the end of the kernel's own boot. */
+function initStart(): { initStartS?: number } {
+  const ticks = parseStat(readText('/proc/1/stat'))?.startTicks;
+  return ticks !== undefined && Number.isFinite(ticks) ? { initStartS: ticks / USER_HZ } : {};
+}
+
 export async function restoreFromCmdline(): Promise<number> {
   const m = /(?:^|\s)seamless\.restore=([a-z0-9-]+)/.exec(readText('/proc/cmdline'));
   if (!m) {
@@ -66,7 +73,7 @@ export async function restoreFromCmdline(): Promise<number> {
     state: 'done',
     message: `booted ${release()}; restore hook started ${uptime.toFixed(1)} s after the kernel`,
     durationMs: state.kexecAtMs !== null ? Date.now() - state.kexecAtMs : undefined,
-    data: { kernelAfter: release(), uptimeAtHookS: uptime, cmdline: readText('/proc/cmdline').trim() },
+    data: { kernelAfter: release(), uptimeAtHookS: uptime, ...initStart(), cmdline: readText('/proc/cmdline').trim() },
   });
   let restored: Restored | null = null;
   try {

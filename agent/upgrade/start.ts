@@ -9,16 +9,21 @@
 import { copyFileSync, existsSync, mkdirSync, openSync, realpathSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { spawn } from 'node:child_process';
-import type { Plan } from '../../shared/plan/plan';
+import { parsePlan, type Plan } from '../../shared/plan/plan';
 import { SeamlessError, tailOf } from '../../shared/errors';
 import type { PreflightResult } from '../../shared/domain/findings';
 import { Journal, listUpgrades, readJournal } from './journal';
-import { agentCopyPath, journalPath, newUpgradeId, planPath, preflightPath, upgradeDir } from './paths';
+import { agentCopyPath, journalPath, newUpgradeId, planPath, preflightPath, reportPath, upgradeDir } from './paths';
 import { sh } from '../exec/sh';
-import { summarize, type UpgradeSummary } from '../../shared/domain/upgrade';
+import { summarize, upgradeReportSchema, type UpgradeReport, type UpgradeSummary } from '../../shared/domain/upgrade';
 import { JOURNAL_VERSION, type JournalRecord } from '../../shared/domain/journal';
 import { formatUpgradeFile } from '../../shared/domain/upgradeFiles';
+import { estimate, type Estimate } from '../../shared/estimate/estimate';
+import { readHostFacts } from '../facts/hostFacts';
+import { listInventory } from '../inventory/inventory';
 import { finish } from './report';
+import { readOptional } from '../fs/readOptional';
+import { readUpgradeFile } from './state';
 
 export const upgradeUnit = (id: string) => `seamless-upgrade-${id}.service`;
 
@@ -30,6 +35,7 @@ export function ownAgentFile(): string {
 export async function startUpgrade(
   plan: Plan,
   runPreflight: (plan: Plan) => Promise<PreflightResult>,
+  promised?: Estimate,
 ): Promise<{ upgradeId: string; unit: string; journal: string }> {
   const running = listUpgrades().filter((u) => u.state === 'running');
   for (const u of running) {
@@ -73,6 +79,9 @@ export async function startUpgrade(
       workloads: plan.workloads,
       criuOptions: pre.criuOptions,
       warnings: pre.findings.filter((f) => f.severity === 'warn').map((f) => f.id),
+      // What the admin was promised (the controller's estimate, with calibration and history);
+      // without one (the agent driven alone), the agent's own from what it sees now.
+      estimate: promised ?? estimate(plan, await readHostFacts(), listInventory({ details: 'none' }), null, []),
     },
   });
   const r = await sh(
@@ -113,4 +122,39 @@ export function upgradeJournal(id: string, since: number): { id: string; records
   if (!existsSync(journalPath(id))) throw new SeamlessError('UPGRADE_NOT_FOUND', `No upgrade ${id} on this host`);
   const all = readJournal(journalPath(id));
   return { id, records: all.filter((r) => r.seq > since), summary: summarize(id, all) };
+}
+
+/** plan.json, preflight.json and report.json of an upgrade, each validated; null when absent. */
+export function upgradeFiles(id: string): { plan: Plan | null; preflight: PreflightResult | null; report: UpgradeReport | null } {
+  if (!existsSync(journalPath(id))) throw new SeamlessError('UPGRADE_NOT_FOUND', `No upgrade ${id} on this host`);
+  const planText = readOptional(planPath(id));
+  const parsedPlan = planText === null ? null : parsePlan(planText);
+  const preflight = existsSync(preflightPath(id)) ? readUpgradeFile('preflight.json', preflightPath(id)) : null;
+  const reportText = readOptional(reportPath(id));
+  let report: UpgradeReport | null = null;
+  if (reportText !== null) {
+    let json: unknown = null;
+    try {
+      json = JSON.parse(reportText);
+    } catch {
+      // reported below as not matching the schema
+    }
+    const parsed = upgradeReportSchema.safeParse(json);
+    if (!parsed.success)
+      throw new SeamlessError('UPGRADE_FILE_INVALID', `${reportPath(id)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    report = parsed.data;
+  }
+  if (parsedPlan && !parsedPlan.ok) throw new SeamlessError('UPGRADE_FILE_INVALID', `${planPath(id)}: ${parsedPlan.message}`);
+  return {
+    plan: parsedPlan?.ok ? parsedPlan.plan : null,
+    preflight: preflight
+      ? {
+          findings: preflight.findings,
+          criuOptions: preflight.criuOptions,
+          estimatedImageBytes: preflight.estimatedImageBytes,
+          canStart: preflight.canStart,
+        }
+      : null,
+    report,
+  };
 }

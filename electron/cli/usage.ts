@@ -29,6 +29,14 @@ export const COMMAND_USAGE = {
   every selected workload runs on the new kernel; Ctrl-C stops watching, never the upgrade.`,
   attach: `seamless attach HOST [--id ID] [--json]
   Follows an upgrade already running (default: the newest) from its start, or shows how it ended.`,
+  'dry-run': `seamless dry-run [HOST] --plan FILE [--trial-dump] [--json]
+  Rehearses the plan without downtime: preflight, calibration (store and disk bandwidth,
+  sha256 rate, boot times), a pre-dump round per workload; prints what was measured and the
+  estimate before and after. --trial-dump also freezes each workload briefly (said and asked
+  first) to time the real dump. Everything written is removed; nothing is staged or kexeced.`,
+  report: `seamless report HOST [--id ID] [--format json|md|html|pdf] --out FILE [--json]
+  Writes an upgrade's report (default: the newest): every phase promised beside measured,
+  workloads before and after, the outcome, evidence. PDF through headless Chromium.`,
   serve: `seamless serve [--port N]
   Serves the app on 127.0.0.1 for a browser (prints the URL with its token).`,
 } as const;

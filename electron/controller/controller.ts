@@ -12,6 +12,16 @@ import { followUpgrade } from './upgrade/followUpgrade';
 import { summarize, type UpgradeSummary } from '../../shared/domain/upgrade';
 import { buildPlan } from '../../shared/plan/buildPlan';
 import { toErrorInfo } from '../../shared/errors';
+import { estimate, type Estimate } from '../../shared/estimate/estimate';
+import type { WorkloadTrial } from '../../shared/estimate/calibration';
+import { planSchema, type PlanInput } from '../../shared/plan/plan';
+import { buildReport } from '../../shared/report/buildReport';
+import type { Report } from '../../shared/report/model';
+import { HostRecords } from './hosts/hostRecords';
+import { defaultConfigDir } from './ssh/hostKeyStore';
+
+/** A dry run pre-dumps every selected workload (and may trial-dump it): minutes for large ones. */
+const DRY_RUN_TIMEOUT_MS = 30 * 60_000;
 
 export interface ControllerOptions {
   transport: 'ipc' | 'websocket';
@@ -47,6 +57,46 @@ export function createController(opts: ControllerOptions): Controller {
     hostProviders: opts.hostProviders,
   });
   const agent = (hostId: string) => hosts.agentFor(hostId);
+  const records = new HostRecords(opts.configDir ?? defaultConfigDir());
+
+  /** The estimate of a plan with what is known of the host: its calibration (if fresh) and history. */
+  async function estimateFor(hostId: string, input: PlanInput, trials: WorkloadTrial[] = []): Promise<Estimate> {
+    // The API hands the plan as it came in (validated); defaults filled in, as the agent will.
+    const plan = planSchema.parse(input);
+    const handle = await agent(hostId);
+    const [facts, inventory] = await Promise.all([
+      handle.call('host.facts', {}, { timeoutMs: 60_000 }),
+      handle.call('inventory.list', { details: 'none' }, { timeoutMs: 60_000 }),
+    ]);
+    return estimate(plan, facts, inventory, records.calibration(hostId), records.history(hostId), trials);
+  }
+
+  /** The report of an upgrade: its journal and files on the host, and the restored processes now. */
+  async function reportOf(hostId: string, id: string): Promise<Report> {
+    const handle = await agent(hostId);
+    const [journal, files, facts] = await Promise.all([
+      handle.call('upgrade.journal', { id, since: 0 }, { timeoutMs: 60_000 }),
+      handle.call('upgrade.files', { id }, { timeoutMs: 60_000 }),
+      handle.call('host.facts', {}, { timeoutMs: 60_000 }),
+    ]);
+    const roots = (files.report?.workloads ?? []).filter((w) => w.restored).map((w) => w.rootPid);
+    const rssNow = new Map<number, number>();
+    if (roots.length) {
+      const inv = await handle.call('inventory.list', { details: 'none' }, { timeoutMs: 60_000 });
+      for (const w of inv.workloads) if (roots.includes(w.rootPid)) rssNow.set(w.rootPid, w.memory.rssBytes);
+    }
+    return buildReport({
+      hostId,
+      hostname: facts.hostname,
+      upgradeId: id,
+      records: journal.records,
+      plan: files.plan,
+      preflight: files.preflight,
+      hostReport: files.report,
+      rssNow,
+      generatedAt: new Date().toISOString(),
+    });
+  }
   const followers = new Map<string, AbortController>();
 
   /** Follows an upgrade in the background, pushing its records as events (once per upgrade). */
@@ -93,7 +143,9 @@ export function createController(opts: ControllerOptions): Controller {
     },
     'host.preflight': async ({ hostId, plan }) => (await agent(hostId)).call('preflight.run', { plan }, { timeoutMs: 120_000 }),
     'upgrade.start': async ({ hostId, plan }) => {
-      const { upgradeId } = await (await agent(hostId)).call('upgrade.start', { plan }, { timeoutMs: 180_000 });
+      // The promise made to the admin goes into the journal with the start, for the report.
+      const promised = await estimateFor(hostId, plan);
+      const { upgradeId } = await (await agent(hostId)).call('upgrade.start', { plan, estimate: promised }, { timeoutMs: 180_000 });
       follow(hostId, upgradeId);
       return { upgradeId };
     },
@@ -102,6 +154,19 @@ export function createController(opts: ControllerOptions): Controller {
       return { upgradeId: id };
     },
     'upgrade.list': async ({ hostId }) => (await agent(hostId)).call('upgrade.list', {}, { timeoutMs: 60_000 }),
+    'plan.estimate': async ({ hostId, plan }) => estimateFor(hostId, plan),
+    'host.dryRun': async ({ hostId, plan, trialDump }) => {
+      const estimateBefore = await estimateFor(hostId, plan);
+      const measures = await (await agent(hostId)).call('upgrade.dryRun', { plan, trialDump }, { timeoutMs: DRY_RUN_TIMEOUT_MS });
+      records.saveCalibration(hostId, measures.calibration);
+      return { measures, estimateBefore, estimate: await estimateFor(hostId, plan, measures.trials) };
+    },
+    'upgrade.report': async ({ hostId, id }) => {
+      const report = await reportOf(hostId, id);
+      if (report.outcome !== null) records.saveReport(hostId, report);
+      return report;
+    },
+    'upgrade.history': async ({ hostId }) => records.reports(hostId),
   };
 
   return {

@@ -11,6 +11,7 @@ import * as z from '../zod';
 import { ERROR_CODES, type ErrorCode } from '../errors';
 import { selectorSchema } from '../plan/plan';
 import { mountedStoreSchema } from './upgradeFiles';
+import { estimateSchema } from '../estimate/estimate';
 
 /** Bumped when a record kind changes incompatibly; written into the `start` record. */
 export const JOURNAL_VERSION = 1;
@@ -150,6 +151,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         workloads: z.array(selectorSchema),
         criuOptions: z.record(z.string(), z.array(z.string())),
         warnings: z.array(z.string()),
+        /** The estimate promised at the start (absent in journals written before it existed). */
+        estimate: z.optional(estimateSchema),
       }),
     }),
     failed('start'),
@@ -229,7 +232,13 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
       phase: z.literal('boot'),
       state: z.literal('done'),
       durationMs: z.optional(nonneg()),
-      data: z.object({ kernelAfter: z.string(), uptimeAtHookS: nonneg(), cmdline: z.string() }),
+      data: z.object({
+        kernelAfter: z.string(),
+        uptimeAtHookS: nonneg(),
+        /** When PID 1 started, in seconds of uptime: the kernel's own boot (absent in older journals). */
+        initStartS: z.optional(nonneg()),
+        cmdline: z.string(),
+      }),
     }),
     failed('boot'),
   ]),
@@ -369,3 +378,13 @@ export function targetKernelOf(records: readonly JournalRecord[]): TargetKernel 
 }
 
 export const kernelName = (k: TargetKernel): string => k.release ?? k.image;
+
+/** The error a record carries, if any (failed steps, and info records that report one). */
+export function errorOf(r: JournalRecord): RecordedError | null {
+  return 'error' in r && r.error ? r.error : null;
+}
+
+/** The measured duration a record carries, if any. */
+export function durationOf(r: JournalRecord): number | undefined {
+  return 'durationMs' in r ? r.durationMs : undefined;
+}

@@ -37,7 +37,7 @@ describe('seamless CLI (built)', () => {
   });
 
   it('prints each command’s own usage for --help, with every exit code, and exits 0', async () => {
-    for (const command of ['facts', 'inventory', 'files', 'plan', 'preflight', 'upgrade', 'attach', 'serve']) {
+    for (const command of ['facts', 'inventory', 'files', 'plan', 'preflight', 'upgrade', 'attach', 'dry-run', 'report', 'serve']) {
       const { code, stdout, stderr } = await runSeamless([command, '--help']);
       expect(stderr).toBe('');
       expect(code).toBe(0);

@@ -28,6 +28,9 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
     }),
     'footprint.files': async () => [],
     'preflight.run': async () => ({ findings: [], criuOptions: {}, estimatedImageBytes: 0, canStart: true }),
+    'upgrade.dryRun': async () => {
+      throw new SeamlessError('AGENT_INTERNAL', 'not in this test');
+    },
     'upgrade.start': async () => ({ upgradeId: 'u-test', unit: 'seamless-upgrade-u-test.service', journal: '/tmp/j' }),
     'upgrade.journal': async () => ({
       id: 'u-test',
@@ -35,6 +38,7 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
       summary: { id: 'u-test', state: 'running', outcome: null, target: null, startedAt: null, last: null, records: 0 },
     }),
     'upgrade.list': async () => [],
+    'upgrade.files': async () => ({ plan: null, preflight: null, report: null }),
     ...overrides,
   };
   const server = createRpcServer(handlers, (m) => {

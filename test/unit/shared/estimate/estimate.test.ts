@@ -1,0 +1,154 @@
+// The estimate on hand-computed cases, and the properties an admin relies on: more bytes or more
+// objects never shorten it, more bandwidth never lengthens it, every range holds its midpoint,
+// and a default where a measurement could be always widens the range and is named.
+import { describe, expect, it } from 'vitest';
+import { estimate, type Estimate } from '../../../../shared/estimate/estimate';
+import type { Calibration, WorkloadTrial } from '../../../../shared/estimate/calibration';
+import type { HistoryEntry } from '../../../../shared/estimate/history';
+import { planSchema, type Plan } from '../../../../shared/plan/plan';
+import { sampleFacts } from '../../../helpers/sampleFacts';
+import { sampleInventory } from '../../../helpers/sampleInventory';
+
+const MiB = 1024 * 1024;
+const plan = (options: Partial<Plan['options']> = {}, workloads = ['pid:600']): Plan =>
+  planSchema.parse({
+    version: 1,
+    host: 'lab',
+    createdAt: '2026-12-03T00:00:00Z',
+    workloads,
+    kernel: { release: '6.1.0-50-amd64', image: '/boot/vmlinuz-6.1.0-50-amd64', initrd: null, cmdline: null },
+    store: { kind: 'pmem', device: '/dev/pmem0' },
+    options,
+  });
+const calibration = (over: Partial<Calibration> = {}): Calibration => ({
+  version: 1,
+  hostname: 'seamless-lab',
+  kernel: '6.1.0-47-amd64',
+  measuredAt: '2026-12-03T00:00:00Z',
+  measuredAtMs: 0,
+  store: { kind: 'pmem', where: '/dev/pmem0', testBytes: 64 * MiB, writeBytesPerS: 500e6, readBytesPerS: 1000e6, reason: null },
+  flush: { where: '/var/lib/seamless', testBytes: 16 * MiB, bytesPerS: 100e6, reason: null },
+  hashBytesPerS: 50e6,
+  boot: { kernelS: 8, initrdS: 4, userspaceS: 30, source: 'systemd' },
+  ...over,
+});
+const facts = sampleFacts({
+  systemd: {
+    version: 252,
+    bootTimes: { current: { kernelUsec: 8e6, initrdUsec: 4e6, userspaceUsec: 30e6, finishedAtUsec: null }, previous: null, reason: null },
+  },
+});
+const ph = (e: Estimate, name: string) => e.phases.find((p) => p.phase === name)!;
+
+describe('estimate', () => {
+  it('computes the image check and the boot from measurements, by hand', () => {
+    const e = estimate(plan({ preDump: false }), facts, sampleInventory(256), calibration(), []);
+    // 256 MiB of anonymous memory at a measured 50 MB/s sha256: 268,435,456 / 50e6 s.
+    expect(ph(e, 'image-check').midMs).toBe(Math.round((256 * MiB * 1000) / 50e6));
+    // kernel + initrd from the calibration's boot times; measured → ±15/20 %.
+    expect(ph(e, 'kernel-boot')).toMatchObject({ midMs: 12_000, lowMs: 10_200, highMs: 14_400 });
+    expect(e.bytes).toBe(256 * MiB);
+    expect(e.workloads).toEqual([{ selector: 'pid:600', bytes: 256 * MiB, processes: 2, rssBytes: 258 * MiB, bytesSource: 'inventory' }]);
+    // The blackout is the sum of its phases; hand-back and rewarm are outside it.
+    const inBlackout = e.phases.filter((p) => p.inBlackout);
+    expect(inBlackout.map((p) => p.phase)).toEqual([
+      'freeze-dump',
+      'kexec-jump',
+      'kernel-boot',
+      'userspace-to-hook',
+      'image-check',
+      'restore',
+    ]);
+    expect(e.blackout.midMs).toBe(inBlackout.reduce((s, p) => s + p.midMs, 0));
+  });
+
+  it('learns the boot from the host’s last upgrade (history beats systemd’s figures)', () => {
+    const last: HistoryEntry = {
+      upgradeId: 'u-1',
+      endedAt: '2026-12-01T00:00:00Z',
+      outcome: 'restored',
+      kernelAfter: '6.1.0-50-amd64',
+      bytes: 1,
+      processes: 1,
+      kexecJumpMs: 900,
+      kernelBootMs: 7000,
+      userspaceToHookMs: 9000,
+      imageCheckMs: null,
+      restoreMs: null,
+      blackoutMs: null,
+    };
+    const e = estimate(plan(), facts, sampleInventory(64), calibration(), [last]);
+    expect(ph(e, 'kernel-boot').midMs).toBe(7000);
+    expect(ph(e, 'userspace-to-hook').midMs).toBe(9000);
+    expect(ph(e, 'kernel-boot').inputs[0]!.source).toBe('history');
+  });
+
+  it('uses what the dry run measured instead of the footprint', () => {
+    const trial: WorkloadTrial = {
+      selector: 'pid:600',
+      processes: 2,
+      mappings: 40,
+      fds: 8,
+      preDumpBytes: 300 * MiB,
+      preDumpMs: 2100,
+      dirtyBytesPerS: 4 * MiB,
+      trialDump: null,
+    };
+    const e = estimate(plan(), facts, sampleInventory(256), calibration(), [], [trial]);
+    expect(e.workloads[0]).toMatchObject({ bytes: 300 * MiB, bytesSource: 'dry-run' });
+    expect(ph(e, 'pre-dump').midMs).toBe(2100);
+    expect(ph(e, 'pre-dump').inputs.map((i) => i.source)).toEqual(['dry-run']);
+  });
+
+  it('is monotone in bytes and in processes, and inverse in bandwidth', () => {
+    const small = estimate(plan(), facts, sampleInventory(64), calibration(), []);
+    const big = estimate(plan(), facts, sampleInventory(1024), calibration(), []);
+    for (const k of ['freeze-dump', 'image-check', 'restore'] as const) expect(ph(big, k).midMs).toBeGreaterThan(ph(small, k).midMs);
+    expect(big.blackout.midMs).toBeGreaterThan(small.blackout.midMs);
+
+    const inv = sampleInventory(256);
+    const more = structuredClone(inv);
+    more.workloads[0]!.pids.push(602, 603, 604);
+    expect(estimate(plan(), facts, more, calibration(), []).blackout.midMs).toBeGreaterThan(
+      estimate(plan(), facts, inv, calibration(), []).blackout.midMs,
+    );
+
+    const slow = estimate(plan(), facts, inv, calibration({ hashBytesPerS: 25e6 }), []);
+    const fast = estimate(plan(), facts, inv, calibration({ hashBytesPerS: 100e6 }), []);
+    expect(ph(slow, 'image-check').midMs).toBeGreaterThan(ph(fast, 'image-check').midMs);
+    const slowStore = calibration();
+    slowStore.store.readBytesPerS = 100e6;
+    expect(ph(estimate(plan(), facts, inv, slowStore, []), 'restore').midMs).toBeGreaterThan(
+      ph(estimate(plan(), facts, inv, calibration(), []), 'restore').midMs,
+    );
+  });
+
+  it('holds every midpoint inside its range; defaults widen the range and are named', () => {
+    const measured = estimate(plan(), facts, sampleInventory(256), calibration(), []);
+    const guessed = estimate(plan(), facts, sampleInventory(256), null, []);
+    for (const e of [measured, guessed]) {
+      for (const p of [...e.phases, { phase: 'blackout', ...e.blackout }, { phase: 'ssh', ...e.untilSsh }]) {
+        expect(p.lowMs, p.phase).toBeLessThanOrEqual(p.midMs);
+        expect(p.highMs, p.phase).toBeGreaterThanOrEqual(p.midMs);
+      }
+    }
+    const width = (e: Estimate, name: string) =>
+      ph(e, name).highMs / Math.max(1, ph(e, name).midMs) - ph(e, name).lowMs / Math.max(1, ph(e, name).midMs);
+    expect(width(guessed, 'image-check')).toBeGreaterThan(width(measured, 'image-check'));
+    expect(guessed.defaults).toContain('sha256 rate');
+    expect(guessed.defaults).toContain('store read bandwidth');
+    expect(measured.defaults).not.toContain('sha256 rate');
+  });
+
+  it('adds the orderly kexec’s service stop only when the plan asks for it', () => {
+    const direct = estimate(plan({ kexecMode: 'direct' }), facts, sampleInventory(64), calibration(), []);
+    const orderly = estimate(plan({ kexecMode: 'systemctl' }), facts, sampleInventory(64), calibration(), []);
+    expect(ph(orderly, 'kexec-jump').midMs - ph(direct, 'kexec-jump').midMs).toBe(20_000);
+  });
+
+  it('knows nothing of a selector the inventory does not have (no bytes invented)', () => {
+    const e = estimate(plan({}, ['pid:999']), facts, sampleInventory(64), calibration(), []);
+    expect(e.workloads).toEqual([]);
+    expect(e.bytes).toBe(0);
+  });
+});
