@@ -3,12 +3,13 @@
 // completes; the CLI reconnects, re-attaches to the journal, follows it across the kexec and
 // exits 0 because the workload runs on the new kernel with its PIDs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labExec, labUp, LAB_KERNELS } from '../lab/lab.js';
 import { runSeamless, seamlessBin } from '../helpers/run';
+import type { Report } from '../../shared/report/model';
 
 let keeper: number;
 let child: number;
@@ -71,12 +72,37 @@ describe('seamless upgrade survives the SSH link dying during the checkpoint', (
       .trim()
       .split('\n')
       .filter((l) => l.startsWith('{'));
-    const last = JSON.parse(lines.at(-1)!) as { event: string; outcome: string; summary: { state: string } };
+    const last = JSON.parse(lines.at(-1)!) as { event: string; id: string; outcome: string; summary: { state: string } };
     expect(killed).toBe(true);
     expect(last).toMatchObject({ event: 'summary', outcome: 'restored', summary: { state: 'ended', outcome: 'restored' } });
     expect(code).toBe(0);
     expect(await guest('uname -r')).toBe(LAB_KERNELS.target);
     expect(Number(await guest(`cat /proc/${keeper}/task/${keeper}/children`))).toBe(child);
     expect(JSON.parse(await guest(`lab-memload-status ${child}`))).toMatchObject({ ok: true });
+
+    // The report of that very upgrade: the promise journaled at the start beside what was measured.
+    const upgradeId = last.id;
+    const dir = mkdtempSync(join(tmpdir(), 'seamless-lab-report-'));
+    const asJson = await runSeamless(['report', '--host', 'lab', '--id', upgradeId, '--format', 'json', '--out', join(dir, 'r.json')]);
+    expect(asJson.stderr).toBe('');
+    expect(asJson.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as Report;
+    console.log(`report of ${upgradeId}: ${JSON.stringify({ blackout: report.blackout, phases: report.phases }, null, 2)}`);
+    expect(report).toMatchObject({ upgradeId, outcome: 'restored', kernels: { before: LAB_KERNELS.boot, after: LAB_KERNELS.target } });
+    expect(report.blackout.estimate).not.toBeNull();
+    expect(report.blackout.measuredMs).toBeGreaterThan(0);
+    const phase = (p: string) => report.phases.find((x) => x.phase === p)!;
+    for (const p of ['freeze-dump', 'kexec-jump', 'kernel-boot', 'userspace-to-hook', 'image-check', 'restore'])
+      expect({ p, measured: phase(p).measuredMs !== null, promised: phase(p).estimate !== null }).toEqual({
+        p,
+        measured: true,
+        promised: true,
+      });
+    expect(report.workloads).toEqual([
+      expect.objectContaining({ selector: `pid:${keeper}`, after: expect.objectContaining({ restored: true }) }),
+    ]);
+    const asMd = await runSeamless(['report', '--host', 'lab', '--format', 'md', '--out', join(dir, 'r.md')]);
+    expect(asMd.code).toBe(0);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toContain(`# Kernel upgrade ${upgradeId}`);
   });
 });

@@ -81,6 +81,51 @@ describe.sequential('upgrade on the lab', () => {
     const before = await memload(child);
     expect(before.ok).toBe(true);
 
+    // A dry run first, with the trial dump: it measures, and changes nothing.
+    await guest('touch /run/lab-dryrun-marker');
+    const dry = await call<{
+      calibration: { store: { writeBytesPerS: number | null; readBytesPerS: number | null; reason: string | null }; hashBytesPerS: number };
+      trials: {
+        selector: string;
+        preDumpBytes: number;
+        preDumpMs: number;
+        dirtyBytesPerS: number | null;
+        trialDump: { freezeMs: number; bytes: number } | null;
+      }[];
+      removed: string[];
+      notes: string[];
+    }>('upgrade.dryRun', { plan: plan([`pid:${keeper}`]), trialDump: true });
+    console.log(`dry run (256 MiB tree): ${JSON.stringify(dry, null, 2)}`);
+    expect(dry.notes).toEqual([]);
+    expect(dry.calibration.store.reason).toBeNull();
+    expect(dry.calibration.store.writeBytesPerS).toBeGreaterThan(1e6);
+    expect(dry.calibration.store.readBytesPerS).toBeGreaterThan(1e6);
+    expect(dry.trials).toEqual([
+      expect.objectContaining({ selector: `pid:${keeper}`, trialDump: expect.objectContaining({ freezeMs: expect.any(Number) }) }),
+    ]);
+    expect(dry.trials[0]!.preDumpBytes).toBeGreaterThan(256 * 1024 * 1024);
+    expect(dry.trials[0]!.dirtyBytesPerS).not.toBeNull();
+    const afterDry = await memload(child);
+    expect(afterDry.ok).toBe(true);
+    expect(afterDry.checksum).toBe(before.checksum);
+    expect(afterDry.counter).toBeGreaterThan(before.counter);
+    expect(
+      (await guest(`ps -o stat= -p ${keeper},${child}`))
+        .trim()
+        .split('\n')
+        .map((s) => s.trim()[0]),
+    ).toEqual(['S', 'S']);
+    expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
+    expect(
+      (
+        await guest(
+          'find /var/lib/seamless /run /var/tmp /tmp -newer /run/lab-dryrun-marker \\( -name "*.img" -o -name ".seamless-calibrate-*" -o -name "flush-*" \\) -print',
+        )
+      ).trim(),
+    ).toBe('');
+    expect((await guest('ls -A /var/lib/seamless/dry-run')).trim()).toBe('');
+    expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
+
     await labExec('base64 -d > /usr/local/bin/lab-lease-holder.pl', {
       input: readFileSync(join(import.meta.dirname, '../integration/workloads/lease-holder.pl')).toString('base64'),
     });
