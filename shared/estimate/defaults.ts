@@ -19,6 +19,9 @@ export const DEFAULTS = {
   dumpPerProcessMs: 30,
   restoreBaseMs: 1200,
   restorePerProcessMs: 60,
+  /** Per memory mapping and per open file descriptor, dumped and then restored (reopened). */
+  perMappingMs: 0.3,
+  perFdMs: 0.5,
   /** Fixed cost of writing the manifest at the freeze (listing, fsync), on top of hashing. */
   manifestBaseMs: 500,
   /** Share of a workload's memory it dirties between the last pre-dump round and the freeze. */

@@ -158,6 +158,17 @@ function carried(plan: Plan, inventory: Inventory, trials: readonly WorkloadTria
   });
 }
 
+/** Mappings and file descriptors: each is dumped, and restored (files reopened), at a fixed cost. */
+const objectsMs = (w: Carried) => w.mappings * DEFAULTS.perMappingMs + w.fds * DEFAULTS.perFdMs;
+function objectInputs(w: Carried): EstimateInput[] {
+  const src: Source = w.trial ? 'dry-run' : 'inventory';
+  return [
+    input(`processes in ${w.selector}`, w.processes, '', src),
+    input(`mappings in ${w.selector}`, w.mappings, '', src),
+    input(`open files in ${w.selector}`, w.fds, '', src),
+  ];
+}
+
 export function estimate(
   plan: Plan,
   facts: HostFacts,
@@ -226,11 +237,8 @@ export function estimate(
     }
     finalBytes += left;
     freezeTerms.push({
-      ms: DEFAULTS.dumpBaseMs + w.processes * DEFAULTS.dumpPerProcessMs,
-      inputs: [
-        input(`processes in ${w.selector}`, w.processes, '', 'inventory'),
-        input('criu dump fixed cost', DEFAULTS.dumpBaseMs, 'ms', 'default'),
-      ],
+      ms: DEFAULTS.dumpBaseMs + w.processes * DEFAULTS.dumpPerProcessMs + objectsMs(w),
+      inputs: [...objectInputs(w), input('criu dump fixed cost', DEFAULTS.dumpBaseMs, 'ms', 'default')],
     });
     freezeTerms.push({ ms: (left / (perS(storeWrite) * dumpShare.value)) * 1000, inputs: [...leftInputs, storeWrite, dumpShare] });
   }
@@ -295,11 +303,8 @@ export function estimate(
   // restore: per-run and per-process costs, and the pages copied back.
   const restoreTerms: Term[] = ws.flatMap((w) => [
     {
-      ms: DEFAULTS.restoreBaseMs + w.processes * DEFAULTS.restorePerProcessMs,
-      inputs: [
-        input(`processes in ${w.selector}`, w.processes, '', 'inventory'),
-        input('criu restore fixed cost', DEFAULTS.restoreBaseMs, 'ms', 'default'),
-      ],
+      ms: DEFAULTS.restoreBaseMs + w.processes * DEFAULTS.restorePerProcessMs + objectsMs(w),
+      inputs: [...objectInputs(w), input('criu restore fixed cost', DEFAULTS.restoreBaseMs, 'ms', 'default')],
     },
     { ms: (w.bytes / (perS(storeRead) * restoreShare.value)) * 1000, inputs: [bytesIn(w), storeRead, restoreShare] },
   ]);

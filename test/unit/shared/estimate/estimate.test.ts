@@ -112,6 +112,12 @@ describe('estimate', () => {
     expect(estimate(plan(), facts, more, calibration(), []).blackout.midMs).toBeGreaterThan(
       estimate(plan(), facts, inv, calibration(), []).blackout.midMs,
     );
+    const mapped = structuredClone(inv);
+    mapped.processes[1]!.mappings = 5000;
+    mapped.processes[1]!.openFds = 2000;
+    expect(ph(estimate(plan(), facts, mapped, calibration(), []), 'restore').midMs).toBeGreaterThan(
+      ph(estimate(plan(), facts, inv, calibration(), []), 'restore').midMs,
+    );
 
     const slow = estimate(plan(), facts, inv, calibration({ hashBytesPerS: 25e6 }), []);
     const fast = estimate(plan(), facts, inv, calibration({ hashBytesPerS: 100e6 }), []);
