@@ -4,7 +4,8 @@
 // and are applied in one update per batch.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../api/client';
-import type { ApiEvent } from '../../shared/api';
+import type { ApiEvent, ApiResult } from '../../shared/api';
+import type { Estimate } from '../../shared/estimate/estimate';
 import type { HostRef } from '../../shared/domain/host';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory } from '../../shared/domain/inventory';
@@ -43,23 +44,32 @@ export interface HostDataSlice {
   loadInventory(hostId: string): Promise<void>;
 }
 
-/** The plan the host built for draft `rev`, and its preflight. */
+/** The plan the host built for draft `rev`, its preflight, and the estimate of its downtime. */
 export interface PlanCheck {
   rev: number;
   plan: Loadable<Plan>;
   preflight: Loadable<PreflightResult>;
+  estimate: Loadable<Estimate>;
 }
+
+export type DryRunResult = ApiResult<'host.dryRun'>;
 
 export interface PlanSlice {
   /** The draft per host (selection, kernel, store, options) and the check of its last plan. */
-  planning: { drafts: Record<string, DraftState>; checks: Record<string, PlanCheck> };
+  planning: {
+    drafts: Record<string, DraftState>;
+    checks: Record<string, PlanCheck>;
+    dryRuns: Record<string, { rev: number; result: Loadable<DryRunResult> }>;
+  };
   toggleWorkload(hostId: string, selector: string): void;
   setDraftKernel(hostId: string, kernel: string): void;
   setDraftStore(hostId: string, store: string): void;
   setDraftOption<K extends Exclude<keyof PlanOptions, 'acknowledge'>>(hostId: string, key: K, value: PlanOptions[K]): void;
   toggleAcknowledge(hostId: string, findingId: string): void;
-  /** `plan.build` with the draft, then `host.preflight` with the plan it answered. */
+  /** `plan.build` with the draft, then `host.preflight` and `plan.estimate` with the plan it answered. */
   checkPlan(hostId: string): Promise<void>;
+  /** Rehearses the checked plan (`host.dryRun`); `trialDump` only after the admin read what it freezes. */
+  dryRun(hostId: string, trialDump: boolean): Promise<void>;
 }
 
 export interface SessionsSlice {
@@ -182,7 +192,7 @@ export function createAppStore(api: ApiClient): AppStore {
       },
       loadInventory: (hostId) => track('inventory', hostId, () => api.call('host.inventory', { hostId })),
 
-      planning: { drafts: {}, checks: {} },
+      planning: { drafts: {}, checks: {}, dryRuns: {} },
       toggleWorkload: (hostId, selector) => editDraft(hostId, (d) => drafts.toggleSelector(d, selector)),
       setDraftKernel: (hostId, kernel) => editDraft(hostId, (d) => drafts.setKernel(d, kernel)),
       setDraftStore: (hostId, store) => editDraft(hostId, (d) => drafts.setStore(d, store)),
@@ -193,21 +203,51 @@ export function createAppStore(api: ApiClient): AppStore {
         const serial = (checkSerial[hostId] ?? 0) + 1;
         checkSerial[hostId] = serial;
         const rev = draft.rev;
-        setCheck(hostId, serial, { rev, plan: { status: 'loading' }, preflight: { status: 'idle' } });
+        const idle = { status: 'idle' } as const;
+        setCheck(hostId, serial, { rev, plan: { status: 'loading' }, preflight: idle, estimate: idle });
         let plan: Plan;
         try {
           plan = await api.call('plan.build', { hostId, draft: drafts.toPlanDraft(draft) });
         } catch (err) {
-          setCheck(hostId, serial, { rev, plan: { status: 'error', error: errorOf(err) }, preflight: { status: 'idle' } });
+          setCheck(hostId, serial, { rev, plan: { status: 'error', error: errorOf(err) }, preflight: idle, estimate: idle });
           return;
         }
-        const built: Loadable<Plan> = { status: 'ready', data: plan };
-        setCheck(hostId, serial, { rev, plan: built, preflight: { status: 'loading' } });
+        let check: PlanCheck = {
+          rev,
+          plan: { status: 'ready', data: plan },
+          preflight: { status: 'loading' },
+          estimate: { status: 'loading' },
+        };
+        setCheck(hostId, serial, check);
+        const settle = async <K extends 'preflight' | 'estimate'>(
+          key: K,
+          call: () => Promise<PlanCheck[K] extends Loadable<infer T> ? T : never>,
+        ) => {
+          let value: PlanCheck[K];
+          try {
+            value = { status: 'ready', data: await call() } as PlanCheck[K];
+          } catch (err) {
+            value = { status: 'error', error: errorOf(err) } as PlanCheck[K];
+          }
+          check = { ...check, [key]: value };
+          setCheck(hostId, serial, check);
+        };
+        await Promise.all([
+          settle('preflight', () => api.call('host.preflight', { hostId, plan })),
+          settle('estimate', () => api.call('plan.estimate', { hostId, plan })),
+        ]);
+      },
+      async dryRun(hostId, trialDump) {
+        const check = get().planning.checks[hostId];
+        if (!check || check.plan.status !== 'ready') return;
+        const plan = check.plan.data;
+        const put = (result: Loadable<DryRunResult>) =>
+          set((s) => ({ planning: { ...s.planning, dryRuns: { ...s.planning.dryRuns, [hostId]: { rev: check.rev, result } } } }));
+        put({ status: 'loading' });
         try {
-          const data = await api.call('host.preflight', { hostId, plan });
-          setCheck(hostId, serial, { rev, plan: built, preflight: { status: 'ready', data } });
+          put({ status: 'ready', data: await api.call('host.dryRun', { hostId, plan, trialDump }) });
         } catch (err) {
-          setCheck(hostId, serial, { rev, plan: built, preflight: { status: 'error', error: errorOf(err) } });
+          put({ status: 'error', error: errorOf(err) });
         }
       },
 

@@ -67,6 +67,31 @@ describe('journey: see this machine', () => {
     await page.getByTestId('finding-kernel.not-a-kernel').waitFor();
     await page.getByTestId('finding-store.too-small').waitFor();
     await milestone(page, 'this-machine-preflight');
+    // The estimate of the plan, with its reasons and where each came from.
+    await page.getByTestId('estimate').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('estimate-blackout').textContent()).toMatch(/\d.* – .*\d/);
+    await page.getByTestId('estimate-image-check').getByText('Image check').click();
+    expect(await page.getByTestId('estimate-image-check').textContent()).toMatch(/sha256 rate: .* MB\/s (default|measured)/);
+    await milestone(page, 'this-machine-estimate');
+  });
+
+  it('dry-runs the plan: this machine measured, nothing pre-dumped (preflight blocks), the estimate before and after', async () => {
+    const { page } = browser;
+    await page.getByTestId('run-dry-run').click();
+    await page.getByTestId('dry-run-result').waitFor({ timeout: 120_000 });
+    // The 8 MiB store is too small for even a bounded test file: said, not guessed.
+    expect(await page.getByTestId('dry-run-store').textContent()).toMatch(
+      /write not measured, read not measured — .*too little free space/,
+    );
+    expect(await page.getByTestId('dry-run-result').textContent()).toMatch(/Disk flush \d+ MB\/s; sha256 \d+ MB\/s/);
+    expect(await page.getByTestId('dry-run-result').textContent()).toContain('Preflight blocks this plan');
+    expect(await page.getByTestId('dry-run-result').textContent()).toContain('before the dry run');
+    // the sha256 rate is measured now: no longer a default
+    await page.getByTestId('dry-run-result').getByTestId('estimate-image-check').getByText('Image check').click();
+    expect(await page.getByTestId('dry-run-result').getByTestId('estimate-image-check').textContent()).toMatch(
+      /sha256 rate: .* MB\/s measured/,
+    );
+    await milestone(page, 'this-machine-dry-run');
   });
 
   it('shows nothing of the app without the token', async () => {

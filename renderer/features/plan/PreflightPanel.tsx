@@ -6,6 +6,8 @@ import { useApp } from '../../store/context';
 import { draftOf } from '../../store/store';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { formatBytes } from '../../../shared/format';
+import { EstimateView } from './EstimateView';
+import { DryRunPanel } from './DryRunPanel';
 
 export function PreflightPanel({ hostId }: { hostId: string }) {
   const facts = useApp((s) => s.facts[hostId]);
@@ -76,6 +78,15 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
           </ul>
         </div>
       ) : null}
+      {check?.estimate.status === 'loading' ? <p className="muted">Estimating the downtime…</p> : null}
+      {check?.estimate.status === 'error' ? <ErrorBox error={check.estimate.error} /> : null}
+      {check?.estimate.status === 'ready' ? (
+        <>
+          <h3>Estimated downtime</h3>
+          <EstimateView estimate={check.estimate.data} />
+        </>
+      ) : null}
+      {check?.plan.status === 'ready' ? <DryRunPanel hostId={hostId} /> : null}
     </section>
   );
 }
