@@ -6,6 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../api/client';
 import type { ApiEvent, ApiResult } from '../../shared/api';
 import type { Estimate } from '../../shared/estimate/estimate';
+import type { Report } from '../../shared/report/model';
 import type { HostRef } from '../../shared/domain/host';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory } from '../../shared/domain/inventory';
@@ -90,6 +91,9 @@ export interface UpgradesSlice {
   /** Starts the plan checked for the current draft (and only that one). */
   startUpgrade(hostId: string): Promise<void>;
   attachUpgrade(hostId: string, id: string): Promise<void>;
+  /** Reports by upgrade key (`upgrade.report`: the promise beside the measurement). */
+  reports: Record<string, Loadable<Report>>;
+  loadReport(hostId: string, id: string): Promise<void>;
   /** `upgrade.list`, then `upgrade.attach` to the running one, else the most recent (to show its outcome). */
   reattach(hostId: string): Promise<void>;
 }
@@ -283,6 +287,17 @@ export function createAppStore(api: ApiClient): AppStore {
           return { upgrades: { byId, current: showUpgrade({ byId, current: s.upgrades.current }, hostId, key) } };
         });
         await api.call('upgrade.attach', { hostId, id });
+      },
+      reports: {},
+      async loadReport(hostId, id) {
+        const key = upgradeKey(hostId, id);
+        set((s) => ({ reports: { ...s.reports, [key]: { status: 'loading' } } }));
+        try {
+          const data = await api.call('upgrade.report', { hostId, id });
+          set((s) => ({ reports: { ...s.reports, [key]: { status: 'ready', data } } }));
+        } catch (err) {
+          set((s) => ({ reports: { ...s.reports, [key]: { status: 'error', error: errorOf(err) } } }));
+        }
       },
       async reattach(hostId) {
         set((s) => ({ reattaching: { ...s.reattaching, [hostId]: { status: 'loading' } } }));

@@ -118,6 +118,14 @@ describe('journey: upgrade the lab from the app', () => {
     expect(seqs).toBeGreaterThan(5);
     expect(await page.getByTestId('record-report-done').count()).toBe(1);
     expect(await page.getByTestId('upgrade-state').textContent()).toBe('restored');
+    // The report: what was promised at the start beside what was measured, ready to export.
+    await page.getByTestId('report-load').click();
+    await page.getByTestId('report').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('report-blackout').textContent()).toMatch(/promised \d.* – .*measured \d/);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-html').click();
+    expect((await download).suggestedFilename()).toBe(`seamless-report-${runId}.html`);
+    await milestone(page, 'lab-upgrade-report');
     // The app reads the host again: it now runs the new kernel.
     await expect.poll(() => page.getByTestId('facts-kernel-release').textContent(), { timeout: 60_000 }).toBe(LAB_KERNELS.target);
 

@@ -8,6 +8,7 @@ import { startablePlan } from '../../store/store';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { kernelName, targetKernelOf, type JournalRecord } from '../../../shared/domain/journal';
 import { outcomeView } from './outcomeView';
+import { ReportPanel } from '../report/ReportPanel';
 
 const TONE_CLASS = { success: 'ok', warning: 'warn', error: 'blocked' } as const;
 
@@ -136,6 +137,7 @@ export function RunPanel({ hostId }: { hostId: string }) {
             )
           ) : null}
           {view.error && view.id ? <ErrorBox error={view.error} /> : null}
+          {ended ? <ReportPanel hostId={hostId} id={view.id} /> : null}
         </div>
       ) : null}
     </section>
