@@ -6,6 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeamlessError } from '../../shared/errors';
 
+/** Headless Chromium kept off the network (no background fetches, updates or sync). */
+export const CHROMIUM_QUIET_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | null {
   for (const p of [env.SEAMLESS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'])
     if (p && existsSync(p)) return p;
@@ -33,15 +44,7 @@ export async function renderPdf(html: string): Promise<Buffer> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_QUIET_ARGS,
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());

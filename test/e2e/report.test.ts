@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPdf } from '../../electron/report/renderPdf';
 import { estimate } from '../../shared/estimate/estimate';
-import { planSchema } from '../../shared/plan/plan';
+import { samplePlan } from '../helpers/samplePlan';
 import { buildReport } from '../../shared/report/buildReport';
 import { renderHtml } from '../../shared/report/renderHtml';
 import { reportInputs } from '../helpers/recordedUpgrade';
@@ -16,14 +16,7 @@ import { sampleFacts } from '../helpers/sampleFacts';
 import { sampleInventory } from '../helpers/sampleInventory';
 import { milestone, openBrowser } from './fixtures/browser';
 
-const plan = planSchema.parse({
-  version: 1,
-  host: 'lab',
-  createdAt: '2026-12-03T07:36:00Z',
-  workloads: ['pid:852'],
-  kernel: { release: '6.1.0-50-amd64', image: '/boot/vmlinuz-6.1.0-50-amd64', initrd: null, cmdline: null },
-  store: { kind: 'pmem', device: '/dev/pmem0' },
-});
+const plan = samplePlan();
 const inv = sampleInventory(256);
 inv.workloads[0] = { ...inv.workloads[0]!, id: 'pid:852', rootPid: 852 };
 const report = buildReport(reportInputs({ plan }, estimate(plan, sampleFacts(), inv, null, [])));

@@ -7,16 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { formatUpgradeFile, parseUpgradeFile } from '../../../shared/domain/upgradeFiles';
 import { readUpgradeFile } from '../../../agent/upgrade/state';
 import { initialState } from '../../../agent/upgrade/select';
-import { planSchema } from '../../../shared/plan/plan';
+import { samplePlan } from '../../helpers/samplePlan';
 
-const plan = planSchema.parse({
-  version: 1,
-  host: 'lab',
-  createdAt: '2026-12-02T00:00:00.000Z',
-  workloads: ['pid:630'],
-  kernel: { release: '6.1.0-50-amd64', image: '/boot/vmlinuz-6.1.0-50-amd64', initrd: null, cmdline: null },
-  store: { kind: 'pmem', device: '/dev/pmem0' },
-});
+const plan = samplePlan(['pid:630']);
 const state = initialState('u-files-1', plan);
 const { version: _v, ...stateBody } = state;
 const manifest = { files: [{ path: 'pages-1.img', size: 4096, sha256: 'a'.repeat(64) }], totalBytes: 4096 };

@@ -7,19 +7,12 @@ import { reportSchema } from '../../../../shared/report/model';
 import { renderHtml } from '../../../../shared/report/renderHtml';
 import { renderMarkdown } from '../../../../shared/report/renderMarkdown';
 import { estimate } from '../../../../shared/estimate/estimate';
-import { planSchema } from '../../../../shared/plan/plan';
+import { samplePlan } from '../../../helpers/samplePlan';
 import { recordedJournal, reportInputs, RECORDED_ID } from '../../../helpers/recordedUpgrade';
 import { sampleFacts } from '../../../helpers/sampleFacts';
 import { sampleInventory } from '../../../helpers/sampleInventory';
 
-const plan = planSchema.parse({
-  version: 1,
-  host: 'lab',
-  createdAt: '2026-12-03T07:36:00Z',
-  workloads: ['pid:852'],
-  kernel: { release: '6.1.0-50-amd64', image: '/boot/vmlinuz-6.1.0-50-amd64', initrd: null, cmdline: null },
-  store: { kind: 'pmem', device: '/dev/pmem0' },
-});
+const plan = samplePlan();
 
 describe('report model', () => {
   it('measures every phase from the recorded journal', () => {
