@@ -151,7 +151,7 @@ function carried(plan: Plan, inventory: Inventory, trials: readonly WorkloadTria
       processes: trial?.processes ?? workload.pids.length,
       mappings: trial?.mappings ?? members.reduce((s, p) => s + (p?.mappings ?? 0), 0),
       fds: trial?.fds ?? members.reduce((s, p) => s + (p?.openFds ?? 0), 0),
-      bytes: trial ? (trial.trialDump?.bytes ?? trial.preDumpBytes) : footprint,
+      bytes: trial ? Math.max(trial.preDumpBytes, trial.trialDump?.bytes ?? 0) : footprint,
       bytesSource: trial ? 'dry-run' : 'inventory',
       trial,
     };
@@ -159,7 +159,7 @@ function carried(plan: Plan, inventory: Inventory, trials: readonly WorkloadTria
 }
 
 /** Mappings and file descriptors: each is dumped, and restored (files reopened), at a fixed cost. */
-const objectsMs = (w: Carried) => w.mappings * DEFAULTS.perMappingMs + w.fds * DEFAULTS.perFdMs;
+const objectsMs = (w: Carried, cpu: number) => (w.mappings * DEFAULTS.perMappingMs + w.fds * DEFAULTS.perFdMs) * cpu;
 function objectInputs(w: Carried): EstimateInput[] {
   const src: Source = w.trial ? 'dry-run' : 'inventory';
   return [
@@ -194,6 +194,18 @@ export function estimate(
     ? input('disk flush bandwidth', mb(calibration.flush.bytesPerS), 'MB/s', 'measured')
     : input('disk flush bandwidth', mb(DEFAULTS.flushBytesPerS), 'MB/s', 'default');
   const perS = (i: EstimateInput) => i.value * 1e6;
+  // CPU-bound fixed costs scale with how much slower this host hashes than the reference CPU.
+  const cpu = calibration?.hashBytesPerS
+    ? input(
+        'CPU slowdown vs the reference (sha256 rates)',
+        Math.round(
+          Math.min(DEFAULTS.cpuFactorMax, Math.max(DEFAULTS.cpuFactorMin, DEFAULTS.referenceHashBytesPerS / calibration.hashBytesPerS)) *
+            100,
+        ) / 100,
+        '×',
+        'measured',
+      )
+    : input('CPU slowdown vs the reference', 1, '×', 'default');
   const dumpShare = input('CRIU dump share of store write', DEFAULTS.dumpShareOfStoreWrite, '×', 'default');
   const restoreShare = input('CRIU restore share of store read', DEFAULTS.restoreShareOfStoreRead, '×', 'default');
 
@@ -203,7 +215,7 @@ export function estimate(
         w.trial
           ? { ms: w.trial.preDumpMs, inputs: [input(`pre-dump round of ${w.selector}`, w.trial.preDumpMs, 'ms', 'dry-run')] }
           : {
-              ms: DEFAULTS.dumpBaseMs + (w.bytes / (perS(storeWrite) * dumpShare.value)) * 1000,
+              ms: DEFAULTS.dumpBaseMs * cpu.value + (w.bytes / (perS(storeWrite) * dumpShare.value)) * 1000,
               inputs: [bytesIn(w), storeWrite, dumpShare],
             },
       )
@@ -214,7 +226,8 @@ export function estimate(
   const freezeTerms: Term[] = [];
   let finalBytes = 0;
   for (const w of ws) {
-    if (w.trial?.trialDump && !plan.options.preDump) {
+    // The trial dump was made the way the real one will be (after pre-dump rounds when the plan has them).
+    if (w.trial?.trialDump) {
       freezeTerms.push({
         ms: w.trial.trialDump.freezeMs,
         inputs: [input(`trial dump of ${w.selector}`, w.trial.trialDump.freezeMs, 'ms', 'dry-run')],
@@ -237,20 +250,23 @@ export function estimate(
     }
     finalBytes += left;
     freezeTerms.push({
-      ms: DEFAULTS.dumpBaseMs + w.processes * DEFAULTS.dumpPerProcessMs + objectsMs(w),
-      inputs: [...objectInputs(w), input('criu dump fixed cost', DEFAULTS.dumpBaseMs, 'ms', 'default')],
+      ms: (DEFAULTS.dumpBaseMs + w.processes * DEFAULTS.dumpPerProcessMs) * cpu.value + objectsMs(w, cpu.value),
+      inputs: [...objectInputs(w), input('criu dump fixed cost (reference CPU)', DEFAULTS.dumpBaseMs, 'ms', 'default'), cpu],
     });
     freezeTerms.push({ ms: (left / (perS(storeWrite) * dumpShare.value)) * 1000, inputs: [...leftInputs, storeWrite, dumpShare] });
   }
   freezeTerms.push({
-    ms: DEFAULTS.manifestBaseMs + (finalBytes / perS(hash)) * 1000,
-    inputs: [input('manifest fixed cost', DEFAULTS.manifestBaseMs, 'ms', 'default'), hash],
+    ms: DEFAULTS.manifestBaseMs * cpu.value + (finalBytes / perS(hash)) * 1000,
+    inputs: [input('manifest fixed cost (reference CPU)', DEFAULTS.manifestBaseMs, 'ms', 'default'), cpu, hash],
   });
 
   // kexec jump: flush what is dirty, unmount, jump (an orderly kexec stops every service first).
   const dirty = input('dirty page cache now', mib(facts.memory.dirtyBytes + facts.memory.writebackBytes), 'MiB', 'measured');
   const jumpTerms: Term[] = [
-    { ms: DEFAULTS.kexecJumpMs, inputs: [input('sync, unmount, kexec -e', DEFAULTS.kexecJumpMs, 'ms', 'default')] },
+    {
+      ms: DEFAULTS.kexecJumpMs * cpu.value,
+      inputs: [input('sync, unmount, kexec -e, purgatory (reference CPU)', DEFAULTS.kexecJumpMs, 'ms', 'default'), cpu],
+    },
     { ms: ((facts.memory.dirtyBytes + facts.memory.writebackBytes) / perS(flush)) * 1000, inputs: [dirty, flush] },
   ];
   const histJump = fromHistory(history, 'kexecJumpMs');
@@ -303,8 +319,8 @@ export function estimate(
   // restore: per-run and per-process costs, and the pages copied back.
   const restoreTerms: Term[] = ws.flatMap((w) => [
     {
-      ms: DEFAULTS.restoreBaseMs + w.processes * DEFAULTS.restorePerProcessMs + objectsMs(w),
-      inputs: [...objectInputs(w), input('criu restore fixed cost', DEFAULTS.restoreBaseMs, 'ms', 'default')],
+      ms: (DEFAULTS.restoreBaseMs + w.processes * DEFAULTS.restorePerProcessMs) * cpu.value + objectsMs(w, cpu.value),
+      inputs: [...objectInputs(w), input('criu restore fixed cost (reference CPU)', DEFAULTS.restoreBaseMs, 'ms', 'default'), cpu],
     },
     { ms: (w.bytes / (perS(storeRead) * restoreShare.value)) * 1000, inputs: [bytesIn(w), storeRead, restoreShare] },
   ]);
@@ -313,10 +329,11 @@ export function estimate(
   const handBack: Term[] = services
     ? [
         {
-          ms: services * DEFAULTS.handBackPerServiceMs,
+          ms: services * DEFAULTS.handBackPerServiceMs * cpu.value,
           inputs: [
             input('services to hand back', services, '', 'plan'),
-            input('hand-back per service', DEFAULTS.handBackPerServiceMs, 'ms', 'default'),
+            input('hand-back per service (reference CPU)', DEFAULTS.handBackPerServiceMs, 'ms', 'default'),
+            cpu,
           ],
         },
       ]
