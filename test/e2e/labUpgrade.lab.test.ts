@@ -92,6 +92,10 @@ describe('journey: upgrade the lab from the app', () => {
     expect(await page.getByTestId('preflight-verdict').textContent()).toContain('can start');
 
     await page.getByTestId('upgrade-start').click();
+    // The confirmation names both kernels and asks for the host's name before it lets go.
+    expect(await page.getByTestId('upgrade-confirm').isDisabled()).toBe(true);
+    expect(await page.getByRole('group', { name: 'Confirm the upgrade' }).textContent()).toContain(LAB_KERNELS.target);
+    await page.getByTestId('upgrade-confirm-host').fill('lab');
     await page.getByTestId('upgrade-confirm').click();
     await page.getByTestId('upgrade-run').waitFor({ timeout: 180_000 });
     const runId = (await page.getByTestId('upgrade-run').locator('p.mono').textContent())?.replace('upgrade ', '');

@@ -37,6 +37,11 @@ export function RunPanel({ hostId }: { hostId: string }) {
   const loadFacts = useApp((s) => s.loadFacts);
   const loadInventory = useApp((s) => s.loadInventory);
   const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState('');
+  const kernelBefore = useApp((s) => {
+    const f = s.facts[hostId];
+    return f?.status === 'ready' ? f.data.kernel.release : null;
+  });
   const ended = view?.summary?.state === 'ended';
   // The host changed under the upgrade (new kernel, restored PIDs): read it again once it ends.
   useEffect(() => {
@@ -71,19 +76,32 @@ export function RunPanel({ hostId }: { hostId: string }) {
       ) : null}
       {plan && !running ? (
         confirming ? (
-          <div className="confirm">
+          <div className="confirm" role="group" aria-label="Confirm the upgrade">
             <p>
-              This freezes {plan.workloads.join(', ')}, checkpoints them, and kexecs {hostId} into{' '}
-              {plan.kernel.release ?? plan.kernel.image}. Everything else on the host is restarted by the new boot.
+              This freezes <strong>{plan.workloads.join(', ')}</strong>, checkpoints them, and kexecs <strong>{hostId}</strong> from{' '}
+              <strong>{kernelBefore ?? 'its running kernel'}</strong> into <strong>{plan.kernel.release ?? plan.kernel.image}</strong>.
+              Everything else on the host is restarted by the new boot.
             </p>
-            <button type="button" onClick={() => setConfirming(false)}>
+            <label>
+              Type the host name, <span className="mono">{hostId}</span>, to confirm
+              <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" data-testid="upgrade-confirm-host" />
+            </label>{' '}
+            <button
+              type="button"
+              onClick={() => {
+                setConfirming(false);
+                setTyped('');
+              }}
+            >
               Cancel
             </button>{' '}
             <button
               type="button"
               className="primary"
+              disabled={typed.trim() !== hostId}
               onClick={() => {
                 setConfirming(false);
+                setTyped('');
                 void start(hostId);
               }}
               data-testid="upgrade-confirm"
