@@ -3,7 +3,7 @@
 // preflight checks and the upgrade runs. Every edit bumps `rev`, so a plan checked for an
 // older draft is never the one that runs.
 import type { HostFacts } from '../../shared/domain/hostFacts';
-import { PLAN_OPTION_DEFAULTS, type PlanOptions } from '../../shared/plan/plan';
+import { PLAN_OPTION_DEFAULTS, type Plan, type PlanOptions } from '../../shared/plan/plan';
 import type { PlanDraft } from '../../shared/plan/planDraft';
 
 export interface DraftState {
@@ -55,6 +55,16 @@ export function toggleAcknowledge(d: DraftState, findingId: string): DraftState 
   const has = d.options.acknowledge.includes(findingId);
   const acknowledge = has ? d.options.acknowledge.filter((a) => a !== findingId) : [...d.options.acknowledge, findingId];
   return edited(d, { options: { ...d.options, acknowledge } });
+}
+
+/** A draft from a plan file (the JSON `seamless plan` writes and the app saves): the same choices, ready to check again. */
+export function fromPlan(d: DraftState, plan: Plan): DraftState {
+  return edited(d, {
+    selectors: [...plan.workloads],
+    kernel: plan.kernel.image,
+    store: plan.store.kind === 'pmem' ? plan.store.device : plan.store.path,
+    options: { ...plan.options, acknowledge: [...plan.options.acknowledge] },
+  });
 }
 
 /** The draft as `plan.build` takes it; blank fields are left to the host's defaults. */

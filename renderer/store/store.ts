@@ -11,7 +11,7 @@ import type { HostRef } from '../../shared/domain/host';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory } from '../../shared/domain/inventory';
 import type { PreflightResult } from '../../shared/domain/findings';
-import type { Plan, PlanOptions } from '../../shared/plan/plan';
+import { parsePlan, type Plan, type PlanOptions } from '../../shared/plan/plan';
 import type { ErrorInfo } from '../../shared/errors';
 import { SeamlessError } from '../../shared/errors';
 import * as drafts from './planDraft';
@@ -67,6 +67,8 @@ export interface PlanSlice {
   setDraftStore(hostId: string, store: string): void;
   setDraftOption<K extends Exclude<keyof PlanOptions, 'acknowledge'>>(hostId: string, key: K, value: PlanOptions[K]): void;
   toggleAcknowledge(hostId: string, findingId: string): void;
+  /** Replaces the draft with a plan file's choices; a file that is not a plan changes nothing and says why. */
+  openPlan(hostId: string, text: string): ErrorInfo | null;
   /** `plan.build` with the draft, then `host.preflight` and `plan.estimate` with the plan it answered. */
   checkPlan(hostId: string): Promise<void>;
   /** Rehearses the checked plan (`host.dryRun`); `trialDump` only after the admin read what it freezes. */
@@ -202,6 +204,12 @@ export function createAppStore(api: ApiClient): AppStore {
       setDraftStore: (hostId, store) => editDraft(hostId, (d) => drafts.setStore(d, store)),
       setDraftOption: (hostId, key, value) => editDraft(hostId, (d) => drafts.setOption(d, key, value)),
       toggleAcknowledge: (hostId, findingId) => editDraft(hostId, (d) => drafts.toggleAcknowledge(d, findingId)),
+      openPlan(hostId, text) {
+        const parsed = parsePlan(text);
+        if (!parsed.ok) return { code: 'PLAN_INVALID', message: `That file is not a Seamless plan: ${parsed.message}` };
+        editDraft(hostId, (d) => drafts.fromPlan(d, parsed.plan));
+        return null;
+      },
       async checkPlan(hostId) {
         const draft = draftOf(get(), hostId);
         const serial = (checkSerial[hostId] ?? 0) + 1;

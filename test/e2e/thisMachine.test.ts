@@ -2,7 +2,7 @@
 // facts as the real agent read them.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServe } from '../helpers/run';
 import { startDetached, workloadScript, type Started } from '../helpers/workloads';
@@ -73,6 +73,23 @@ describe('journey: see this machine', () => {
     await page.getByTestId('estimate-image-check').getByText('Image check').click();
     expect(await page.getByTestId('estimate-image-check').textContent()).toMatch(/sha256 rate: .* MB\/s (default|measured)/);
     await milestone(page, 'this-machine-estimate');
+
+    // Save the checked plan (the CLI's file), change the draft, and open the file again.
+    const saved = page.waitForEvent('download');
+    await page.getByTestId('plan-save').click();
+    const file = join(dir, 'saved-plan.json');
+    await (await saved).saveAs(file);
+    const plan = JSON.parse(readFileSync(file, 'utf8')) as { workloads: string[]; kernel: { image: string }; store: { path?: string } };
+    expect(plan.workloads).toEqual([`pid:${holder.info.pid}`]);
+    expect(plan.kernel.image).toBe(notAKernel);
+    await page.getByTestId('plan-kernel').fill('/boot/other');
+    await page.getByTestId('plan-open').setInputFiles(file);
+    await expect.poll(() => page.getByTestId('plan-kernel').inputValue()).toBe(notAKernel);
+    // Not a plan: said, and nothing changes.
+    writeFileSync(join(dir, 'not-a-plan.json'), '{"hello":1}');
+    await page.getByTestId('plan-open').setInputFiles(join(dir, 'not-a-plan.json'));
+    await page.getByText('That file is not a Seamless plan').waitFor();
+    expect(await page.getByTestId('plan-kernel').inputValue()).toBe(notAKernel);
   });
 
   it('dry-runs the plan: this machine measured, nothing pre-dumped (preflight blocks), the estimate before and after', async () => {

@@ -5,9 +5,19 @@
 import { useApp } from '../../store/context';
 import { draftOf } from '../../store/store';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { download } from '../../ui/download';
 import { formatBytes } from '../../../shared/format';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { Plan } from '../../../shared/plan/plan';
+import { useState } from 'react';
 import { EstimateView } from './EstimateView';
 import { DryRunPanel } from './DryRunPanel';
+
+/** The plan as the JSON file `seamless plan` writes (the CLI and the app read each other's). */
+function savePlan(plan: Plan | null) {
+  if (!plan) return;
+  download(`seamless-plan-${plan.host}.json`, 'application/json', `${JSON.stringify(plan, null, 2)}\n`);
+}
 
 export function PreflightPanel({ hostId }: { hostId: string }) {
   const facts = useApp((s) => s.facts[hostId]);
@@ -16,6 +26,8 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
   const setKernel = useApp((s) => s.setDraftKernel);
   const setStore = useApp((s) => s.setDraftStore);
   const checkPlan = useApp((s) => s.checkPlan);
+  const openPlan = useApp((s) => s.openPlan);
+  const [openError, setOpenError] = useState<ErrorInfo | null>(null);
   const kernels = facts?.status === 'ready' ? facts.data.bootKernels.filter((k) => !k.running) : [];
   // A check of an older draft is shown as such: what it says may no longer hold.
   const stale = check !== undefined && check.rev !== draft.rev;
@@ -55,6 +67,27 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
           Run preflight ({draft.selectors.length} selected)
         </button>
       </div>
+      <p className="plan-files">
+        <label className="file-button">
+          Open a plan file…
+          <input
+            type="file"
+            accept="application/json,.json"
+            data-testid="plan-open"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void file.text().then((text) => setOpenError(openPlan(hostId, text)));
+            }}
+          />
+        </label>{' '}
+        {check?.plan.status === 'ready' && !stale ? (
+          <button type="button" onClick={() => savePlan(check.plan.status === 'ready' ? check.plan.data : null)} data-testid="plan-save">
+            Save this plan…
+          </button>
+        ) : null}
+      </p>
+      {openError ? <ErrorBox error={openError} /> : null}
       {stale ? <p className="muted">The plan changed since this check; run preflight again.</p> : null}
       {check?.plan.status === 'loading' ? <p className="muted">Building the plan on the host…</p> : null}
       {check?.plan.status === 'error' ? <ErrorBox error={check.plan.error} /> : null}

@@ -5,20 +5,12 @@
 import { useApp } from '../../store/context';
 import { upgradeKey } from '../../store/upgradeRecords';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { download } from '../../ui/download';
 import { formatDuration } from '../../../shared/format';
 import type { Report } from '../../../shared/report/model';
 import { renderHtml } from '../../../shared/report/renderHtml';
 import { renderMarkdown } from '../../../shared/report/renderMarkdown';
 import { PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from '../../../shared/report/reportText';
-
-function download(name: string, type: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function Exports({ report }: { report: Report }) {
   const base = `seamless-report-${report.upgradeId}`;
