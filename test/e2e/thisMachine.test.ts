@@ -90,6 +90,16 @@ describe('journey: see this machine', () => {
     await page.getByTestId('plan-open').setInputFiles(join(dir, 'not-a-plan.json'));
     await page.getByText('That file is not a Seamless plan').waitFor();
     expect(await page.getByTestId('plan-kernel').inputValue()).toBe(notAKernel);
+
+    // A blocking finding accepted one by one, and an option changed: both go into the plan.
+    await page.getByTestId('acknowledge-store.too-small').check();
+    await page.getByTestId('plan-option-predump').uncheck();
+    await page.getByTestId('run-preflight').click();
+    await page.getByTestId('plan-save').waitFor({ timeout: 60_000 });
+    const again = page.waitForEvent('download');
+    await page.getByTestId('plan-save').click();
+    await (await again).saveAs(file);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ options: { preDump: false, acknowledge: ['store.too-small'] } });
   });
 
   it('dry-runs the plan: this machine measured, nothing pre-dumped (preflight blocks), the estimate before and after', async () => {

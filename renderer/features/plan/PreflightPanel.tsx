@@ -27,6 +27,8 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
   const setStore = useApp((s) => s.setDraftStore);
   const checkPlan = useApp((s) => s.checkPlan);
   const openPlan = useApp((s) => s.openPlan);
+  const setOption = useApp((s) => s.setDraftOption);
+  const toggleAck = useApp((s) => s.toggleAcknowledge);
   const [openError, setOpenError] = useState<ErrorInfo | null>(null);
   const kernels = facts?.status === 'ready' ? facts.data.bootKernels.filter((k) => !k.running) : [];
   // A check of an older draft is shown as such: what it says may no longer hold.
@@ -67,6 +69,38 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
           Run preflight ({draft.selectors.length} selected)
         </button>
       </div>
+      <fieldset className="form-row options">
+        <legend>Options</legend>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={draft.options.preDump}
+            onChange={(e) => setOption(hostId, 'preDump', e.target.checked)}
+            data-testid="plan-option-predump"
+          />
+          Pre-dump while running (shorter freeze)
+        </label>
+        <label>
+          kexec
+          <select
+            value={draft.options.kexecMode}
+            onChange={(e) => setOption(hostId, 'kexecMode', e.target.value === 'systemctl' ? 'systemctl' : 'direct')}
+          >
+            <option value="direct">direct (kexec -e: seconds)</option>
+            <option value="systemctl">orderly (systemctl kexec: stops every service first)</option>
+          </select>
+        </label>
+        <label>
+          If the restore fails
+          <select
+            value={draft.options.onRestoreFailure}
+            onChange={(e) => setOption(hostId, 'onRestoreFailure', e.target.value === 'kexec-back' ? 'kexec-back' : 'cold-start')}
+          >
+            <option value="cold-start">start the services cold on the new kernel (images kept)</option>
+            <option value="kexec-back">kexec back to the old kernel and restore there</option>
+          </select>
+        </label>
+      </fieldset>
       <p className="plan-files">
         <label className="file-button">
           Open a plan file…
@@ -106,6 +140,17 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
                 {f.workload ? <span className="muted"> [{f.workload}]</span> : null}
                 <div className="muted">Seen: {f.evidence}</div>
                 <div>Fix: {f.fix}</div>
+                {f.severity === 'block' ? (
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={draft.options.acknowledge.includes(f.id)}
+                      onChange={() => toggleAck(hostId, f.id)}
+                      data-testid={`acknowledge-${f.id}`}
+                    />
+                    I have read this and accept the risk: go ahead despite {f.id} (then run preflight again)
+                  </label>
+                ) : null}
               </li>
             ))}
           </ul>
