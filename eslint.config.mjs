@@ -75,7 +75,7 @@ export default tseslint.config(
       // A sandboxed page: React, its store, and the controller only through shared/api.ts.
       ...layer(
         'renderer/',
-        ['/renderer/', '/shared/', 'react', 'react-dom', 'zustand'],
+        ['/renderer/', '/shared/', 'react', 'react-dom', 'zustand', '@tanstack/react-virtual'],
         [{ path: '/shared/protocol', why: "the agent protocol is the controller's business; use shared/api.ts" }],
       ),
       'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname'],

@@ -1,0 +1,44 @@
+// Why: the workloads list as the admin narrows it: text (name, selector, image), kind, and an
+// order (memory first by default). Pure, so the filter that runs on every keystroke over 10,000
+// rows is tested and measured on its own.
+import type { Workload, WorkloadKind } from '../../../shared/domain/inventory';
+
+export type SortKey = 'rss' | 'anon' | 'pss' | 'processes' | 'name';
+export interface RowQuery {
+  text: string;
+  kind: WorkloadKind | 'all';
+  sort: SortKey;
+}
+
+const value = (w: Workload, k: SortKey): number =>
+  k === 'rss' ? w.memory.rssBytes : k === 'anon' ? w.memory.anonBytes : k === 'pss' ? (w.memory.pssBytes ?? 0) : w.pids.length;
+
+export function workloadRows(all: readonly Workload[], q: RowQuery): Workload[] {
+  const needle = q.text.trim().toLowerCase();
+  const kept = all.filter(
+    (w) =>
+      (q.kind === 'all' || w.kind === q.kind) &&
+      (needle === '' ||
+        w.name.toLowerCase().includes(needle) ||
+        w.id.toLowerCase().includes(needle) ||
+        (w.image ?? '').toLowerCase().includes(needle)),
+  );
+  return q.sort === 'name' ? kept.sort((a, b) => a.name.localeCompare(b.name)) : kept.sort((a, b) => value(b, q.sort) - value(a, q.sort));
+}
+
+/** Memory of the selected workloads, summed. */
+export function selectionTotals(
+  all: readonly Workload[],
+  selected: ReadonlySet<string>,
+): { count: number; rssBytes: number; anonBytes: number } {
+  let count = 0;
+  let rssBytes = 0;
+  let anonBytes = 0;
+  for (const w of all)
+    if (selected.has(w.id)) {
+      count++;
+      rssBytes += w.memory.rssBytes;
+      anonBytes += w.memory.anonBytes;
+    }
+  return { count, rssBytes, anonBytes };
+}
