@@ -22,6 +22,8 @@ export interface WorkloadProbe {
   /** Unix sockets whose peer is held by a process outside the workload. */
   externalUnixPeers: { pid: number; inode: number; peerPids: number[]; type: UnixSocketRow['type']; peerPath: string | null }[];
   locks: { pid: number; file: string }[];
+  /** File leases (and NFS delegations) the workload holds: CRIU breaks each at the dump. */
+  leases: { pid: number; file: string; access: string }[];
   /** Locks on the same files held by processes outside the workload. */
   foreignLocks: { pid: number; file: string }[];
   fuseFiles: { pid: number; path: string }[];
@@ -58,6 +60,8 @@ export interface PreflightContext {
     | { kind: 'pmem'; device: string; deviceBytes: number | null; mountedDax: boolean }
     | { kind: 'dir'; path: string; freeBytes: number | null; reason: string | null };
   estimatedImageBytes: number;
+  /** /proc/sys/fs/lease-break-time: how long a broken lease is waited for, in seconds (null: unreadable). */
+  leaseBreakTimeS: number | null;
   /** Checks that could not run here, and why. */
   limits: string[];
 }

@@ -12,10 +12,16 @@ import { newKernelCmdline } from './cmdline';
 import { checkKernelImage, parseKernelConfig } from './kernelImage';
 import { parseSsUnix } from './netTables';
 import { parseLocks } from '../proc/locks';
+import { readText } from '../fs/readOptional';
 import { probeWorkload } from './probeWorkload';
 import { resolveSelection } from '../../shared/plan/resolveSelection';
 
 const MiB = 1024 * 1024;
+
+function leaseBreakTime(): number | null {
+  const text = readText('/proc/sys/fs/lease-break-time').trim();
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
 
 function readHead(path: string, bytes: number): Uint8Array | null {
   try {
@@ -60,15 +66,7 @@ export async function gatherContext(plan: Plan, facts: HostFacts, inventory: Inv
   const tables = {
     // Without ss (iproute2) the external-peer check cannot run: null, and preflight says so.
     unixSockets: ss.installed && ss.code === 0 ? parseSsUnix(ss.stdout) : null,
-    locks: parseLocks(
-      (() => {
-        try {
-          return readFileSync('/proc/locks', 'utf8');
-        } catch {
-          return '';
-        }
-      })(),
-    ),
+    locks: parseLocks(readText('/proc/locks')),
   };
   const selected = found.map(({ selector, workload }) => ({ selector, workload, probe: probeWorkload(workload, inventory, tables) }));
 
@@ -105,6 +103,7 @@ export async function gatherContext(plan: Plan, facts: HostFacts, inventory: Inv
     },
     store: storeInfo(plan, facts),
     estimatedImageBytes,
+    leaseBreakTimeS: leaseBreakTime(),
     limits:
       tables.unixSockets === null
         ? [`ss (iproute2) did not run (${ss.installed ? `exit ${ss.code}` : 'not installed'}): unix socket peers were not checked`]

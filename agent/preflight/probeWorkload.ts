@@ -98,6 +98,9 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
   }
 
   const locks = tables.locks.filter((l) => pids.has(l.pid)).map((l) => ({ pid: l.pid, file: l.file }));
+  const leases = tables.locks
+    .filter((l) => pids.has(l.pid) && (l.type === 'LEASE' || l.type === 'DELEG'))
+    .map((l) => ({ pid: l.pid, file: l.file, access: l.access }));
   const lockedFiles = new Set(locks.map((l) => l.file));
   const foreignLocks = tables.locks.filter((l) => !pids.has(l.pid) && lockedFiles.has(l.file)).map((l) => ({ pid: l.pid, file: l.file }));
 
@@ -128,6 +131,7 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
     establishedTcp,
     externalUnixPeers,
     locks,
+    leases,
     foreignLocks,
     fuseFiles,
     memoryFsFiles,

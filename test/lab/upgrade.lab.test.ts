@@ -158,6 +158,13 @@ describe.sequential('upgrade on the lab', () => {
     expect(after.ok).toBe(true);
     expect(after.checksum).toBe(before.checksum);
     expect(after.counter).toBeGreaterThan(before.counter);
+    // Preflight said the lease would be broken and waited for at the dump (with everyone frozen).
+    const kept = await call<{ preflight: { findings: { id: string; workload?: string; severity: string }[] } | null }>('upgrade.files', {
+      id: upgradeId,
+    });
+    expect(kept.preflight?.findings).toContainEqual(
+      expect.objectContaining({ id: 'workload.file-lease', workload: `pid:${lessee}`, severity: 'warn' }),
+    );
     // The lease holder came back with its PID and its lease (CRIU's --file-locks), never signalled.
     expect((await guest(`ps -o comm= -p ${lessee}`)).trim()).toBe('perl');
     expect(await guest('cat /proc/locks')).toMatch(leaseLine);

@@ -133,7 +133,7 @@ function undumpable(s: SelectedWorkload): Finding[] {
   return out;
 }
 
-function needsFlags(s: SelectedWorkload): Finding[] {
+function needsFlags(ctx: PreflightContext, s: SelectedWorkload): Finding[] {
   const p = s.probe;
   const out: Finding[] = [];
   if (p.establishedTcp > 0)
@@ -187,6 +187,17 @@ function needsFlags(s: SelectedWorkload): Finding[] {
       evidence: list([...p.locks, ...p.foreignLocks], (l) => `pid ${l.pid}: ${l.file}`),
       fix: p.foreignLocks.length ? 'Stop the other lock holders, or select them too.' : 'Nothing to do.',
     });
+  if (p.leases.length > 0) {
+    const wait = ctx.leaseBreakTimeS ?? 45;
+    out.push({
+      id: 'workload.file-lease',
+      severity: 'warn',
+      workload: s.selector,
+      message: `The workload holds ${p.leases.length} file lease(s). CRIU's dump breaks each lease and then waits for its holder to give it up, up to fs.lease-break-time (${wait} s), with every selected workload frozen; the lease is restored afterwards. (Seen on the lab: a 256 MiB tree's freeze went from under a second to 47 s.)`,
+      evidence: list(p.leases, (l) => `pid ${l.pid}: ${l.access.toLowerCase()} lease on ${l.file}`),
+      fix: 'Have the holder release its lease before the upgrade, or accept a freeze that long (sysctl fs.lease-break-time shortens it for every lease on the host).',
+    });
+  }
   if (p.externalSession)
     out.push({
       id: 'workload.external-session',
@@ -286,7 +297,13 @@ function ownNamespaces(ctx: PreflightContext, s: SelectedWorkload): Finding[] {
 }
 
 export function workloadRules(ctx: PreflightContext): Finding[] {
-  return ctx.selected.flatMap((s) => [...undumpable(s), ...ownNamespaces(ctx, s), ...needsFlags(s), ...staleFiles(s), ...systemdHold(s)]);
+  return ctx.selected.flatMap((s) => [
+    ...undumpable(s),
+    ...ownNamespaces(ctx, s),
+    ...needsFlags(ctx, s),
+    ...staleFiles(s),
+    ...systemdHold(s),
+  ]);
 }
 
 /** The CRIU options each workload needs, from the same probe. */

@@ -20,6 +20,7 @@ export function emptyProbe(): WorkloadProbe {
     establishedTcp: 0,
     externalUnixPeers: [],
     locks: [],
+    leases: [],
     foreignLocks: [],
     fuseFiles: [],
     memoryFsFiles: [],
@@ -93,6 +94,7 @@ export function baseContext(): PreflightContext {
     },
     store: { kind: 'pmem', device: '/dev/pmem0', deviceBytes: 1024 * MiB, mountedDax: false },
     estimatedImageBytes: 400 * MiB,
+    leaseBreakTimeS: 45,
     limits: [],
   };
 }

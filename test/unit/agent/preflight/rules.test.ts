@@ -107,6 +107,7 @@ const cases: Case[] = [
     (c) => void (c.inventory.processes[1] = proc(5000, 1, { namespaces: { pid: '1', mnt: '4026532193', net: '1', user: '4026532195' } })),
   ],
   ['workload.file-locks', 'info', (c) => void probe(c).locks.push({ pid: 5000, file: '08:01:1234' })],
+  ['workload.file-lease', 'warn', (c) => void probe(c).leases.push({ pid: 5000, file: 'fe:01:2621553', access: 'WRITE' })],
   ['workload.terminal', 'info', (c) => void probe(c).ttys.push(5000)],
   [
     'workload.replaced-files',
