@@ -143,8 +143,9 @@ export function createController(opts: ControllerOptions): Controller {
     },
     'host.preflight': async ({ hostId, plan }) => (await agent(hostId)).call('preflight.run', { plan }, { timeoutMs: 120_000 }),
     'upgrade.start': async ({ hostId, plan }) => {
-      // The promise made to the admin goes into the journal with the start, for the report.
-      const promised = await estimateFor(hostId, plan);
+      // The promise made to the admin goes into the journal with the start, for the report. If it
+      // cannot be made here, the agent journals its own (without this host's calibration and history).
+      const promised = await estimateFor(hostId, plan).catch(() => undefined);
       const { upgradeId } = await (await agent(hostId)).call('upgrade.start', { plan, estimate: promised }, { timeoutMs: 180_000 });
       follow(hostId, upgradeId);
       return { upgradeId };
