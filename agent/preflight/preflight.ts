@@ -29,5 +29,6 @@ export function judge(ctx: PreflightContext): PreflightResult {
     estimatedImageBytes: ctx.estimatedImageBytes,
     // A block stops the plan unless the admin acknowledged that very finding in the plan.
     canStart: !findings.some((f) => f.severity === 'block' && !ctx.plan.options.acknowledge.includes(f.id)),
+    bootCmdline: { current: ctx.facts.kernel.cmdline, next: ctx.newKernel.cmdline },
   };
 }

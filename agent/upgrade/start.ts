@@ -17,7 +17,7 @@ import { agentCopyPath, journalPath, newUpgradeId, planPath, preflightPath, repo
 import { sh } from '../exec/sh';
 import { summarize, upgradeReportSchema, type UpgradeReport, type UpgradeSummary } from '../../shared/domain/upgrade';
 import { JOURNAL_VERSION, type JournalRecord } from '../../shared/domain/journal';
-import { formatUpgradeFile } from '../../shared/domain/upgradeFiles';
+import { formatUpgradeFile, type PreflightFile } from '../../shared/domain/upgradeFiles';
 import { estimate, type Estimate } from '../../shared/estimate/estimate';
 import { readHostFacts } from '../facts/hostFacts';
 import { listInventory } from '../inventory/inventory';
@@ -124,6 +124,9 @@ export function upgradeJournal(id: string, since: number): { id: string; records
   return { id, records: all.filter((r) => r.seq > since), summary: summarize(id, all) };
 }
 
+/** preflight.json's content as preflight answered it (the file adds only its version). */
+const withoutVersion = ({ version: _version, ...result }: PreflightFile): PreflightResult => result;
+
 /** plan.json, preflight.json and report.json of an upgrade, each validated; null when absent. */
 export function upgradeFiles(id: string): { plan: Plan | null; preflight: PreflightResult | null; report: UpgradeReport | null } {
   if (!existsSync(journalPath(id))) throw new SeamlessError('UPGRADE_NOT_FOUND', `No upgrade ${id} on this host`);
@@ -147,14 +150,7 @@ export function upgradeFiles(id: string): { plan: Plan | null; preflight: Prefli
   if (parsedPlan && !parsedPlan.ok) throw new SeamlessError('UPGRADE_FILE_INVALID', `${planPath(id)}: ${parsedPlan.message}`);
   return {
     plan: parsedPlan?.ok ? parsedPlan.plan : null,
-    preflight: preflight
-      ? {
-          findings: preflight.findings,
-          criuOptions: preflight.criuOptions,
-          estimatedImageBytes: preflight.estimatedImageBytes,
-          canStart: preflight.canStart,
-        }
-      : null,
+    preflight: preflight ? withoutVersion(preflight) : null,
     report,
   };
 }

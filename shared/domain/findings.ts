@@ -21,5 +21,7 @@ export const preflightResultSchema = z.object({
   /** Estimated bytes of images the checkpoint will write (anonymous + shmem + margin). */
   estimatedImageBytes: z.number().check(z.nonnegative()),
   canStart: z.boolean(),
+  /** The kernel command line today, and the one the new kernel will boot with (absent in older answers). */
+  bootCmdline: z.optional(z.object({ current: z.string(), next: z.string() })),
 });
 export type PreflightResult = z.infer<typeof preflightResultSchema>;

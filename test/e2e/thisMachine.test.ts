@@ -66,6 +66,8 @@ describe('journey: see this machine', () => {
     expect(await page.getByTestId('preflight-verdict').textContent()).toContain('cannot start');
     await page.getByTestId('finding-kernel.not-a-kernel').waitFor();
     await page.getByTestId('finding-store.too-small').waitFor();
+    // The command line the new kernel boots with, against today's: at least this host's own words.
+    expect(await page.getByTestId('plan-cmdline').textContent()).toContain(readFileSync('/proc/cmdline', 'utf8').trim().split(/\s+/)[0]);
     await milestone(page, 'this-machine-preflight');
     // The estimate of the plan, with its reasons and where each came from.
     await page.getByTestId('estimate').waitFor({ timeout: 60_000 });

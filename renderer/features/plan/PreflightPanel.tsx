@@ -11,6 +11,7 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { Plan } from '../../../shared/plan/plan';
 import { useState } from 'react';
 import { EstimateView } from './EstimateView';
+import { cmdlineDiff } from './cmdlineDiff';
 import { DryRunPanel } from './DryRunPanel';
 
 /** The plan as the JSON file `seamless plan` writes (the CLI and the app read each other's). */
@@ -133,6 +134,26 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
             {result.data.canStart ? 'The plan can start.' : 'The plan cannot start.'} Images: about{' '}
             {formatBytes(result.data.estimatedImageBytes)}.
           </p>
+          {result.data.bootCmdline ? (
+            <p className="cmdline" data-testid="plan-cmdline">
+              The new kernel boots with:{' '}
+              {cmdlineDiff(result.data.bootCmdline.current, result.data.bootCmdline.next).map((p, i) =>
+                p.change === 'same' ? (
+                  <span key={i} className="mono">
+                    {p.word}{' '}
+                  </span>
+                ) : p.change === 'added' ? (
+                  <ins key={i} className="mono" title="added">
+                    {p.word}{' '}
+                  </ins>
+                ) : (
+                  <del key={i} className="mono" title="removed">
+                    {p.word}{' '}
+                  </del>
+                ),
+              )}
+            </p>
+          ) : null}
           <ul className="findings">
             {result.data.findings.map((f, i) => (
               <li key={`${f.id}-${f.workload ?? ''}-${i}`} className={`finding ${f.severity}`} data-testid={`finding-${f.id}`}>
