@@ -15,7 +15,7 @@ import type { Prompter } from './prompter';
 import { loadAgentExecutable } from './ssh/agentExecutableManifest';
 import { defaultConfigDir, HostKeyStore } from './ssh/hostKeyStore';
 import { SshSession } from './ssh/session';
-import { resolveTarget, type SshTarget } from './ssh/target';
+import { resolveTarget, sshConfigAliases, type SshTarget } from './ssh/target';
 
 export interface AgentHandle {
   call<M extends AgentMethod>(method: M, params: AgentParams<M>, opts?: CallOptions): Promise<AgentResult<M>>;
@@ -29,6 +29,8 @@ export interface HostSessionsOptions {
   agentBundle?: () => AgentBundle;
   /** Host id → the only fingerprint to trust without asking (CLI --accept-host-key). */
   acceptHostKey?: ReadonlyMap<string, string>;
+  /** ~/.ssh/config by default (tests pass their own; null: none). */
+  sshConfigPath?: string | null;
   /** Provider files naming hosts the launcher hands in (the lab); see shared/domain/providedHost.ts. */
   hostProviders?: readonly string[];
 }
@@ -51,6 +53,9 @@ export class HostSessions {
     const hosts: HostRef[] = [{ id: LOCAL_HOST_ID, label: 'This machine', kind: 'local' }];
     hosts.push(...this.provided.list());
     for (const h of this.saved.list()) hosts.push({ id: h.id, label: h.label, kind: 'ssh' });
+    // The admin's own ~/.ssh/config: every Host alias that names one host, as ssh(1) would connect.
+    for (const alias of sshConfigAliases({ sshConfigPath: this.opts.sshConfigPath }))
+      if (!hosts.some((h) => h.id === alias)) hosts.push({ id: alias, label: `${alias} (~/.ssh/config)`, kind: 'ssh' });
     return hosts;
   }
 

@@ -170,3 +170,22 @@ export function describeTarget(t: Pick<SshTarget, 'user' | 'host' | 'port'>): st
   const host = t.host.includes(':') ? `[${t.host}]` : t.host;
   return `${t.user}@${host}${t.port === 22 ? '' : `:${t.port}`}`;
 }
+
+/** The Host aliases of ~/.ssh/config that name one host (no wildcards, no negations), in file order. */
+export function sshConfigAliases(options: Pick<ResolveOptions, 'sshConfigPath' | 'homeDir'> = {}): string[] {
+  const home = options.homeDir ?? homedir();
+  const path = options.sshConfigPath === undefined ? join(home, '.ssh', 'config') : options.sshConfigPath;
+  let config: SSHConfig | null;
+  try {
+    config = loadConfig(path);
+  } catch {
+    return []; // an unparsable file is reported when a host from it is used, not when listing
+  }
+  const out: string[] = [];
+  for (const line of config ?? []) {
+    if (line.type !== SSHConfig.DIRECTIVE || line.param.toLowerCase() !== 'host') continue;
+    const values = Array.isArray(line.value) ? line.value.map((v) => (typeof v === 'string' ? v : v.val)) : [String(line.value)];
+    for (const v of values) if (!/[*?!]/.test(v) && !out.includes(v)) out.push(v);
+  }
+  return out;
+}

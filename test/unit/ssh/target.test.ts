@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeTarget, parseTargetSpec, resolveTarget } from '../../../electron/controller/ssh/target';
+import { describeTarget, parseTargetSpec, resolveTarget, sshConfigAliases } from '../../../electron/controller/ssh/target';
 
 const config = `
 Host web
@@ -76,5 +76,13 @@ describe('target specs', () => {
       port: 22,
       identityFiles: [],
     });
+  });
+});
+
+describe('~/.ssh/config hosts listed in the app', () => {
+  it('lists each alias that names one host, in file order; patterns are not hosts', () => {
+    expect(sshConfigAliases({ sshConfigPath: withConfig().sshConfigPath })).toEqual(['web', 'bastion', 'inner']);
+    expect(sshConfigAliases({ sshConfigPath: '/nonexistent/config' })).toEqual([]);
+    expect(sshConfigAliases({ sshConfigPath: null })).toEqual([]);
   });
 });
