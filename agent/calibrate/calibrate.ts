@@ -110,8 +110,17 @@ async function storeBandwidth(store: Store, written: Written): Promise<Measured 
   }
   const mounted = mountOf(where);
   if (mounted) return { where, ...(await inDirectory(mounted, written)) };
+  // blkid -p exits 2 when it finds no signature at all; anything else but 0 means it cannot tell.
   const probe = await sh('blkid', ['-p', '-o', 'export', where]);
-  const type = /^TYPE=(.*)$/m.exec(probe.stdout)?.[1] ?? null;
+  if (probe.code !== 0 && probe.code !== 2)
+    return {
+      where,
+      writeBytesPerS: null,
+      readBytesPerS: null,
+      testBytes: 0,
+      reason: `cannot tell what ${where} holds (blkid: ${(probe.stderr || `exit ${probe.code}`).trim().slice(-200)}); not touched`,
+    };
+  const type = probe.code === 2 ? null : (/^TYPE=(.*)$/m.exec(probe.stdout)?.[1] ?? '(unknown)');
   const label = /^LABEL=(.*)$/m.exec(probe.stdout)?.[1] ?? null;
   if (type === null) {
     // No filesystem: nothing to lose; the upgrade makes its own. Raw O_DIRECT on the device.
