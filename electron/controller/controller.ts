@@ -60,7 +60,7 @@ export function createController(opts: ControllerOptions): Controller {
   const records = new HostRecords(opts.configDir ?? defaultConfigDir());
 
   /** The estimate of a plan with what is known of the host: its calibration (if fresh) and history. */
-  async function estimateFor(hostId: string, input: PlanInput, trials: WorkloadTrial[] = []): Promise<Estimate> {
+  async function estimateFor(hostId: string, input: PlanInput, trials?: WorkloadTrial[]): Promise<Estimate> {
     // The API hands the plan as it came in (validated); defaults filled in, as the agent will.
     const plan = planSchema.parse(input);
     const handle = await agent(hostId);
@@ -68,7 +68,7 @@ export function createController(opts: ControllerOptions): Controller {
       handle.call('host.facts', {}, { timeoutMs: 60_000 }),
       handle.call('inventory.list', { details: 'none' }, { timeoutMs: 60_000 }),
     ]);
-    return estimate(plan, facts, inventory, records.calibration(hostId), records.history(hostId), trials);
+    return estimate(plan, facts, inventory, records.calibration(hostId), records.history(hostId), trials ?? records.trials(hostId, plan.workloads));
   }
 
   /** The report of an upgrade: its journal and files on the host, and the restored processes now. */
@@ -160,6 +160,7 @@ export function createController(opts: ControllerOptions): Controller {
       const estimateBefore = await estimateFor(hostId, plan);
       const measures = await (await agent(hostId)).call('upgrade.dryRun', { plan, trialDump }, { timeoutMs: DRY_RUN_TIMEOUT_MS });
       records.saveCalibration(hostId, measures.calibration);
+      if (measures.trials.length) records.saveTrials(hostId, measures.trials);
       return { measures, estimateBefore, estimate: await estimateFor(hostId, plan, measures.trials) };
     },
     'upgrade.report': async ({ hostId, id }) => {

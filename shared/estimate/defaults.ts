@@ -28,6 +28,8 @@ export const DEFAULTS = {
   perFdMs: 0.03,
   /** At the reference CPU: writing the manifest at the freeze (listing, fsync), on top of hashing. */
   manifestBaseMs: 90,
+  /** At the reference CPU: checking one workload's images against its manifest, on top of hashing. */
+  imageCheckBaseMs: 120,
   /** Share of a workload's memory it dirties between the last pre-dump round and the freeze. */
   dirtyShareAtFreeze: 0.05,
   /** At the reference CPU: sync, unmount, `kexec -e`, purgatory and the new kernel's decompression. */

@@ -118,13 +118,16 @@ function sum(phases: PhaseEstimate[]): Range {
 }
 
 /** The most recent history entry that has `key` measured. */
-function fromHistory(history: readonly HistoryEntry[], key: keyof HistoryEntry): { value: number; entry: HistoryEntry } | null {
-  for (let i = history.length - 1; i >= 0; i--) {
+/** The mean of the last few runs that measured `key` (one run's figure varies; a few settle it). */
+function fromHistory(history: readonly HistoryEntry[], key: keyof HistoryEntry): { value: number; runs: number } | null {
+  const values: number[] = [];
+  for (let i = history.length - 1; i >= 0 && values.length < HISTORY_RUNS; i--) {
     const v = history[i]![key];
-    if (typeof v === 'number') return { value: v, entry: history[i]! };
+    if (typeof v === 'number') values.push(v);
   }
-  return null;
+  return values.length ? { value: values.reduce((a, b) => a + b, 0) / values.length, runs: values.length } : null;
 }
+const HISTORY_RUNS = 5;
 
 interface Carried {
   selector: string;
@@ -271,7 +274,10 @@ export function estimate(
   ];
   const histJump = fromHistory(history, 'kexecJumpMs');
   if (histJump)
-    jumpTerms.splice(0, 1, { ms: histJump.value, inputs: [input('kexec jump of the last upgrade', histJump.value, 'ms', 'history')] });
+    jumpTerms.splice(0, 1, {
+      ms: histJump.value,
+      inputs: [input(`kexec jump, mean of the last ${histJump.runs} upgrade(s)`, Math.round(histJump.value), 'ms', 'history')],
+    });
   if (plan.options.kexecMode === 'systemctl')
     jumpTerms.push({
       ms: DEFAULTS.systemctlStopMs,
@@ -294,7 +300,12 @@ export function estimate(
         : null;
   const histKernel = fromHistory(history, 'kernelBootMs');
   const kernelTerm: Term = histKernel
-    ? { ms: histKernel.value, inputs: [input('kernel boot of the last upgrade (kexec)', histKernel.value, 'ms', 'history')] }
+    ? {
+        ms: histKernel.value,
+        inputs: [
+          input(`kernel boot (kexec), mean of the last ${histKernel.runs} upgrade(s)`, Math.round(histKernel.value), 'ms', 'history'),
+        ],
+      }
     : kernelFromBoots !== null
       ? { ms: kernelFromBoots, inputs: [input('kernel + initrd boot (systemd)', Math.round(kernelFromBoots), 'ms', 'measured')] }
       : { ms: DEFAULTS.kernelBootMs, inputs: [input('kernel boot', DEFAULTS.kernelBootMs, 'ms', 'default')] };
@@ -304,17 +315,29 @@ export function estimate(
       ? input('userspace boot (systemd)', Math.round(userspaceFromBoots), 'ms', 'measured')
       : input('userspace boot', DEFAULTS.userspaceMs, 'ms', 'default');
   const hookTerm: Term = histHook
-    ? { ms: histHook.value, inputs: [input('userspace to the hook, last upgrade', histHook.value, 'ms', 'history')] }
+    ? {
+        ms: histHook.value,
+        inputs: [input(`userspace to the hook, mean of the last ${histHook.runs} upgrade(s)`, Math.round(histHook.value), 'ms', 'history')],
+      }
     : {
         ms: userspaceInput.value * DEFAULTS.hookShareOfUserspace,
         inputs: [userspaceInput, input('share of userspace before the hook', DEFAULTS.hookShareOfUserspace, '×', 'default')],
       };
 
   // image check: every image byte hashed again before the restore trusts it.
-  const checkTerm: Term = {
-    ms: (totalBytes / perS(hash)) * 1000,
-    inputs: [input('memory to carry', mib(totalBytes), 'MiB', ws.some((w) => w.bytesSource === 'dry-run') ? 'dry-run' : 'inventory'), hash],
-  };
+  const checkTerms: Term[] = [
+    {
+      ms: (totalBytes / perS(hash)) * 1000,
+      inputs: [
+        input('memory to carry', mib(totalBytes), 'MiB', ws.some((w) => w.bytesSource === 'dry-run') ? 'dry-run' : 'inventory'),
+        hash,
+      ],
+    },
+    {
+      ms: ws.length * DEFAULTS.imageCheckBaseMs * cpu.value,
+      inputs: [input('image check fixed cost per workload (reference CPU)', DEFAULTS.imageCheckBaseMs, 'ms', 'default'), cpu],
+    },
+  ];
 
   // restore: per-run and per-process costs, and the pages copied back.
   const restoreTerms: Term[] = ws.flatMap((w) => [
@@ -365,7 +388,7 @@ export function estimate(
     phase('kexec-jump', jumpTerms, 'sync/unmount/kexec (+ systemctl stopping services) + dirty page cache ÷ flush bandwidth'),
     phase('kernel-boot', [kernelTerm], 'the last kexec boot of this host, else its systemd boot times'),
     phase('userspace-to-hook', [hookTerm], 'the last upgrade’s hook start, else a share of this host’s userspace boot'),
-    phase('image-check', [checkTerm], 'memory to carry ÷ sha256 rate'),
+    phase('image-check', checkTerms, 'memory to carry ÷ sha256 rate, + a fixed cost per workload (reading the manifest and the files)'),
     phase('restore', restoreTerms, 'per workload: fixed + processes × per-process cost + memory ÷ (store read × CRIU share)'),
     phase('hand-back', handBack, 'services × hand-back cost'),
     phase('rewarm', rewarm, 'active page cache ÷ read rate (after the blackout)'),

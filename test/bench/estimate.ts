@@ -36,7 +36,8 @@ async function redisSelector(): Promise<string> {
 }
 
 async function one(name: string): Promise<{ name: string; report: Report; dryRunMs: number }> {
-  const selector = name === 'redis' ? await redisSelector() : `pid:${Number((await guest(`lab-memload-tree ${name}`)).trim())}`;
+  const keeper = name === 'redis' ? null : Number((await guest(`lab-memload-tree ${name}`)).trim());
+  const selector = keeper === null ? await redisSelector() : `pid:${keeper}`;
   await new Promise((r) => setTimeout(r, name === '1G' ? 20_000 : 5000)); // the tree writes its pattern first
   const dir = mkdtempSync(join(tmpdir(), 'seamless-bench-estimate-'));
   const planFile = join(dir, 'plan.json');
@@ -51,7 +52,8 @@ async function one(name: string): Promise<{ name: string; report: Report; dryRun
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `estimate-${name}-${end.id}.json`), JSON.stringify(report, null, 2));
-  if (name !== 'redis') await guest(`pkill -f 'lab-memload' || true`);
+  // (never pkill -f here: the pattern would match this very SSH command and kill it)
+  if (keeper !== null) await guest(`kill $(cat /proc/${keeper}/task/${keeper}/children) ${keeper} || true`);
   return { name, report, dryRunMs: dry.measures.durationMs };
 }
 

@@ -4,13 +4,23 @@
 // an older or a damaged format is ignored, never misread) and written atomically, mode 0600.
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CALIBRATION_STALE_MS, calibrationSchema, type Calibration } from '../../../shared/estimate/calibration';
+import * as z from '../../../shared/zod';
+import {
+  CALIBRATION_STALE_MS,
+  calibrationSchema,
+  workloadTrialSchema,
+  type Calibration,
+  type WorkloadTrial,
+} from '../../../shared/estimate/calibration';
 import type { HistoryEntry } from '../../../shared/estimate/history';
 import { historyEntryOf } from '../../../shared/report/buildReport';
 import { reportSchema, type Report } from '../../../shared/report/model';
 
 /** Up to this many reports are read back as history, newest first. */
 const HISTORY_LIMIT = 20;
+/** A dry run's workload figures are used for an upgrade started within this time. */
+const TRIALS_STALE_MS = 60 * 60 * 1000;
+const trialsFileSchema = z.object({ version: z.literal(1), measuredAtMs: z.number(), trials: z.array(workloadTrialSchema) });
 
 function readValid<T>(path: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null {
   try {
@@ -43,6 +53,18 @@ export class HostRecords {
 
   saveCalibration(hostId: string, c: Calibration): void {
     writeAtomic(join(this.dir(hostId), 'calibration.json'), this.dir(hostId), c);
+  }
+
+  /** What the last dry run measured of the workloads, to keep the promise made at the start. */
+  saveTrials(hostId: string, trials: WorkloadTrial[], now = Date.now()): void {
+    writeAtomic(join(this.dir(hostId), 'trials.json'), this.dir(hostId), { version: 1, measuredAtMs: now, trials });
+  }
+
+  /** The last dry run's figures for these selectors, if younger than TRIALS_STALE_MS (workloads change). */
+  trials(hostId: string, selectors: readonly string[], now = Date.now()): WorkloadTrial[] {
+    const t = readValid(join(this.dir(hostId), 'trials.json'), trialsFileSchema);
+    if (!t || now - t.measuredAtMs > TRIALS_STALE_MS) return [];
+    return t.trials.filter((x) => selectors.includes(x.selector));
   }
 
   saveReport(hostId: string, r: Report): void {
