@@ -68,7 +68,14 @@ export function createController(opts: ControllerOptions): Controller {
       handle.call('host.facts', {}, { timeoutMs: 60_000 }),
       handle.call('inventory.list', { details: 'none' }, { timeoutMs: 60_000 }),
     ]);
-    return estimate(plan, facts, inventory, records.calibration(hostId), records.history(hostId), trials ?? records.trials(hostId, plan.workloads));
+    return estimate(
+      plan,
+      facts,
+      inventory,
+      records.calibration(hostId),
+      records.history(hostId),
+      trials ?? records.trials(hostId, plan.workloads),
+    );
   }
 
   /** The report of an upgrade: its journal and files on the host, and the restored processes now. */
