@@ -72,7 +72,7 @@ describe('journey: see this machine', () => {
     // The estimate of the plan, with its reasons and where each came from.
     await page.getByTestId('estimate').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('estimate-blackout').textContent()).toMatch(/\d.* – .*\d/);
-    await page.getByTestId('estimate-image-check').getByText('Image check').click();
+    await page.getByTestId('estimate-image-check').locator('summary').click();
     expect(await page.getByTestId('estimate-image-check').textContent()).toMatch(/sha256 rate: .* MB\/s (default|measured)/);
     await milestone(page, 'this-machine-estimate');
 
@@ -116,7 +116,7 @@ describe('journey: see this machine', () => {
     expect(await page.getByTestId('dry-run-result').textContent()).toContain('Preflight blocks this plan');
     expect(await page.getByTestId('dry-run-result').textContent()).toContain('before the dry run');
     // the sha256 rate is measured now: no longer a default
-    await page.getByTestId('dry-run-result').getByTestId('estimate-image-check').getByText('Image check').click();
+    await page.getByTestId('dry-run-result').getByTestId('estimate-image-check').locator('summary').click();
     expect(await page.getByTestId('dry-run-result').getByTestId('estimate-image-check').textContent()).toMatch(
       /sha256 rate: .* MB\/s measured/,
     );
