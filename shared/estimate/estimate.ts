@@ -87,6 +87,8 @@ export type Estimate = z.infer<typeof estimateSchema>;
 interface Term {
   ms: number;
   inputs: EstimateInput[];
+  /** Its own range around `ms` (from the spread seen over earlier runs), instead of its inputs'. */
+  spread?: { low: number; high: number };
 }
 
 const input = (name: string, value: number, unit: string, source: Source): EstimateInput => ({ name, value, unit, source });
@@ -99,7 +101,7 @@ function phase(name: EstimatePhase, terms: Term[], how: string): PhaseEstimate {
   let highMs = 0;
   const inputs: EstimateInput[] = [];
   for (const t of terms) {
-    const s = spread(t.inputs.map((i) => i.source));
+    const s = t.spread ?? spread(t.inputs.map((i) => i.source));
     lowMs += t.ms * s.low;
     midMs += t.ms;
     highMs += t.ms * s.high;
@@ -118,14 +120,25 @@ function sum(phases: PhaseEstimate[]): Range {
 }
 
 /** The most recent history entry that has `key` measured. */
-/** The mean of the last few runs that measured `key` (one run's figure varies; a few settle it). */
-function fromHistory(history: readonly HistoryEntry[], key: keyof HistoryEntry): { value: number; runs: number } | null {
+/**
+ * The mean of the last few runs that measured `key`, with a range that holds every one of them
+ * (and a margin): one run's figure varies (a boot more than most), and the promise must too.
+ */
+function fromHistory(
+  history: readonly HistoryEntry[],
+  key: keyof HistoryEntry,
+): { value: number; runs: number; spread: { low: number; high: number } } | null {
   const values: number[] = [];
   for (let i = history.length - 1; i >= 0 && values.length < HISTORY_RUNS; i--) {
     const v = history[i]![key];
     if (typeof v === 'number') values.push(v);
   }
-  return values.length ? { value: values.reduce((a, b) => a + b, 0) / values.length, runs: values.length } : null;
+  if (!values.length) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const seen = spread(['history']);
+  const low = mean > 0 ? Math.min(seen.low, (Math.min(...values) / mean) * 0.9) : seen.low;
+  const high = mean > 0 ? Math.max(seen.high, (Math.max(...values) / mean) * 1.1) : seen.high;
+  return { value: mean, runs: values.length, spread: { low, high } };
 }
 const HISTORY_RUNS = 5;
 
@@ -276,6 +289,7 @@ export function estimate(
   if (histJump)
     jumpTerms.splice(0, 1, {
       ms: histJump.value,
+      spread: histJump.spread,
       inputs: [input(`kexec jump, mean of the last ${histJump.runs} upgrade(s)`, Math.round(histJump.value), 'ms', 'history')],
     });
   if (plan.options.kexecMode === 'systemctl')
@@ -302,6 +316,7 @@ export function estimate(
   const kernelTerm: Term = histKernel
     ? {
         ms: histKernel.value,
+        spread: histKernel.spread,
         inputs: [
           input(`kernel boot (kexec), mean of the last ${histKernel.runs} upgrade(s)`, Math.round(histKernel.value), 'ms', 'history'),
         ],
@@ -317,6 +332,7 @@ export function estimate(
   const hookTerm: Term = histHook
     ? {
         ms: histHook.value,
+        spread: histHook.spread,
         inputs: [input(`userspace to the hook, mean of the last ${histHook.runs} upgrade(s)`, Math.round(histHook.value), 'ms', 'history')],
       }
     : {

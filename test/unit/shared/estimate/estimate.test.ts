@@ -84,6 +84,27 @@ describe('estimate', () => {
     expect(ph(e, 'kernel-boot').inputs[0]!.source).toBe('history');
   });
 
+  it('holds every run of the history in the range (a boot varies), around their mean', () => {
+    const run = (id: string, kexecJumpMs: number): HistoryEntry => ({
+      upgradeId: id,
+      endedAt: '2026-12-01T00:00:00Z',
+      outcome: 'restored',
+      kernelAfter: null,
+      bytes: 1,
+      processes: 1,
+      kexecJumpMs,
+      kernelBootMs: null,
+      userspaceToHookMs: null,
+      imageCheckMs: null,
+      restoreMs: null,
+      blackoutMs: null,
+    });
+    const jump = ph(estimate(plan(), facts, sampleInventory(64), calibration(), [run('u-1', 3000), run('u-2', 9000)]), 'kexec-jump');
+    expect(jump.inputs[0]).toMatchObject({ source: 'history', value: 6000 });
+    expect(jump.lowMs).toBeLessThanOrEqual(3000);
+    expect(jump.highMs).toBeGreaterThanOrEqual(9000);
+  });
+
   it('uses what the dry run measured instead of the footprint', () => {
     const trial: WorkloadTrial = {
       selector: 'pid:600',
