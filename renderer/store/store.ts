@@ -96,6 +96,9 @@ export interface UpgradesSlice {
   /** Reports by upgrade key (`upgrade.report`: the promise beside the measurement). */
   reports: Record<string, Loadable<Report>>;
   loadReport(hostId: string, id: string): Promise<void>;
+  /** The reports the controller kept for a host (its history), newest first. */
+  history: Record<string, Loadable<Report[]>>;
+  loadHistory(hostId: string): Promise<void>;
   /** `upgrade.list`, then `upgrade.attach` to the running one, else the most recent (to show its outcome). */
   reattach(hostId: string): Promise<void>;
 }
@@ -297,6 +300,23 @@ export function createAppStore(api: ApiClient): AppStore {
         await api.call('upgrade.attach', { hostId, id });
       },
       reports: {},
+      history: {},
+      async loadHistory(hostId) {
+        set((s) => ({ history: { ...s.history, [hostId]: { status: 'loading' } } }));
+        try {
+          const data = await api.call('upgrade.history', { hostId });
+          set((s) => ({
+            history: { ...s.history, [hostId]: { status: 'ready', data } },
+            // Each kept report can be opened like a freshly read one.
+            reports: {
+              ...s.reports,
+              ...Object.fromEntries(data.map((r) => [upgradeKey(hostId, r.upgradeId), { status: 'ready', data: r } as const])),
+            },
+          }));
+        } catch (err) {
+          set((s) => ({ history: { ...s.history, [hostId]: { status: 'error', error: errorOf(err) } } }));
+        }
+      },
       async loadReport(hostId, id) {
         const key = upgradeKey(hostId, id);
         set((s) => ({ reports: { ...s.reports, [key]: { status: 'loading' } } }));

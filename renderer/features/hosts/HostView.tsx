@@ -8,6 +8,7 @@ import { HostFactsCard } from './HostFactsCard';
 import { WorkloadsTable } from '../workloads/WorkloadsTable';
 import { PreflightPanel } from '../plan/PreflightPanel';
 import { RunPanel } from '../run/RunPanel';
+import { HistoryPanel } from '../report/HistoryPanel';
 
 export function HostView({ host }: { host: HostRef }) {
   const connect = useApp((s) => s.connect);
@@ -41,6 +42,7 @@ export function HostView({ host }: { host: HostRef }) {
       <WorkloadsTable hostId={host.id} selected={selected} onToggle={(selector) => toggle(host.id, selector)} />
       {facts?.status === 'ready' ? <PreflightPanel hostId={host.id} /> : null}
       <RunPanel hostId={host.id} />
+      {facts?.status === 'ready' ? <HistoryPanel hostId={host.id} /> : null}
     </div>
   );
 }
