@@ -12,7 +12,7 @@ import { startServe } from '../helpers/run';
 import { samplePlan } from '../helpers/samplePlan';
 import { sampleFacts } from '../helpers/sampleFacts';
 import { sampleInventory } from '../helpers/sampleInventory';
-import { milestone, openBrowser } from './fixtures/browser';
+import { milestone, openBrowser, seriousA11yViolations } from './fixtures/browser';
 
 let config: string;
 let server: Awaited<ReturnType<typeof startServe>>;
@@ -59,5 +59,6 @@ describe('journey: a host’s history of upgrades', () => {
     expect(readFileSync(saved, 'utf8')).toContain(`# Kernel upgrade ${RECORDED_ID} on seamless-lab`);
     await milestone(page, 'history');
     expect(errors).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 });

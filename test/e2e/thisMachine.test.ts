@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { startServe } from '../helpers/run';
 import { startDetached, workloadScript, type Started } from '../helpers/workloads';
-import { milestone, openBrowser } from './fixtures/browser';
+import { milestone, openBrowser, seriousA11yViolations } from './fixtures/browser';
 
 let server: Awaited<ReturnType<typeof startServe>>;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -121,6 +121,8 @@ describe('journey: see this machine', () => {
       /sha256 rate: .* MB\/s measured/,
     );
     await milestone(page, 'this-machine-dry-run');
+    // The whole page as it stands (facts, workloads, plan, findings, estimate, dry run): no serious a11y violation.
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
   it('shows nothing of the app without the token', async () => {
