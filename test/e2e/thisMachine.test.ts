@@ -123,6 +123,11 @@ describe('journey: see this machine', () => {
     await milestone(page, 'this-machine-dry-run');
     // The whole page as it stands (facts, workloads, plan, findings, estimate, dry run): no serious a11y violation.
     expect(await seriousA11yViolations(page)).toEqual([]);
+    // The same page in the OS's dark theme: readable too (contrast is part of the scan).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await milestone(page, 'this-machine-dark');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('shows nothing of the app without the token', async () => {
