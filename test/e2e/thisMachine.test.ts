@@ -48,6 +48,8 @@ describe('journey: see this machine', () => {
     await release.waitFor({ timeout: 20_000 });
     expect(await release.textContent()).toBe(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
     expect(await page.getByTestId('facts-hostname').textContent()).toBe(execFileSync('hostname', { encoding: 'utf8' }).trim());
+    // Ready for an upgrade? This machine is not (no CRIU, no persistent memory): said, with the fixes.
+    expect(await page.getByTestId('ready-store').textContent()).toMatch(/no persistent memory.*Fix: Add memmap=\d+G!4G .*reboot once/);
     await milestone(page, 'this-machine-facts');
     // A CSP violation or a failed script would show up here.
     expect(consoleErrors).toEqual([]);

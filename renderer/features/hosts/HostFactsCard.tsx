@@ -5,6 +5,7 @@ import { useApp } from '../../store/context';
 import type { HostRef } from '../../../shared/domain/host';
 import { formatBytes } from '../../../shared/format';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { readiness } from './readiness';
 
 export function HostFactsCard({ host }: { host: HostRef }) {
   const facts = useApp((s) => s.facts[host.id]);
@@ -55,6 +56,16 @@ export function HostFactsCard({ host }: { host: HostRef }) {
           <dt>Command line</dt>
           <dd className="mono">{facts.data.kernel.cmdline}</dd>
         </dl>
+      ) : null}
+      {facts.status === 'ready' ? (
+        <ul className="readiness" aria-label="Ready for an upgrade?" data-testid="readiness">
+          {readiness(facts.data).map((r) => (
+            <li key={r.id} className={r.ok ? 'ok' : 'blocked'} data-testid={`ready-${r.id}`}>
+              {r.ok ? '✓' : '✗'} {r.what}
+              {r.fix ? <div className="fix">Fix: {r.fix}</div> : null}
+            </li>
+          ))}
+        </ul>
       ) : null}
     </section>
   );
