@@ -122,6 +122,8 @@ describe('journey: upgrade the lab from the app', () => {
     expect(seqs).toBeGreaterThan(5);
     expect(await page.getByTestId('record-report-done').count()).toBe(1);
     expect(await page.getByTestId('upgrade-state').textContent()).toBe('restored');
+    // The promise journaled with the start, beside what each phase took, on the run itself.
+    expect(await page.getByTestId('run-estimate').textContent()).toMatch(/Blackout.*\d/);
     // The report: what was promised at the start beside what was measured, ready to export.
     await page.getByTestId('report-load').click();
     await page.getByTestId('report').waitFor({ timeout: 120_000 });

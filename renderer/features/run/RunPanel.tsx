@@ -9,6 +9,7 @@ import { ErrorBox } from '../../ui/ErrorBox';
 import { kernelName, targetKernelOf, type JournalRecord } from '../../../shared/domain/journal';
 import { outcomeView } from './outcomeView';
 import { ReportPanel } from '../report/ReportPanel';
+import { LiveEstimate } from './LiveEstimate';
 
 const TONE_CLASS = { success: 'ok', warning: 'warn', error: 'blocked' } as const;
 
@@ -124,6 +125,7 @@ export function RunPanel({ hostId }: { hostId: string }) {
               Host rebooting into {rebootingInto}; waiting for it to answer again ({session?.state ?? '…'}).
             </p>
           ) : null}
+          <LiveEstimate records={view.records} />
           <ol className="phases">
             {view.records
               .filter((r) => r.state !== 'progress')
