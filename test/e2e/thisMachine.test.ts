@@ -61,6 +61,9 @@ describe('journey: see this machine', () => {
     const row = page.getByTestId(`workload-pid:${holder.info.pid}`);
     await row.waitFor({ timeout: 30_000 });
     await row.getByRole('checkbox').check();
+    // The workload opens to its processes: the holder and its child.
+    await row.getByRole('button', { name: `Show the processes of pid:${holder.info.pid}` }).click();
+    await page.getByTestId(`process-${holder.info.child}`).waitFor();
     await page.getByTestId('plan-kernel').fill(notAKernel);
     await page.getByTestId('plan-store').fill(smallStore);
     await page.getByTestId('run-preflight').click();

@@ -2,11 +2,11 @@
 // trees), with the memory each would carry across; the admin narrows the list (text, kind),
 // orders it, and ticks what to keep, seeing the selection's total. Above a few hundred rows only
 // the visible ones are rendered (@tanstack/react-virtual), so typing stays fluid at 10,000.
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { Fragment, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApp } from '../../store/context';
 import { formatBytes } from '../../../shared/format';
-import { WORKLOAD_KINDS, type Workload } from '../../../shared/domain/inventory';
+import { WORKLOAD_KINDS, type ProcessInfo, type Workload } from '../../../shared/domain/inventory';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { selectionTotals, workloadRows, type RowQuery, type SortKey } from './workloadRows';
 
@@ -14,15 +14,45 @@ import { selectionTotals, workloadRows, type RowQuery, type SortKey } from './wo
 const VIRTUAL_ABOVE = 200;
 const ROW_PX = 44;
 
+/** The processes of one workload, as a tree under its row: PID, command, user and memory. */
+function ProcessRows({ pids, processes }: { pids: readonly number[]; processes: ReadonlyMap<number, ProcessInfo> }) {
+  return (
+    <>
+      {pids.map((pid) => {
+        const p = processes.get(pid);
+        return (
+          <tr key={pid} className="process-row" data-testid={`process-${pid}`}>
+            <td />
+            <td colSpan={2} className="mono">
+              ↳ {pid} {p ? `${p.comm}${p.user ? ` (${p.user})` : ''}` : ''}
+            </td>
+            <td className="num">{p ? p.threads : ''}</td>
+            <td className="num">{p?.memory ? formatBytes(p.memory.rssBytes) : '–'}</td>
+            <td className="num">{p?.memory?.pssBytes != null ? formatBytes(p.memory.pssBytes) : '–'}</td>
+            <td className="num">{p?.memory ? formatBytes(p.memory.anonBytes) : '–'}</td>
+            <td className="num">{p?.memory ? formatBytes(p.memory.swapBytes) : '–'}</td>
+            <td />
+          </tr>
+        );
+      })}
+    </>
+  );
+}
+
 function Row({
   w,
   checked,
   onToggle,
   style,
+  expanded,
+  onExpand,
 }: {
   w: Workload;
   checked: boolean;
   onToggle: (id: string) => void;
+  expanded?: boolean;
+  /** Absent where rows cannot open (the virtualised list keeps a fixed row height). */
+  onExpand?: (id: string) => void;
   style?: React.CSSProperties;
 }) {
   return (
@@ -31,6 +61,17 @@ function Row({
         <input type="checkbox" checked={checked} onChange={() => onToggle(w.id)} aria-label={`Keep ${w.id}`} />
       </td>
       <td>
+        {onExpand ? (
+          <button
+            type="button"
+            className="link"
+            aria-expanded={expanded === true}
+            onClick={() => onExpand(w.id)}
+            aria-label={`${expanded ? 'Hide' : 'Show'} the processes of ${w.id}`}
+          >
+            {expanded ? '▾' : '▸'}
+          </button>
+        ) : null}{' '}
         {w.name}
         <div className="muted mono">{w.id}</div>
       </td>
@@ -94,6 +135,14 @@ export function WorkloadsTable({
   const rows = useMemo(() => (all ? workloadRows(all, deferred) : []), [all, deferred]);
   const totals = useMemo(() => (all ? selectionTotals(all, selected) : null), [all, selected]);
   const scroller = useRef<HTMLDivElement | null>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const toggleExpanded = (id: string) =>
+    setExpanded((cur) => {
+      const next = new Set(cur);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const procs = useMemo(() => new Map((inv?.status === 'ready' ? inv.data.processes : []).map((p) => [p.pid, p])), [inv]);
   if (!inv || inv.status === 'idle') return null;
   const virtual = rows.length > VIRTUAL_ABOVE;
   return (
@@ -173,7 +222,10 @@ export function WorkloadsTable({
               ) : (
                 <tbody>
                   {rows.map((w) => (
-                    <Row key={w.id} w={w} checked={selected.has(w.id)} onToggle={onToggle} />
+                    <Fragment key={w.id}>
+                      <Row w={w} checked={selected.has(w.id)} onToggle={onToggle} expanded={expanded.has(w.id)} onExpand={toggleExpanded} />
+                      {expanded.has(w.id) ? <ProcessRows pids={w.pids} processes={procs} /> : null}
+                    </Fragment>
                   ))}
                 </tbody>
               )}
