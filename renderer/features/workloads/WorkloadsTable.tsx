@@ -194,7 +194,7 @@ export function WorkloadsTable({
               </select>
             </label>
           </div>
-          <p className="muted" data-testid="workloads-count" role="status">
+          <p className="muted" data-testid="workloads-count" data-shown-for={deferred.text} role="status">
             {rows.length} of {inv.data.workloads.length} workloads shown
             {totals && totals.count > 0
               ? ` · selected ${totals.count}: ${formatBytes(totals.rssBytes)} resident, ${formatBytes(totals.anonBytes)} anonymous`
