@@ -31,6 +31,10 @@ export const apiMethods = {
     params: z.strictObject({
       spec: z.string().check(z.minLength(1), z.maxLength(512)),
       label: z.optional(z.string().check(z.maxLength(128))),
+      /** A key file to try first (absolute path on the machine running Seamless), as `ssh -i`. */
+      identityFile: z.optional(z.string().check(z.startsWith('/'), z.maxLength(4096))),
+      /** A jump host, as `ssh -J` (user@host[:port] or an alias). */
+      proxyJump: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
     }),
     result: hostRefSchema,
   },

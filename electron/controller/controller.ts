@@ -131,7 +131,7 @@ export function createController(opts: ControllerOptions): Controller {
   const api: SeamlessApi = {
     'app.info': async () => ({ version: opts.version, protocolVersion: PROTOCOL_VERSION, transport: opts.transport }),
     'hosts.list': async () => hosts.list(),
-    'hosts.add': async ({ spec, label }) => hosts.add(spec, label),
+    'hosts.add': async ({ spec, label, identityFile, proxyJump }) => hosts.add(spec, label, { identityFile, proxyJump }),
     'host.connect': async ({ hostId }) => {
       await hosts.connect(hostId);
       return { hostId, ready: true };

@@ -2,6 +2,7 @@
 // hosts handed in by the launcher (the lab) and every SSH host through an SshSession (host-key check, login, sudo, deploy,
 // reconnect). Sessions are shared by every caller and their state changes become API events.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { LOCAL_HOST_ID, type HostRef } from '../../shared/domain/host';
 import { SeamlessError } from '../../shared/errors';
 import type { AgentMethod, AgentParams, AgentResult } from '../../shared/protocol';
@@ -59,11 +60,21 @@ export class HostSessions {
     return hosts;
   }
 
-  add(spec: string, label?: string): HostRef {
-    const target = resolveTarget(spec); // refuses a malformed spec before anything is saved
+  add(spec: string, label?: string, via: { identityFile?: string; proxyJump?: string } = {}): HostRef {
+    const target = resolveTarget(spec, { sshConfigPath: this.opts.sshConfigPath }); // refuses a malformed spec before anything is saved
+    if (via.proxyJump !== undefined) resolveTarget(via.proxyJump, { sshConfigPath: this.opts.sshConfigPath }); // and a malformed jump host
+    if (via.identityFile !== undefined && !existsSync(via.identityFile))
+      throw new SeamlessError('SSH_TARGET_INVALID', `The key file ${via.identityFile} does not exist on this machine.`);
     const id = spec;
-    this.saved.add({ id, label: label || `${target.user}@${target.host}${target.port === 22 ? '' : `:${target.port}`}`, spec });
-    return { id, label: label || id, kind: 'ssh' };
+    const saved = {
+      id,
+      label: label || `${target.user}@${target.host}${target.port === 22 ? '' : `:${target.port}`}`,
+      spec,
+      ...(via.identityFile !== undefined ? { identityFile: via.identityFile } : {}),
+      ...(via.proxyJump !== undefined ? { proxyJump: via.proxyJump } : {}),
+    };
+    this.saved.add(saved);
+    return { id, label: saved.label, kind: 'ssh' };
   }
 
   async agentFor(hostId: string): Promise<AgentHandle> {
@@ -125,13 +136,19 @@ export class HostSessions {
     return { kind: 'ssh', session };
   }
 
-  private targetFor(hostId: string): { target: SshTarget; hostKeys: HostKeyStore } {
+  /** The SSH target a host id connects to (provided, saved, an alias or a spec), and whose keys it trusts. */
+  targetFor(hostId: string): { target: SshTarget; hostKeys: HostKeyStore } {
     const provided = this.provided.targetFor(hostId);
     if (provided) return provided;
     const saved = this.saved.list().find((h) => h.id === hostId);
     const spec = saved?.spec ?? hostId;
     try {
-      return { target: resolveTarget(spec), hostKeys: new HostKeyStore({ configDir: this.configDir }) };
+      const opts = { sshConfigPath: this.opts.sshConfigPath };
+      const target = resolveTarget(spec, opts);
+      // What the admin gave when adding the host comes first, as `ssh -i KEY -J JUMP` would.
+      if (saved?.identityFile) target.identityFiles = [saved.identityFile, ...target.identityFiles.filter((f) => f !== saved.identityFile)];
+      if (saved?.proxyJump) target.proxyJump = [resolveTarget(saved.proxyJump, opts)];
+      return { target, hostKeys: new HostKeyStore({ configDir: this.configDir }) };
     } catch (err) {
       throw err instanceof SeamlessError ? err : new SeamlessError('HOST_UNKNOWN', `No host "${hostId}" is known: ${String(err)}`);
     }

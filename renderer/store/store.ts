@@ -35,7 +35,7 @@ export interface HostsSlice {
   selectedHostId: string | null;
   loadHosts(): Promise<void>;
   selectHost(hostId: string): void;
-  addHost(spec: string, label?: string): Promise<ErrorInfo | null>;
+  addHost(spec: string, label?: string, via?: { identityFile?: string; proxyJump?: string }): Promise<ErrorInfo | null>;
 }
 
 export interface HostDataSlice {
@@ -175,9 +175,9 @@ export function createAppStore(api: ApiClient): AppStore {
       selectHost(hostId) {
         set({ selectedHostId: hostId });
       },
-      async addHost(spec, label) {
+      async addHost(spec, label, via = {}) {
         try {
-          const host = await api.call('hosts.add', { spec, label });
+          const host = await api.call('hosts.add', { spec, label, ...via });
           set((s) => ({
             hosts: {
               ...s.hosts,

@@ -4,7 +4,15 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-export const savedHostSchema = z.object({ id: z.string().min(1), label: z.string(), spec: z.string().min(1) });
+export const savedHostSchema = z.object({
+  id: z.string().min(1),
+  label: z.string(),
+  spec: z.string().min(1),
+  /** A key file to try first (absolute path), as `ssh -i`. */
+  identityFile: z.string().startsWith('/').optional(),
+  /** A jump host (user@host[:port] or an alias), as `ssh -J`. */
+  proxyJump: z.string().min(1).optional(),
+});
 export type SavedHost = z.infer<typeof savedHostSchema>;
 
 export class SavedHosts {
