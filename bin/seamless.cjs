@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `seamless` command of a checkout: a thin shim over the built CLI (dist/cli.cjs, made by
-// `npm run build`). As a launcher it hands in the test lab as a host when this machine has one
-// (`npm run lab -- up` writes its provider file); the app itself knows nothing of the lab.
+// `npm run build`). As a launcher it hands in the test lab as a host (bin/labProvider.cjs); the
+// app itself knows nothing of the lab.
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
@@ -10,8 +10,8 @@ if (!fs.existsSync(built)) {
   process.stderr.write(`seamless: the CLI is not built (${built} is missing). Run: npm run build\n`);
   process.exit(2);
 }
-const labProvider = path.join(process.env.SEAMLESS_LAB_DIR || '/var/cache/seamless-lab', 'host.json');
-if (process.env.SEAMLESS_HOST_PROVIDERS === undefined && fs.existsSync(labProvider)) process.env.SEAMLESS_HOST_PROVIDERS = labProvider;
+const args = process.argv.slice(2);
+require('./labProvider.cjs').handInLab({ forApp: args[0] === 'serve' });
 require(built)
-  .runCli(process.argv.slice(2))
+  .runCli(args)
   .then((code) => process.exit(code));

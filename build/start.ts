@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { handInLab } from '../bin/labProvider.cjs';
 
 const root = join(__dirname, '..');
 
@@ -31,8 +32,7 @@ function run(cmd: string, args: string[]): void {
 if (require.main === module) {
   // A launcher of a checkout hands in the test lab as a host when this machine has one (as
   // bin/seamless.cjs does for the CLI and the browser mode); a packaged app has no lab.
-  const labProvider = join(process.env.SEAMLESS_LAB_DIR || '/var/cache/seamless-lab', 'host.json');
-  if (process.env.SEAMLESS_HOST_PROVIDERS === undefined && existsSync(labProvider)) process.env.SEAMLESS_HOST_PROVIDERS = labProvider;
+  handInLab({ forApp: true });
   const electron = installedElectronBinary();
   if (electron) {
     run(electron, [join(root, 'dist', 'electron', 'main.cjs')]);

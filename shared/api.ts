@@ -14,6 +14,7 @@ import { journalRecordSchema } from './domain/journal';
 import { dryRunMeasuresSchema } from './domain/dryRun';
 import { estimateSchema } from './estimate/estimate';
 import { reportSchema } from './report/model';
+import { PROVIDER_STAGES } from './domain/providedHost';
 
 const noParams = z.strictObject({});
 
@@ -38,6 +39,13 @@ export const apiMethods = {
     }),
     result: hostRefSchema,
   },
+  /**
+   * Starts a host the launcher handed in and lets the app control (the lab): builds its image if
+   * needed, boots it and waits until it answers; `hosts.progress` events say where it stands.
+   */
+  'hosts.start': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: hostRefSchema },
+  /** Stops such a host (its sessions are closed first). */
+  'hosts.stop': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: hostRefSchema },
   /** Connects (host key, login, sudo, agent deploy); prompts arrive as `prompt` events. */
   'host.connect': {
     params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }),
@@ -101,6 +109,8 @@ export const apiMethods = {
   },
   /** The reports kept for a host, newest first. */
   'upgrade.history': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: z.array(reportSchema) },
+  /** A report printed as PDF (the same page as the HTML export), base64-encoded. */
+  'report.pdf': { params: z.strictObject({ report: reportSchema }), result: z.object({ pdfBase64: z.string() }) },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;
@@ -134,6 +144,14 @@ export const apiEvents = {
   prompt: promptSchema,
   'prompt.closed': z.object({ promptId: z.string() }),
   'upgrade.record': z.object({ hostId: z.string(), id: z.string(), record: journalRecordSchema }),
+  /** A start or stop of a provided host (`hosts.start`/`hosts.stop`) moving on; `line` is its latest output. */
+  'hosts.progress': z.object({
+    hostId: z.string(),
+    action: z.enum(['start', 'stop']),
+    stage: z.enum(PROVIDER_STAGES),
+    line: z.string(),
+    elapsedS: z.number(),
+  }),
   'upgrade.summary': z.object({ hostId: z.string(), id: z.string(), summary: upgradeSummarySchema, error: z.optional(errorInfoSchema) }),
 } as const;
 export type ApiEventName = keyof typeof apiEvents;

@@ -57,6 +57,11 @@ export const ERROR_CODES = [
   /** A file that crosses the kexec (plan, preflight, state, manifest) does not validate: the message names the file and the field. */
   'UPGRADE_FILE_INVALID',
   'REPORT_PDF_UNAVAILABLE',
+  // hosts handed in by the launcher (the lab): starting and stopping them from the app
+  /** The provider file or its command could be changed by another user: not run. */
+  'HOST_PROVIDER_UNTRUSTED',
+  'HOST_CONTROL_FAILED',
+  'HOST_CONTROL_BUSY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,14 +11,18 @@ import { createUiPrompter } from './uiPrompter';
 import { followUpgrade } from './upgrade/followUpgrade';
 import { summarize, type UpgradeSummary } from '../../shared/domain/upgrade';
 import { buildPlan } from '../../shared/plan/buildPlan';
-import { toErrorInfo } from '../../shared/errors';
+import { SeamlessError, toErrorInfo } from '../../shared/errors';
 import { estimate, type Estimate } from '../../shared/estimate/estimate';
 import type { WorkloadTrial } from '../../shared/estimate/calibration';
 import { planSchema, type PlanInput } from '../../shared/plan/plan';
 import { buildReport } from '../../shared/report/buildReport';
-import type { Report } from '../../shared/report/model';
+import { reportSchema, type Report } from '../../shared/report/model';
 import { HostRecords } from './hosts/hostRecords';
 import { defaultConfigDir } from './ssh/hostKeyStore';
+import { ProvidedHostControl, type ControlAction } from './hosts/providedHostControl';
+import { renderHtml } from '../../shared/report/renderHtml';
+import { renderPdf } from '../report/renderPdf';
+import type { HostRef } from '../../shared/domain/host';
 
 /** A dry run pre-dumps every selected workload (and may trial-dump it): minutes for large ones. */
 const DRY_RUN_TIMEOUT_MS = 30 * 60_000;
@@ -105,6 +109,17 @@ export function createController(opts: ControllerOptions): Controller {
     });
   }
   const followers = new Map<string, AbortController>();
+  const control = new ProvidedHostControl((data) => events.emit('event', { event: 'hosts.progress', data }));
+
+  /** Starts or stops a provided host (the lab) and answers how it is listed after. */
+  async function controlHost(hostId: string, action: ControlAction): Promise<HostRef> {
+    const { file, host } = hosts.providerOf(hostId);
+    if (action === 'stop') await hosts.disconnect(hostId);
+    await control.run(file, host, action);
+    const now = hosts.list().find((h) => h.id === hostId);
+    if (!now) throw new SeamlessError('HOST_CONTROL_FAILED', `${host.label} is no longer listed by its provider (${file}).`);
+    return now;
+  }
 
   /** Follows an upgrade in the background, pushing its records as events (once per upgrade). */
   function follow(hostId: string, id: string): void {
@@ -131,6 +146,8 @@ export function createController(opts: ControllerOptions): Controller {
   const api: SeamlessApi = {
     'app.info': async () => ({ version: opts.version, protocolVersion: PROTOCOL_VERSION, transport: opts.transport }),
     'hosts.list': async () => hosts.list(),
+    'hosts.start': async ({ hostId }) => controlHost(hostId, 'start'),
+    'hosts.stop': async ({ hostId }) => controlHost(hostId, 'stop'),
     'hosts.add': async ({ spec, label, identityFile, proxyJump }) => hosts.add(spec, label, { identityFile, proxyJump }),
     'host.connect': async ({ hostId }) => {
       await hosts.connect(hostId);
@@ -176,6 +193,8 @@ export function createController(opts: ControllerOptions): Controller {
       return report;
     },
     'upgrade.history': async ({ hostId }) => records.reports(hostId),
+    // The report as it came in (validated); defaults filled in as the renderer expects them.
+    'report.pdf': async ({ report }) => ({ pdfBase64: (await renderPdf(renderHtml(reportSchema.parse(report)))).toString('base64') }),
   };
 
   return {
@@ -184,6 +203,7 @@ export function createController(opts: ControllerOptions): Controller {
     hosts,
     async close() {
       for (const ac of followers.values()) ac.abort();
+      control.close();
       await hosts.close();
     },
   };

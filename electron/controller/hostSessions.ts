@@ -11,6 +11,7 @@ import type { CallOptions } from './agentConnection';
 import { loadAgentBundle, type AgentBundle } from './agentBundle';
 import { startLocalAgent, type StartedAgent } from './localAgent';
 import { ProvidedHosts } from './hosts/providedHosts';
+import type { ProvidedHost } from '../../shared/domain/providedHost';
 import { SavedHosts } from './hosts/savedHosts';
 import type { Prompter } from './prompter';
 import { loadAgentExecutable } from './ssh/agentExecutableManifest';
@@ -75,6 +76,23 @@ export class HostSessions {
     };
     this.saved.add(saved);
     return { id, label: saved.label, kind: 'ssh' };
+  }
+
+  /** The provider file and entry of a host the launcher handed in; an error for any other host. */
+  providerOf(hostId: string): { file: string; host: ProvidedHost } {
+    const found = this.provided.find(hostId);
+    if (!found) throw new SeamlessError('HOST_UNKNOWN', `"${hostId}" is not a host the app can start or stop.`);
+    return found;
+  }
+
+  /** Ends the session with a host, if any (before it is stopped). */
+  async disconnect(hostId: string): Promise<void> {
+    const p = this.live.get(hostId);
+    if (!p) return;
+    this.live.delete(hostId);
+    const live = await p.catch(() => null);
+    if (live?.kind === 'local') await live.agent.stop();
+    else if (live?.kind === 'ssh') await live.session.close();
   }
 
   async agentFor(hostId: string): Promise<AgentHandle> {
@@ -155,12 +173,6 @@ export class HostSessions {
   }
 
   async close(): Promise<void> {
-    const all = [...this.live.values()];
-    this.live.clear();
-    for (const p of all) {
-      const live = await p.catch(() => null);
-      if (live?.kind === 'local') await live.agent.stop();
-      else if (live?.kind === 'ssh') await live.session.close();
-    }
+    for (const hostId of [...this.live.keys()]) await this.disconnect(hostId);
   }
 }

@@ -36,7 +36,16 @@ export interface HostsSlice {
   loadHosts(): Promise<void>;
   selectHost(hostId: string): void;
   addHost(spec: string, label?: string, via?: { identityFile?: string; proxyJump?: string }): Promise<ErrorInfo | null>;
+  /** Starts and stops of provided hosts (the lab): the latest progress, then how it ended. */
+  hostControl: Record<string, HostControl>;
+  controlHost(hostId: string, action: 'start' | 'stop'): Promise<void>;
 }
+
+export type HostProgress = Extract<ApiEvent, { event: 'hosts.progress' }>['data'];
+export type HostControl =
+  | { status: 'running'; action: 'start' | 'stop'; progress: HostProgress | null }
+  | { status: 'done'; action: 'start' | 'stop' }
+  | { status: 'error'; action: 'start' | 'stop'; error: ErrorInfo };
 
 export interface HostDataSlice {
   facts: Record<string, Loadable<HostFacts>>;
@@ -96,6 +105,8 @@ export interface UpgradesSlice {
   /** Reports by upgrade key (`upgrade.report`: the promise beside the measurement). */
   reports: Record<string, Loadable<Report>>;
   loadReport(hostId: string, id: string): Promise<void>;
+  /** A report printed as PDF by the controller (`report.pdf`): its bytes, or why not. */
+  reportPdf(report: Report): Promise<{ ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; error: ErrorInfo }>;
   /** The reports the controller kept for a host (its history), newest first. */
   history: Record<string, Loadable<Report[]>>;
   loadHistory(hostId: string): Promise<void>;
@@ -189,6 +200,29 @@ export function createAppStore(api: ApiClient): AppStore {
           return null;
         } catch (err) {
           return errorOf(err);
+        }
+      },
+
+      hostControl: {},
+      async controlHost(hostId, action) {
+        const put = (c: HostControl) => set((s) => ({ hostControl: { ...s.hostControl, [hostId]: c } }));
+        put({ status: 'running', action, progress: null });
+        try {
+          const host = await api.call(action === 'start' ? 'hosts.start' : 'hosts.stop', { hostId });
+          set((s) => ({
+            hosts: { ...s.hosts, byId: { ...s.hosts.byId, [hostId]: host } },
+            // A stopped host has no session; its old data is not shown as if it were live.
+            ...(action === 'stop'
+              ? {
+                  sessions: { ...s.sessions, [hostId]: { state: 'closed', reason: 'stopped from the app' } },
+                  facts: Object.fromEntries(Object.entries(s.facts).filter(([id]) => id !== hostId)),
+                  inventory: Object.fromEntries(Object.entries(s.inventory).filter(([id]) => id !== hostId)),
+                }
+              : {}),
+          }));
+          put({ status: 'done', action });
+        } catch (err) {
+          put({ status: 'error', action, error: errorOf(err) });
         }
       },
 
@@ -327,6 +361,14 @@ export function createAppStore(api: ApiClient): AppStore {
           set((s) => ({ reports: { ...s.reports, [key]: { status: 'error', error: errorOf(err) } } }));
         }
       },
+      async reportPdf(report) {
+        try {
+          const { pdfBase64 } = await api.call('report.pdf', { report });
+          return { ok: true, bytes: Uint8Array.from(atob(pdfBase64), (c) => c.charCodeAt(0)) };
+        } catch (err) {
+          return { ok: false, error: errorOf(err) };
+        }
+      },
       async reattach(hostId) {
         set((s) => ({ reattaching: { ...s.reattaching, [hostId]: { status: 'loading' } } }));
         try {
@@ -375,6 +417,7 @@ export function createAppStore(api: ApiClient): AppStore {
         set((s) => {
           let sessions = s.sessions;
           let prompts = s.prompts;
+          let hostControl = s.hostControl;
           const upgradeEvents = events.filter(isUpgradeEvent);
           for (const e of events) {
             if (e.event === 'session.state') {
@@ -383,8 +426,10 @@ export function createAppStore(api: ApiClient): AppStore {
               if (e.data.state === 'ready' && s.reattaching[e.data.hostId]?.status === 'error') retry.push(e.data.hostId);
             } else if (e.event === 'prompt') prompts = [...prompts.filter((p) => p.promptId !== e.data.promptId), e.data];
             else if (e.event === 'prompt.closed') prompts = prompts.filter((p) => p.promptId !== e.data.promptId);
+            else if (e.event === 'hosts.progress' && hostControl[e.data.hostId]?.status === 'running')
+              hostControl = { ...hostControl, [e.data.hostId]: { status: 'running', action: e.data.action, progress: e.data } };
           }
-          return { sessions, prompts, upgrades: applyUpgradeEvents(s.upgrades, upgradeEvents) };
+          return { sessions, prompts, hostControl, upgrades: applyUpgradeEvents(s.upgrades, upgradeEvents) };
         });
         for (const hostId of new Set(retry)) void get().reattach(hostId);
       },

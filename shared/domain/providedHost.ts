@@ -23,5 +23,30 @@ export const providedHostSchema = z.object({
       knownHostsFile: z.string().check(z.minLength(1)),
     }),
   ),
+  /**
+   * How the app starts and stops the host itself, when the provider allows it: commands (argv, no
+   * shell) run by the controller as the user it runs as, in `cwd`. Each prints progress lines on
+   * stdout (`providerProgressSchema`, one JSON object a line) and exits 0 when done.
+   */
+  control: z.optional(
+    z.object({
+      cwd: z.string().check(z.startsWith('/')),
+      start: z.array(z.string()).check(z.minLength(1)),
+      stop: z.array(z.string()).check(z.minLength(1)),
+    }),
+  ),
 });
 export type ProvidedHost = z.infer<typeof providedHostSchema>;
+
+export const PROVIDER_PROGRESS_VERSION = 1;
+/** Where a start or stop stands: build (the image), boot, ready; stopping, stopped. */
+export const PROVIDER_STAGES = ['build', 'boot', 'ready', 'stopping', 'stopped'] as const;
+export type ProviderStage = (typeof PROVIDER_STAGES)[number];
+
+/** One progress line of a provider's start or stop command (its stdout crosses a process boundary). */
+export const providerProgressSchema = z.object({
+  version: z.literal(PROVIDER_PROGRESS_VERSION),
+  stage: z.enum(PROVIDER_STAGES),
+  message: z.string().check(z.maxLength(2000)),
+});
+export type ProviderProgress = z.infer<typeof providerProgressSchema>;

@@ -1,6 +1,7 @@
 // Journey: the reports the controller kept for a host are its history: listed with what was
 // promised and measured, opened, and exported. The report kept here is the one built from a
 // recorded real lab upgrade, placed where the controller keeps reports (its config directory).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('journey: a host’s history of upgrades', () => {
-  it('lists the kept report, opens it and exports it', async () => {
+  it('lists the kept report, opens it and exports it (Markdown and PDF)', async () => {
     const { page } = browser;
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -57,6 +58,15 @@ describe('journey: a host’s history of upgrades', () => {
     const saved = join(config, 'report.md');
     await (await download).saveAs(saved);
     expect(readFileSync(saved, 'utf8')).toContain(`# Kernel upgrade ${RECORDED_ID} on seamless-lab`);
+    // The PDF is printed by the controller from the same HTML; it arrives as a download too.
+    const pdfDownload = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('export-pdf').click();
+    const pdf = join(config, 'report.pdf');
+    await (await pdfDownload).saveAs(pdf);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('6.1.0-50-amd64');
+    expect(text).toContain('restored: every workload runs on the new kernel');
     await milestone(page, 'history');
     expect(errors).toEqual([]);
     expect(await seriousA11yViolations(page)).toEqual([]);

@@ -27,6 +27,8 @@ export interface UpOptions {
   sshTimeoutMs?: number;
   /** Also wait for `systemctl is-system-running --wait` (default true). */
   waitForBoot?: boolean;
+  /** Told when `up` moves on: building (or checking) the image, booting, ready. */
+  onStage?: (stage: 'build' | 'boot' | 'ready') => void;
 }
 
 export interface UpResult {
@@ -86,11 +88,14 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
 
   const running = findRunningLab(root);
   if (running) {
+    opts.onStage?.('ready');
     log(`the lab is already running (pid ${running.pid}, ssh port ${running.state.port})`);
     return { status: await labStatus(), alreadyRunning: true, bootToSshSec: null, bootToReadySec: null, totalSec: progress.elapsed() };
   }
 
+  opts.onStage?.('build');
   const entry = await labBuild({ log });
+  opts.onStage?.('boot');
   const kernel = entry.manifest.kernels.boot;
   clearRunState(root); // a stale pidfile/overlay from a VM that died
   mkdirSync(r.dir, { recursive: true });
@@ -167,6 +172,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
     clearRunState(root);
     throw err;
   }
+  opts.onStage?.('ready');
   progress.note(`lab up in ${progress.elapsed().toFixed(1)}s: npx tsx test/lab/cli.ts ssh`);
   return { status: await labStatus(), alreadyRunning: false, bootToSshSec, bootToReadySec, totalSec: progress.elapsed() };
 }

@@ -2,8 +2,8 @@
 // directory's state.json plus QEMU's pidfile are how they agree on which VM is
 // running, from which image, on which port. A pidfile alone is not trusted: the
 // PID must still be a qemu-system-x86_64 whose command line names our overlay.
-import { existsSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { imagePaths, runPaths } from './labPaths.js';
 
 /**
@@ -12,7 +12,17 @@ import { imagePaths, runPaths } from './labPaths.js';
  */
 export const hostProviderPath = (root: string) => join(root, 'host.json');
 
-function writeHostProvider(root: string, s: RunState | null): void {
+/**
+ * How the app starts and stops the lab (the provider's `control`): this checkout's lab CLI under
+ * the node that runs it now, printing progress as JSON lines.
+ */
+function labControl() {
+  const checkout = resolve(import.meta.dirname, '../..');
+  const cli = [process.execPath, join(checkout, 'node_modules/tsx/dist/cli.mjs'), join(checkout, 'test/lab/cli.ts')];
+  return { cwd: checkout, start: [...cli, 'up', '--progress-json'], stop: [...cli, 'down', '--progress-json'] };
+}
+
+export function writeHostProvider(root: string, s: RunState | null): void {
   const running = s !== null;
   const doc = {
     version: 1,
@@ -20,6 +30,7 @@ function writeHostProvider(root: string, s: RunState | null): void {
     label: 'Lab VM',
     state: running ? 'running' : 'stopped',
     hint: 'Start it with: npm run lab -- up',
+    control: labControl(),
     target: running
       ? {
           host: '127.0.0.1',
@@ -31,6 +42,7 @@ function writeHostProvider(root: string, s: RunState | null): void {
       : null,
   };
   const p = hostProviderPath(root);
+  mkdirSync(root, { recursive: true });
   writeFileSync(`${p}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
   renameSync(`${p}.tmp`, p);
 }

@@ -33,15 +33,32 @@ export class ProvidedHosts {
   list(): HostRef[] {
     return this.files.flatMap((f) => {
       const h = read(f);
-      return h ? [{ id: h.id, label: h.state === 'running' ? h.label : `${h.label} (stopped)`, kind: 'ssh' as const }] : [];
+      if (!h) return [];
+      return [
+        {
+          id: h.id,
+          label: h.label,
+          kind: 'ssh' as const,
+          provided: { state: h.state, controllable: h.control !== undefined, hint: h.hint },
+        },
+      ];
     });
+  }
+
+  /** The provider of `id` and the file it came from, null when none names it. */
+  find(id: string): { file: string; host: ProvidedHost } | null {
+    for (const file of this.files) {
+      const host = read(file);
+      if (host?.id === id) return { file, host };
+    }
+    return null;
   }
 
   /** The target and pinned keys of a provided host, null when no provider names `id`. */
   targetFor(id: string): { target: SshTarget; hostKeys: HostKeyStore } | null {
-    for (const file of this.files) {
-      const h = read(file);
-      if (!h || h.id !== id) continue;
+    const found = this.find(id);
+    if (found) {
+      const { file, host: h } = found;
       if (h.state !== 'running' || !h.target)
         throw new SeamlessError('HOST_UNKNOWN', `${h.label} is not running. ${h.hint}`, { evidence: `${file}: state ${h.state}` });
       const t = h.target;

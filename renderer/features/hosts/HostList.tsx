@@ -14,7 +14,7 @@ export function HostList() {
         {order.map((id) => {
           const h = byId[id];
           if (!h) return null;
-          const state = sessions[id]?.state ?? 'not connected';
+          const state = h.provided?.state === 'stopped' ? 'stopped' : (sessions[id]?.state ?? 'not connected');
           return (
             <li key={id}>
               <button

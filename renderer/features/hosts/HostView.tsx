@@ -9,6 +9,7 @@ import { WorkloadsTable } from '../workloads/WorkloadsTable';
 import { PreflightPanel } from '../plan/PreflightPanel';
 import { RunPanel } from '../run/RunPanel';
 import { HistoryPanel } from '../report/HistoryPanel';
+import { ProvidedHostCard } from './ProvidedHostCard';
 
 export function HostView({ host }: { host: HostRef }) {
   const connect = useApp((s) => s.connect);
@@ -21,9 +22,11 @@ export function HostView({ host }: { host: HostRef }) {
     if (host.kind === 'local' && !facts) void connect(host.id);
   }, [host, facts, connect]);
 
+  const stopped = host.provided?.state === 'stopped';
   return (
     <div className="host-view">
-      {host.kind === 'ssh' && session?.state !== 'ready' ? (
+      {host.provided ? <ProvidedHostCard host={{ ...host, provided: host.provided }} /> : null}
+      {stopped ? null : host.kind === 'ssh' && session?.state !== 'ready' ? (
         <section className="card">
           <h2>{host.label}</h2>
           <p className="muted">{session ? `Session: ${session.state}${session.reason ? ` — ${session.reason}` : ''}` : 'Not connected.'}</p>
@@ -38,7 +41,7 @@ export function HostView({ host }: { host: HostRef }) {
           </button>
         </section>
       ) : null}
-      <HostFactsCard host={host} />
+      {stopped ? null : <HostFactsCard host={host} />}
       <WorkloadsTable hostId={host.id} selected={selected} onToggle={(selector) => toggle(host.id, selector)} />
       {facts?.status === 'ready' ? <PreflightPanel hostId={host.id} /> : null}
       <RunPanel hostId={host.id} />

@@ -1,21 +1,32 @@
 // Why: after an upgrade the admin wants what was promised beside what happened, and a file to
 // hand on. The report comes from the controller (the same model `seamless report` writes); the
 // exports are rendered here by the same pure renderers, so the HTML, Markdown and JSON saved
-// from the app are byte for byte what the CLI writes. (PDF: `seamless report --format pdf`.)
+// from the app are byte for byte what the CLI writes; the PDF is that HTML printed by the
+// controller, as `seamless report --format pdf` prints it.
+import { useState } from 'react';
 import { useApp } from '../../store/context';
 import { upgradeKey } from '../../store/upgradeRecords';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { download } from '../../ui/download';
 import { formatDuration } from '../../../shared/format';
 import type { Report } from '../../../shared/report/model';
+import type { ErrorInfo } from '../../../shared/errors';
 import { renderHtml } from '../../../shared/report/renderHtml';
 import { renderMarkdown } from '../../../shared/report/renderMarkdown';
 import { PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from '../../../shared/report/reportText';
 
 function Exports({ report }: { report: Report }) {
   const base = `seamless-report-${report.upgradeId}`;
+  const reportPdf = useApp((s) => s.reportPdf);
+  const [pdf, setPdf] = useState<{ state: 'idle' | 'printing' } | { state: 'error'; error: ErrorInfo }>({ state: 'idle' });
+  const printPdf = async () => {
+    setPdf({ state: 'printing' });
+    const out = await reportPdf(report);
+    if (out.ok) download(`${base}.pdf`, 'application/pdf', out.bytes);
+    setPdf(out.ok ? { state: 'idle' } : { state: 'error', error: out.error });
+  };
   return (
-    <p className="exports">
+    <div className="exports">
       Export:{' '}
       <button type="button" onClick={() => download(`${base}.html`, 'text/html', renderHtml(report))} data-testid="export-html">
         HTML
@@ -29,8 +40,18 @@ function Exports({ report }: { report: Report }) {
         data-testid="export-json"
       >
         JSON
+      </button>{' '}
+      <button type="button" onClick={() => void printPdf()} disabled={pdf.state === 'printing'} data-testid="export-pdf">
+        {pdf.state === 'printing' ? 'PDF…' : 'PDF'}
       </button>
-    </p>
+      {pdf.state === 'printing' ? (
+        <span className="muted" role="status">
+          {' '}
+          Printing the report…
+        </span>
+      ) : null}
+      {pdf.state === 'error' ? <ErrorBox error={pdf.error} /> : null}
+    </div>
   );
 }
 

@@ -28,10 +28,10 @@ const broken = file('broken.json', '{"version":1,');
 describe('provided hosts', () => {
   const hosts = new ProvidedHosts([running, stopped, future, broken, join(dir, 'missing.json')]);
 
-  it('lists what the valid files name, stopped ones marked', () => {
+  it('lists what the valid files name, with their state and whether the app can start them', () => {
     expect(hosts.list()).toEqual([
-      { id: 'lab', label: 'Lab VM', kind: 'ssh' },
-      { id: 'vm2', label: 'VM 2 (stopped)', kind: 'ssh' },
+      { id: 'lab', label: 'Lab VM', kind: 'ssh', provided: { state: 'running', controllable: false, hint: 'npm run lab -- up' } },
+      { id: 'vm2', label: 'VM 2', kind: 'ssh', provided: { state: 'stopped', controllable: false, hint: 'Start it with: vm2 up' } },
     ]);
   });
 
