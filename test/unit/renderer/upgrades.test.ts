@@ -3,6 +3,8 @@
 // `restored` is green. On connect the store re-attaches to the upgrade still running.
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../../renderer/store/store';
+import { createEventBuffer } from '../../../renderer/store/eventBuffer';
+import type { ApiEvent } from '../../../shared/api';
 import { mergeRecords, newerSummary } from '../../../renderer/store/upgradeRecords';
 import { outcomeView } from '../../../renderer/features/run/outcomeView';
 import type { ApiClient } from '../../../renderer/api/client';
@@ -87,5 +89,41 @@ describe('upgrade records on the page', () => {
     expect(view.id).toBe('u-run');
     expect(view.records.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect(view.summary).toMatchObject({ state: 'ended', outcome: 'restored' });
+  });
+});
+
+describe('the run view under a fast record stream', () => {
+  it('2,000 records in 20 frames: 20 store updates, every record once and in order, nothing else replaced', () => {
+    const store = createAppStore(fakeApi({}));
+    const other = { event: 'upgrade.record', data: { hostId: 'db2', id: 'u-other', record: records[0]! } } as const;
+    store.getState().applyEvents([other]);
+    const before = store.getState();
+    const frames: (() => void)[] = [];
+    const push = createEventBuffer<ApiEvent>(
+      (batch) => store.getState().applyEvents(batch),
+      (cb) => frames.push(cb),
+    );
+    let updates = 0;
+    store.subscribe(() => updates++);
+    const stream = stamped([
+      START,
+      ...Array.from({ length: 1999 }, (_, i) => ({ phase: 'prepare', state: 'begin', message: `step ${i}` }) as const),
+    ]);
+    for (let f = 0; f < 20; f++) {
+      // A frame's worth arrives (some twice, as after a re-attach), then the frame paints.
+      for (const record of stream.slice(f * 100, f * 100 + 100))
+        push({ event: 'upgrade.record', data: { hostId: 'local', id: 'u-fast', record } });
+      if (f > 0) push({ event: 'upgrade.record', data: { hostId: 'local', id: 'u-fast', record: stream[f * 100 - 1]! } });
+      expect(frames).toHaveLength(1);
+      frames.shift()!();
+    }
+    expect(updates).toBe(20);
+    const after = store.getState();
+    expect(after.upgrades.byId['local/u-fast']!.records.map((r) => r.seq)).toEqual(stream.map((r) => r.seq));
+    // Selectors of anything else keep their results: no re-render of what did not change.
+    expect(after.upgrades.byId['db2/u-other']).toBe(before.upgrades.byId['db2/u-other']);
+    expect(after.sessions).toBe(before.sessions);
+    expect(after.hosts).toBe(before.hosts);
+    expect(after.inventory).toBe(before.inventory);
   });
 });
