@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.ts'],
-    ignores: ['electron/main.ts', 'electron/preload.ts'],
+    ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/shell/**'],
     languageOptions: { globals: globals.node },
     rules: {
       // The controller, the browser mode and the CLI: plain Node (no 'electron'), the agent only over the wire.
@@ -54,15 +54,17 @@ export default tseslint.config(
         [
           { path: '/electron/main', why: 'the Electron shell sits on top of the controller' },
           { path: '/electron/preload', why: 'the Electron shell sits on top of the controller' },
+          { path: '/electron/shell/', why: 'the Electron shell sits on top of the controller' },
         ],
       ),
     },
   },
   {
-    files: ['electron/main.ts', 'electron/preload.ts'],
+    files: ['electron/main.ts', 'electron/preload.ts', 'electron/shell/**/*.ts'],
     languageOptions: { globals: globals.node },
     rules: {
-      // The thin shell: Electron, the controller, the contracts; the renderer only through IPC.
+      // The thin shell (main, preload and what only they use): Electron, the controller, the
+      // contracts; the renderer only through IPC.
       ...layer('electron shell', ['electron', '/electron/', '/shared/', '#node']),
     },
   },

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     ...node,
     entryPoints: [join(root, 'electron/main.ts')],
     outfile: join(dist, 'electron/main.cjs'),
-    external: ['electron', '*.node'],
+    // The desktop app prints PDFs with its own Chromium (printToPDF), never playwright-core.
+    external: ['electron', '*.node', 'playwright-core'],
   });
   await build({
     ...node,

@@ -19,6 +19,8 @@ api.onEvent(
   ),
 );
 api.onClose?.((reason) => store.getState().serverClosed(reason));
+// Subscribed: the desktop shell may let events flow now (it holds them until this).
+void api.call('app.ready', {});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -26,6 +26,16 @@ export const appInfoSchema = z.object({
 
 export const apiMethods = {
   'app.info': { params: noParams, result: appInfoSchema },
+  /** The page has subscribed to events: the desktop shell holds events back until then (no race at start). */
+  'app.ready': { params: noParams, result: z.object({ ok: z.literal(true) }) },
+  /**
+   * A native open dialog (the desktop app only; elsewhere NOT_IN_THIS_MODE): a key file's path, or
+   * a plan file's path and text. Both null when the admin cancelled.
+   */
+  'app.openFile': {
+    params: z.strictObject({ purpose: z.enum(['ssh-key', 'plan']) }),
+    result: z.object({ path: z.nullable(z.string()), text: z.nullable(z.string()) }),
+  },
   'hosts.list': { params: noParams, result: z.array(hostRefSchema) },
   /** Remembers an SSH host (`user@host:port` or a ~/.ssh/config alias); never a password. */
   'hosts.add': {
@@ -56,6 +66,8 @@ export const apiMethods = {
     params: z.strictObject({
       promptId: z.string().check(z.minLength(1)),
       value: z.union([z.boolean(), z.string().check(z.maxLength(4096)), z.null()]),
+      /** Remember this passphrase (only where the prompt said it can). */
+      remember: z.optional(z.boolean()),
     }),
     result: z.object({ accepted: z.boolean() }),
   },
@@ -136,6 +148,8 @@ export const promptSchema = z.object({
   fingerprint: z.optional(z.string()),
   keyType: z.optional(z.string()),
   secret: z.boolean(),
+  /** For a passphrase: whether the app can remember it (the desktop app with an OS keyring), else why not. */
+  remember: z.optional(z.union([z.object({ possible: z.literal(true) }), z.object({ possible: z.literal(false), why: z.string() })])),
 });
 
 /** Events the controller pushes to the renderer. */
@@ -144,6 +158,8 @@ export const apiEvents = {
   prompt: promptSchema,
   'prompt.closed': z.object({ promptId: z.string() }),
   'upgrade.record': z.object({ hostId: z.string(), id: z.string(), record: journalRecordSchema }),
+  /** A command from the desktop app's menu for the page. */
+  'app.command': z.object({ command: z.enum(['open-plan', 'add-host']) }),
   /** A start or stop of a provided host (`hosts.start`/`hosts.stop`) moving on; `line` is its latest output. */
   'hosts.progress': z.object({
     hostId: z.string(),

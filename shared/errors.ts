@@ -62,6 +62,8 @@ export const ERROR_CODES = [
   'HOST_PROVIDER_UNTRUSTED',
   'HOST_CONTROL_FAILED',
   'HOST_CONTROL_BUSY',
+  /** Asked of a mode that cannot do it (a native dialog in the browser mode). */
+  'NOT_IN_THIS_MODE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SeamlessError } from '../../shared/errors';
-import { distDir } from './distPaths';
+import { agentDir } from './distPaths';
 
 export const agentManifestSchema = z.object({
   file: z.string().regex(/^seamless-agent-[0-9a-f]{12}\.cjs$/),
@@ -27,7 +27,7 @@ export interface AgentBundle extends AgentManifest {
   path: string;
 }
 
-export function loadAgentBundle(dir: string = join(distDir(), 'agent')): AgentBundle {
+export function loadAgentBundle(dir: string = agentDir()): AgentBundle {
   let raw: string;
   try {
     raw = readFileSync(join(dir, 'manifest.json'), 'utf8');

@@ -2,6 +2,7 @@
 // the sessions with agents (this machine, the lab, SSH hosts) and nothing about windows or
 // sockets; questions for the admin go through a Prompter (UI events, or the CLI's terminal).
 import { EventEmitter } from 'node:events';
+import { readFileSync, statSync } from 'node:fs';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import type { ApiEvent, SeamlessApi } from '../../shared/api';
 import type { AgentBundle } from './agentBundle';
@@ -19,6 +20,7 @@ import { buildReport } from '../../shared/report/buildReport';
 import { reportSchema, type Report } from '../../shared/report/model';
 import { HostRecords } from './hosts/hostRecords';
 import { defaultConfigDir } from './ssh/hostKeyStore';
+import type { SecretVault } from './secretVault';
 import { ProvidedHostControl, type ControlAction } from './hosts/providedHostControl';
 import { renderHtml } from '../../shared/report/renderHtml';
 import { renderPdf } from '../report/renderPdf';
@@ -38,6 +40,22 @@ export interface ControllerOptions {
   acceptHostKey?: ReadonlyMap<string, string>;
   /** Host provider files handed in by the launcher (the lab); none in a packaged app. */
   hostProviders?: readonly string[];
+  /** Where remembered passphrases go (the desktop app's OS keyring); none elsewhere. */
+  vault?: SecretVault;
+  /** How a report becomes a PDF: Electron's printToPDF in the desktop app, headless Chromium elsewhere. */
+  printPdf?: (html: string) => Promise<Buffer>;
+  /** Native file dialogs (the desktop app only). */
+  openFile?: (purpose: 'ssh-key' | 'plan') => Promise<string | null>;
+}
+
+/** A plan file is small JSON; anything much larger is not one. */
+const PLAN_FILE_MAX_BYTES = 1024 * 1024;
+
+function readPlanText(path: string): string {
+  const st = statSync(path);
+  if (!st.isFile() || st.size > PLAN_FILE_MAX_BYTES)
+    throw new SeamlessError('PLAN_INVALID', `${path} is not a plan file (${st.isFile() ? `${st.size} bytes` : 'not a regular file'}).`);
+  return readFileSync(path, 'utf8');
 }
 
 export interface Controller {
@@ -50,7 +68,7 @@ export interface Controller {
 
 export function createController(opts: ControllerOptions): Controller {
   const events = new EventEmitter<{ event: [ApiEvent] }>();
-  const ui = createUiPrompter(events);
+  const ui = createUiPrompter(events, opts.vault);
   const hosts = new HostSessions({
     version: opts.version,
     prompter: opts.prompter ?? ui,
@@ -145,6 +163,17 @@ export function createController(opts: ControllerOptions): Controller {
 
   const api: SeamlessApi = {
     'app.info': async () => ({ version: opts.version, protocolVersion: PROTOCOL_VERSION, transport: opts.transport }),
+    'app.ready': async () => ({ ok: true }),
+    'app.openFile': async ({ purpose }) => {
+      if (!opts.openFile)
+        throw new SeamlessError(
+          'NOT_IN_THIS_MODE',
+          'File dialogs are the desktop app’s; here, type the path or use the page’s file picker.',
+        );
+      const path = await opts.openFile(purpose);
+      if (path === null || purpose === 'ssh-key') return { path, text: null };
+      return { path, text: readPlanText(path) };
+    },
     'hosts.list': async () => hosts.list(),
     'hosts.start': async ({ hostId }) => controlHost(hostId, 'start'),
     'hosts.stop': async ({ hostId }) => controlHost(hostId, 'stop'),
@@ -153,7 +182,7 @@ export function createController(opts: ControllerOptions): Controller {
       await hosts.connect(hostId);
       return { hostId, ready: true };
     },
-    'prompt.answer': async ({ promptId, value }) => ({ accepted: ui.answer(promptId, value) }),
+    'prompt.answer': async ({ promptId, value, remember }) => ({ accepted: ui.answer(promptId, value, remember) }),
     'host.facts': async ({ hostId }) => (await agent(hostId)).call('host.facts', {}, { timeoutMs: 60_000 }),
     'host.inventory': async ({ hostId }) => (await agent(hostId)).call('inventory.list', {}, { timeoutMs: 60_000 }),
     'host.files': async ({ hostId, pids }) => (await agent(hostId)).call('footprint.files', { pids }, { timeoutMs: 120_000 }),
@@ -194,7 +223,9 @@ export function createController(opts: ControllerOptions): Controller {
     },
     'upgrade.history': async ({ hostId }) => records.reports(hostId),
     // The report as it came in (validated); defaults filled in as the renderer expects them.
-    'report.pdf': async ({ report }) => ({ pdfBase64: (await renderPdf(renderHtml(reportSchema.parse(report)))).toString('base64') }),
+    'report.pdf': async ({ report }) => ({
+      pdfBase64: (await (opts.printPdf ?? renderPdf)(renderHtml(reportSchema.parse(report)))).toString('base64'),
+    }),
   };
 
   return {

@@ -139,6 +139,7 @@ export class HostSessions {
         acceptHostKey: this.opts.acceptHostKey?.get(hostId),
         promptPassword: (user, host) => p.password(hostId, user, host),
         promptPassphrase: (keyPath) => p.passphrase(hostId, keyPath),
+        passphraseRejected: (keyPath) => p.passphraseRejected?.(hostId, keyPath),
         promptSudoPassword: ({ user, host }) => p.sudoPassword(hostId, user, host),
         // A dead link (a kexec, a network cut) is noticed in about 15 s, and a host that comes
         // back is found within 5 s.

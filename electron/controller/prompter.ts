@@ -7,6 +7,8 @@ export interface Prompter {
   confirmHostKey(hostId: string, q: HostKeyQuestion): Promise<boolean>;
   password(hostId: string, user: string, host: string): Promise<string | null>;
   passphrase(hostId: string, keyPath: string): Promise<string | null>;
+  /** The passphrase given for `keyPath` was wrong (forget it if it was remembered). */
+  passphraseRejected?(hostId: string, keyPath: string): void;
   sudoPassword(hostId: string, user: string, host: string): Promise<string | null>;
 }
 

@@ -90,7 +90,13 @@ export interface SessionsSlice {
   /** The page's link to the controller (the browser mode's socket can close under it). */
   server: { state: 'open' } | { state: 'closed'; reason: string };
   connect(hostId: string): Promise<void>;
-  answerPrompt(promptId: string, value: boolean | string | null): Promise<void>;
+  answerPrompt(promptId: string, value: boolean | string | null, remember?: boolean): Promise<void>;
+  /** The desktop app (IPC): native dialogs exist. */
+  desktop: boolean;
+  /** The latest command from the desktop app's menu; `seq` tells a new one from the last. */
+  command: { name: 'open-plan' | 'add-host'; seq: number } | null;
+  /** A native open dialog (desktop only): the path, and a plan file's text. */
+  pickFile(purpose: 'ssh-key' | 'plan'): Promise<{ ok: true; path: string | null; text: string | null } | { ok: false; error: ErrorInfo }>;
   applyEvents(events: ApiEvent[]): void;
   serverClosed(reason: string): void;
 }
@@ -408,9 +414,18 @@ export function createAppStore(api: ApiClient): AppStore {
           }));
         }
       },
-      async answerPrompt(promptId, value) {
+      async answerPrompt(promptId, value, remember) {
         set((s) => ({ prompts: s.prompts.filter((p) => p.promptId !== promptId) }));
-        await api.call('prompt.answer', { promptId, value });
+        await api.call('prompt.answer', { promptId, value, ...(remember ? { remember } : {}) });
+      },
+      desktop: api.transport === 'ipc',
+      command: null,
+      async pickFile(purpose) {
+        try {
+          return { ok: true, ...(await api.call('app.openFile', { purpose })) };
+        } catch (err) {
+          return { ok: false, error: errorOf(err) };
+        }
       },
       applyEvents(events) {
         const retry: string[] = [];
@@ -418,6 +433,7 @@ export function createAppStore(api: ApiClient): AppStore {
           let sessions = s.sessions;
           let prompts = s.prompts;
           let hostControl = s.hostControl;
+          let command = s.command;
           const upgradeEvents = events.filter(isUpgradeEvent);
           for (const e of events) {
             if (e.event === 'session.state') {
@@ -426,10 +442,11 @@ export function createAppStore(api: ApiClient): AppStore {
               if (e.data.state === 'ready' && s.reattaching[e.data.hostId]?.status === 'error') retry.push(e.data.hostId);
             } else if (e.event === 'prompt') prompts = [...prompts.filter((p) => p.promptId !== e.data.promptId), e.data];
             else if (e.event === 'prompt.closed') prompts = prompts.filter((p) => p.promptId !== e.data.promptId);
+            else if (e.event === 'app.command') command = { name: e.data.command, seq: (command?.seq ?? 0) + 1 };
             else if (e.event === 'hosts.progress' && hostControl[e.data.hostId]?.status === 'running')
               hostControl = { ...hostControl, [e.data.hostId]: { status: 'running', action: e.data.action, progress: e.data } };
           }
-          return { sessions, prompts, hostControl, upgrades: applyUpgradeEvents(s.upgrades, upgradeEvents) };
+          return { sessions, prompts, hostControl, command, upgrades: applyUpgradeEvents(s.upgrades, upgradeEvents) };
         });
         for (const hostId of new Set(retry)) void get().reattach(hostId);
       },

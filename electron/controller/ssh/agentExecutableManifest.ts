@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { distDir } from '../distPaths';
+import { agentDir } from '../distPaths';
 
 export const AGENT_EXECUTABLE_MANIFEST = 'executable.json';
 
@@ -25,13 +25,13 @@ export interface AgentExecutable extends AgentExecutableManifest {
 }
 
 /** The built executable that matches the current bundle, or null when there is none. */
-export function loadAgentExecutable(agentDir: string = join(distDir(), 'agent'), bundleSha256?: string): AgentExecutable | null {
-  const manifestPath = join(agentDir, AGENT_EXECUTABLE_MANIFEST);
+export function loadAgentExecutable(dir: string = agentDir(), bundleSha256?: string): AgentExecutable | null {
+  const manifestPath = join(dir, AGENT_EXECUTABLE_MANIFEST);
   if (!existsSync(manifestPath)) return null;
   const parsed = agentExecutableManifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8')));
   if (!parsed.success) return null;
   if (bundleSha256 !== undefined && parsed.data.bundleSha256 !== bundleSha256) return null;
-  const path = join(agentDir, parsed.data.file);
+  const path = join(dir, parsed.data.file);
   if (!existsSync(path) || statSync(path).size !== parsed.data.bytes) return null;
   return { ...parsed.data, path };
 }

@@ -41,6 +41,8 @@ export interface AuthOptions {
   /** Restrict (not reorder) the methods; default all four. */
   methods?: AuthKind[];
   promptPassphrase?: (keyPath: string) => Promise<string | null>;
+  /** Told when a passphrase did not open its key (a remembered one is then forgotten). */
+  passphraseRejected?: (keyPath: string) => void;
   promptPassword?: (user: string, host: string) => Promise<string | null>;
   /** Answers a keyboard-interactive round; without it, a lone hidden "Password:" prompt is answered with promptPassword. */
   promptKeyboardInteractive?: (question: KeyboardInteractiveQuestion) => Promise<string[] | null>;
@@ -302,6 +304,7 @@ export class Authenticator {
       }
       parsed = utils.parseKey(data, passphrase);
       if (parsed instanceof Error) {
+        this.ctx.options.passphraseRejected?.(step.path);
         this.skip(step, 'wrong passphrase');
         return null;
       }

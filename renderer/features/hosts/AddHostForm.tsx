@@ -1,7 +1,7 @@
 // Why: adds a server by what an admin would give ssh: user@host[:port] or an alias from
 // ~/.ssh/config, and, as `ssh -i` and `ssh -J` would take them, a key file and a jump host. Only
 // the target is saved; passwords are asked at connect time, never stored.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../../store/context';
 import type { ErrorInfo } from '../../../shared/errors';
 import { ErrorBox } from '../../ui/ErrorBox';
@@ -13,6 +13,22 @@ export function AddHostForm() {
   const [proxyJump, setProxyJump] = useState('');
   const [more, setMore] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const desktop = useApp((s) => s.desktop);
+  const pickFile = useApp((s) => s.pickFile);
+  const command = useApp((s) => s.command);
+  const specInput = useRef<HTMLInputElement>(null);
+  const seenCommand = useRef(command?.seq ?? 0);
+  useEffect(() => {
+    // File → Add Host… in the desktop app's menu.
+    if (!command || command.seq === seenCommand.current) return;
+    seenCommand.current = command.seq;
+    if (command.name === 'add-host') specInput.current?.focus();
+  }, [command]);
+  const browseKey = async () => {
+    const r = await pickFile('ssh-key');
+    if (!r.ok) setError(r.error);
+    else if (r.path) setIdentityFile(r.path);
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!spec.trim()) return;
@@ -35,6 +51,7 @@ export function AddHostForm() {
           value={spec}
           onChange={(e) => setSpec(e.target.value)}
           placeholder="admin@db1.example:22"
+          ref={specInput}
           data-testid="add-host-spec"
           autoComplete="off"
         />
@@ -51,6 +68,11 @@ export function AddHostForm() {
               autoComplete="off"
             />
           </label>
+          {desktop ? (
+            <button type="button" onClick={() => void browseKey()} data-testid="add-host-key-browse">
+              Choose a key file…
+            </button>
+          ) : null}
           <label>
             Jump host (ssh -J)
             <input

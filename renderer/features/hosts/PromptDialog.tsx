@@ -1,6 +1,7 @@
 // Why: connecting may need the admin: to trust a host key (shown as its SHA256 fingerprint, to
 // compare with `ssh-keygen -lf` on the host), or to type a password. The answer goes back once
-// and is not kept in the UI.
+// and is not kept in the UI. A key's passphrase can be remembered where the desktop app has an
+// OS keyring; elsewhere the dialog says why it cannot.
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../../store/context';
 
@@ -8,14 +9,16 @@ export function PromptDialog() {
   const prompt = useApp((s) => s.prompts[0]);
   const answer = useApp((s) => s.answerPrompt);
   const [secret, setSecret] = useState('');
+  const [remember, setRemember] = useState(false);
   if (!prompt) return null;
-  const reply = (value: boolean | string | null) => {
+  const reply = (value: boolean | string | null, keep = false) => {
     setSecret('');
-    void answer(prompt.promptId, value);
+    setRemember(false);
+    void answer(prompt.promptId, value, keep);
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    reply(secret);
+    reply(secret, remember);
   };
   return (
     <div className="modal-backdrop">
@@ -46,6 +49,17 @@ export function PromptDialog() {
               data-testid="prompt-secret"
               aria-label={prompt.message}
             />
+            {prompt.remember?.possible === true ? (
+              <label className="check">
+                <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="prompt-remember" />
+                Remember this passphrase (encrypted by the system keyring)
+              </label>
+            ) : null}
+            {prompt.remember?.possible === false ? (
+              <p className="muted" data-testid="prompt-no-remember">
+                {prompt.remember.why}
+              </p>
+            ) : null}
             <div className="actions">
               <button type="button" onClick={() => reply(null)} data-testid="prompt-cancel">
                 Cancel

@@ -9,7 +9,7 @@ import { download } from '../../ui/download';
 import { formatBytes } from '../../../shared/format';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { Plan } from '../../../shared/plan/plan';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { EstimateView } from './EstimateView';
 import { cmdlineDiff } from './cmdlineDiff';
 import { DryRunPanel } from './DryRunPanel';
@@ -31,6 +31,19 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
   const setOption = useApp((s) => s.setDraftOption);
   const toggleAck = useApp((s) => s.toggleAcknowledge);
   const [openError, setOpenError] = useState<ErrorInfo | null>(null);
+  const command = useApp((s) => s.command);
+  const pickFile = useApp((s) => s.pickFile);
+  const seenCommand = useRef(command?.seq ?? 0);
+  useEffect(() => {
+    // File → Open Plan… in the desktop app's menu: a native dialog, then the same path as the picker here.
+    if (!command || command.seq === seenCommand.current) return;
+    seenCommand.current = command.seq;
+    if (command.name !== 'open-plan') return;
+    void pickFile('plan').then((r) => {
+      if (!r.ok) setOpenError(r.error);
+      else if (r.text !== null) setOpenError(openPlan(hostId, r.text));
+    });
+  }, [command, pickFile, openPlan, hostId]);
   const kernels = facts?.status === 'ready' ? facts.data.bootKernels.filter((k) => !k.running) : [];
   // A check of an older draft is shown as such: what it says may no longer hold.
   const stale = check !== undefined && check.rev !== draft.rev;
