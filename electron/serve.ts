@@ -1,6 +1,7 @@
 // Why: browser mode. It serves the renderer and the controller API on 127.0.0.1 only, behind a
-// random token, so the UI can be tested in Chromium here and an admin can use Seamless from a
-// jump host through an SSH tunnel. Everything without the token gets 401.
+// random token in the path (server/routes.ts says what may reach what), so the UI can be tested
+// in Chromium here and an admin can use Seamless from a jump host through an SSH tunnel.
+// Everything without the token gets 401, anything malformed 400; no handler throws.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { hostProviderFiles } from './controller/hosts/providedHosts';
 import { distDir } from './controller/distPaths';
 import { attachApiSocket } from './server/wsApi';
 import { serveStatic } from './server/staticFiles';
-import { hostHeaderIsLoopback, newToken, requestToken, tokenMatches, TOKEN_COOKIE } from './server/token';
+import { newToken } from './server/token';
+import { routeRequest } from './server/routes';
 
 export interface ServeOptions {
   port?: number;
@@ -27,13 +29,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const API_PATH = '/api';
-
-function authorised(req: IncomingMessage, token: string): { ok: boolean; url: URL } {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const ok = hostHeaderIsLoopback(req.headers.host) && tokenMatches(token, requestToken(req, url));
-  return { ok, url };
-}
+const routeOf = (req: IncomingMessage, token: string, upgrade: boolean) =>
+  routeRequest({ url: req.url, host: req.headers.host, origin: req.headers.origin, upgrade }, token);
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
@@ -41,29 +38,39 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const controller = createController({ transport: 'websocket', version: opts.version, hostProviders: hostProviderFiles() });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
+  const text = { 'content-type': 'text/plain; charset=utf-8', 'referrer-policy': 'no-referrer' };
   const server: Server = createServer((req, res) => {
-    const { ok, url } = authorised(req, token);
-    if (!ok) {
-      res
-        .writeHead(401, { 'content-type': 'text/plain; charset=utf-8' })
-        .end('Unauthorized: open the URL with the token that `seamless serve` printed.\n');
-      return;
+    try {
+      const route = routeOf(req, token, false);
+      if (route.kind === 'bad-request') return void res.writeHead(400, text).end(`Bad request: ${route.why}\n`);
+      if (route.kind !== 'enter' && route.kind !== 'file')
+        return void res.writeHead(401, text).end('Unauthorized: open the URL with the token that `seamless serve` printed.\n');
+      if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, text).end();
+      if (route.kind === 'enter') return void res.writeHead(303, { ...text, location: route.location, 'cache-control': 'no-store' }).end();
+      serveStatic(rendererDir, route.rel, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, text);
+        res.end();
+      });
+    } catch {
+      // Nothing a request carries may stop the server.
+      if (!res.headersSent) res.writeHead(400, text);
+      res.end();
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
-      return;
-    }
-    // The first load carries ?token=; a strict, HttpOnly cookie carries it for assets and the socket.
-    const cookie = `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
-    void serveStatic(rendererDir, url.pathname, res, { 'set-cookie': cookie });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
   server.on('upgrade', (req, socket, head) => {
-    const { ok, url } = authorised(req, token);
-    const origin = req.headers.origin;
-    const sameOrigin = origin === undefined || hostHeaderIsLoopback(origin.replace(/^https?:\/\//, ''));
-    if (!ok || url.pathname !== API_PATH || !sameOrigin) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    let route: ReturnType<typeof routeOf>;
+    try {
+      route = routeOf(req, token, true);
+    } catch {
+      route = { kind: 'bad-request', why: 'malformed request' };
+    }
+    if (route.kind !== 'api') {
+      const status = route.kind === 'bad-request' ? '400 Bad Request' : '401 Unauthorized';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => attachApiSocket(ws, controller));

@@ -27,14 +27,14 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Serves `rel` (already decoded, relative to `root`) or 404; never outside `root`. */
 export async function serveStatic(
   root: string,
-  pathname: string,
+  rel: string,
   res: ServerResponse,
   extraHeaders: Record<string, string> = {},
 ): Promise<void> {
-  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-  const full = normalize(join(root, rel));
+  const full = normalize(join(root, rel.replace(/^\/+/, '')));
   if (!full.startsWith(root.endsWith(sep) ? root : root + sep)) {
     res.writeHead(404).end('Not found');
     return;

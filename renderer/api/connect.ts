@@ -6,6 +6,8 @@ import { createWsTransport } from './wsTransport';
 
 export function connectApi(): ApiClient {
   if (window.seamless) return createApiClient(createIpcTransport(window.seamless));
-  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return createApiClient(createWsTransport(`${scheme}//${window.location.host}/api`));
+  // The socket hangs off the page's own path (/s/<token>/api): the token never leaves the URL.
+  const url = new URL('api', window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return createApiClient(createWsTransport(url.toString()));
 }

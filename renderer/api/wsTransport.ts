@@ -1,6 +1,5 @@
-// Why: browser mode. The page was loaded with the token (kept by the server as an HttpOnly
-// cookie), so the socket to /api on the same origin is authorised without the page ever reading
-// the token. Calls made before the socket opens wait for it; the calls themselves go through the
+// Why: browser mode. The page was loaded under its token's path (/s/<token>/), so the socket
+// to that path's api is authorised without a cookie any other local port could receive. Calls made before the socket opens wait for it; the calls themselves go through the
 // one RpcPeer (shared/rpc/rpcPeer.ts), as the controller's calls to the agent do.
 import type { ApiMethod } from '../../shared/api';
 import { SeamlessError } from '../../shared/errors';

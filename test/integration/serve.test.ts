@@ -47,27 +47,41 @@ describe('seamless serve', () => {
     expect((await get('/')).status).toBe(401);
     expect((await get('/index.html')).status).toBe(401);
     expect((await get('/?token=wrong')).status).toBe(401);
+    expect((await get('/s/wrong/')).status).toBe(401);
     expect((await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` })).status).toBe(401);
   });
 
-  it('serves the app with the token, a strict CSP and an HttpOnly cookie', async () => {
-    const res = await get(`/?token=${server.token}`);
+  it('enters the app’s own path with the token, serves it with a strict CSP, and sets no cookie', async () => {
+    const enter = await get(`/?token=${server.token}`);
+    expect(enter.status).toBe(303);
+    expect(enter.headers.location).toBe(`/s/${server.token}/`);
+    const res = await get(`/s/${server.token}/`);
     expect(res.status).toBe(200);
     expect(res.body).toContain('<div id="root">');
     expect(String(res.headers['content-security-policy'])).toContain("script-src 'self'");
-    expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(enter.headers['set-cookie'] ?? res.headers['set-cookie']).toBeUndefined();
   });
 
-  it('refuses the API socket without the token', async () => {
+  it('answers 400 to malformed escapes and keeps serving', async () => {
+    expect((await get(`/s/${server.token}/%E0%A4%A`)).status).toBe(400);
+    expect((await get(`/s/${server.token}/%`)).status).toBe(400);
+    expect((await get('/%E0%A4%A', { cookie: 'seamless_token=%E0%A4%A' })).status).toBe(401);
+    expect((await get(`/s/${server.token}/`)).status).toBe(200);
+  });
+
+  it('refuses the API socket without the token, or from another origin (another port, another scheme)', async () => {
+    const api = `ws://127.0.0.1:${server.port}/s/${server.token}/api`;
     await expect(wsOpen(`ws://127.0.0.1:${server.port}/api`)).rejects.toThrow('HTTP 401');
-    await expect(wsOpen(`ws://127.0.0.1:${server.port}/api?token=nope`)).rejects.toThrow('HTTP 401');
-    await expect(wsOpen(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, { origin: 'http://evil.example' })).rejects.toThrow(
-      'HTTP 401',
-    );
+    await expect(wsOpen(`ws://127.0.0.1:${server.port}/s/nope/api`)).rejects.toThrow('HTTP 401');
+    await expect(wsOpen(`ws://127.0.0.1:${server.port}/api?token=${server.token}`)).rejects.toThrow('HTTP 401');
+    for (const origin of ['http://evil.example', `http://127.0.0.1:${server.port + 1}`, `https://127.0.0.1:${server.port}`])
+      await expect(wsOpen(api, { origin })).rejects.toThrow('HTTP 401');
+    (await wsOpen(api, { origin: `http://127.0.0.1:${server.port}` })).close();
   });
 
   it('answers API calls over the socket with the token, and validates them', async () => {
-    const ws = await wsOpen(`ws://127.0.0.1:${server.port}/api`, { cookie: `seamless_token=${server.token}` });
+    const ws = await wsOpen(`ws://127.0.0.1:${server.port}/s/${server.token}/api`);
     const answers: unknown[] = [];
     const got = new Promise<void>((resolve) =>
       ws.on('message', (m: Buffer) => {
