@@ -10,6 +10,7 @@ import { dryRun } from './dryRun/dryRun';
 import { AGENT_VERSION, ownBuildHash } from './identity';
 import { startUpgrade, upgradeFiles, upgradeJournal } from './upgrade/start';
 import { listUpgrades } from './upgrade/journal';
+import { cleanupImages } from './upgrade/images';
 
 export function createHandlers(): AgentHandlers {
   return {
@@ -30,5 +31,6 @@ export function createHandlers(): AgentHandlers {
     'upgrade.journal': async ({ id, since }) => upgradeJournal(id, since),
     'upgrade.list': async () => listUpgrades(),
     'upgrade.files': async ({ id }) => upgradeFiles(id),
+    'upgrade.cleanup': async ({ id }) => cleanupImages(id),
   };
 }

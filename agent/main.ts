@@ -2,7 +2,7 @@
 // a local child) and speaks JSON lines on stdin/stdout; stderr is its log. It must keep
 // answering whatever arrives, and exit cleanly when its input ends.
 import { StringDecoder } from 'node:string_decoder';
-import { MAX_LINE_BYTES } from '../shared/protocol';
+import { MAX_REQUEST_LINE_BYTES } from '../shared/protocol';
 import { createLineSplitter } from '../shared/lineSplitter';
 import { createHandlers } from './handlers';
 import { createRpcServer } from './rpc/server';
@@ -11,6 +11,10 @@ import { collectGarbage } from './rpc/collectGarbage';
 import { runUpgrade } from './upgrade/run';
 import { afterRestore, restoreFromCmdline } from './upgrade/restoreHook';
 import { adopt } from './upgrade/handBack';
+
+// Everything the agent and its children (CRIU) write is for root alone: images hold the
+// workloads' memory. Directories 0700, files 0600, whatever the login shell's umask was.
+process.umask(0o077);
 
 const send = createMessageWriter(process.stdout, collectGarbage);
 
@@ -47,9 +51,9 @@ function main(): void {
     (bytes) =>
       void send({
         id: null,
-        error: { code: 'PROTOCOL_INVALID_MESSAGE', message: `Dropped a line of ${bytes} characters (limit ${MAX_LINE_BYTES})` },
+        error: { code: 'PROTOCOL_INVALID_MESSAGE', message: `Dropped a line of ${bytes} characters (limit ${MAX_REQUEST_LINE_BYTES})` },
       }),
-    MAX_LINE_BYTES,
+    MAX_REQUEST_LINE_BYTES,
   );
   const decoder = new StringDecoder('utf8');
   process.stdin.on('data', (chunk: Buffer) => splitter.push(decoder.write(chunk)));

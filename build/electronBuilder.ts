@@ -21,6 +21,18 @@ export function builderConfig(opts: { electronDist?: string; electronVersion: st
     extraResources: [{ from: 'dist/agent', to: 'agent', filter: ['manifest.json', 'executable.json', 'seamless-agent-*'] }],
     asar: true,
     npmRebuild: false,
+    // Electron's fuses, flipped in the packaged binary: it cannot be used as a plain Node
+    // (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect), loads only its own checked asar, and file://
+    // gets no extra rights. The local agent runs as the self-contained executable instead.
+    electronFuses: {
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    },
     linux: {
       target: [
         { target: 'AppImage', arch },

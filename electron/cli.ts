@@ -17,7 +17,7 @@ import {
 import { commandUsage, isCommand, USAGE, UsageError } from './cli/usage';
 import { EXIT } from './cli/exitCodes';
 import { attachCommand, upgradeCommand } from './cli/commands/upgradeCommands';
-import { dryRunCommand, reportCommand } from './cli/commands/reportCommands';
+import { dryRunCommand, reportCommand, cleanupCommand } from './cli/commands/reportCommands';
 import { startServer } from './serve';
 
 async function serve(args: string[]): Promise<number> {
@@ -46,6 +46,7 @@ const HOST_COMMANDS = {
   attach: attachCommand,
   'dry-run': dryRunCommand,
   report: reportCommand,
+  cleanup: cleanupCommand,
 } as const;
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');

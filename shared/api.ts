@@ -11,6 +11,7 @@ import { planSchema } from './plan/plan';
 import { planDraftSchema } from './plan/planDraft';
 import { upgradeIdSchema, upgradeSummarySchema } from './domain/upgrade';
 import { journalRecordSchema } from './domain/journal';
+import { cleanupResultSchema } from './protocol';
 import { dryRunMeasuresSchema } from './domain/dryRun';
 import { estimateSchema } from './estimate/estimate';
 import { reportSchema } from './report/model';
@@ -121,6 +122,11 @@ export const apiMethods = {
   },
   /** The reports kept for a host, newest first. */
   'upgrade.history': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: z.array(reportSchema) },
+  /** Removes the images kept by ended upgrades on a host (one, or all); running upgrades are left alone. */
+  'upgrade.cleanup': {
+    params: z.strictObject({ hostId: z.string().check(z.minLength(1)), id: z.optional(upgradeIdSchema) }),
+    result: cleanupResultSchema,
+  },
   /** A report printed as PDF (the same page as the HTML export), base64-encoded. */
   'report.pdf': { params: z.strictObject({ report: reportSchema }), result: z.object({ pdfBase64: z.string() }) },
 } as const;

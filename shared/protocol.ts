@@ -17,6 +17,11 @@ export const PROTOCOL_VERSION = 2;
 
 /** A line longer than this is refused before it is parsed (a hostile or broken peer). */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/**
+ * The longest request line the agent accepts (a plan with its estimate is a few KiB). A longer
+ * line is dropped as it arrives, never buffered whole: the agent's memory stays bounded.
+ */
+export const MAX_REQUEST_LINE_BYTES = 1024 * 1024;
 
 export const helloParamsSchema = z.object({
   protocolVersion: z.number().check(z.int(), z.positive()),
@@ -36,6 +41,11 @@ export type HelloResult = z.infer<typeof helloResultSchema>;
 const noParams = z.strictObject({});
 
 /** Every agent method with its params and result schema. */
+export const cleanupResultSchema = z.object({
+  removed: z.array(z.object({ id: z.string(), path: z.string(), bytes: z.number().check(z.nonnegative()) })),
+  left: z.array(z.object({ id: z.string(), reason: z.string() })),
+});
+
 export const agentMethods = {
   hello: { params: helloParamsSchema, result: helloResultSchema },
   'host.facts': { params: noParams, result: hostFactsSchema },
@@ -81,7 +91,14 @@ export const agentMethods = {
   },
   /** Every upgrade this host knows, newest first, with where each stands. */
   'upgrade.list': { params: noParams, result: z.array(upgradeSummarySchema) },
+  /** Removes the images kept by ended upgrades (one, or all); running upgrades are left alone. */
+  'upgrade.cleanup': {
+    params: z.strictObject({ id: z.optional(upgradeIdSchema) }),
+    result: cleanupResultSchema,
+  },
 } as const;
+
+export type CleanupResult = z.infer<typeof cleanupResultSchema>;
 
 export type AgentMethod = keyof typeof agentMethods;
 export type AgentParams<M extends AgentMethod> = z.input<(typeof agentMethods)[M]['params']>;

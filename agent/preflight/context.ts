@@ -1,6 +1,7 @@
 // Why: every preflight rule is a pure function of this one picture of the host and the plan,
 // gathered once (gather.ts). Rules never touch the host themselves, so each can be tested with
 // a case that fires and one that does not.
+import type { DeviceUse } from '../upgrade/storeDevice';
 import type { UnixSocketRow } from './netTables';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
@@ -57,7 +58,14 @@ export interface PreflightContext {
     cmdline: string;
   };
   store:
-    | { kind: 'pmem'; device: string; deviceBytes: number | null; mountedDax: boolean }
+    | {
+        kind: 'pmem';
+        device: string;
+        deviceBytes: number | null;
+        mountedDax: boolean;
+        /** What formatting it would destroy (null: not read, the device is missing). */
+        use: DeviceUse | null;
+      }
     | { kind: 'dir'; path: string; freeBytes: number | null; reason: string | null };
   estimatedImageBytes: number;
   /** /proc/sys/fs/lease-break-time: how long a broken lease is waited for, in seconds (null: unreadable). */

@@ -1,7 +1,9 @@
 // Why: builds the one PreflightContext the rules judge, from the live host: facts, inventory,
 // the selection resolved and probed, the new kernel's image, initrd and config, and the store.
 // Read-only: preflight never changes the host.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs';
+import { deviceUse } from '../upgrade/storeDevice';
+import { STORE_MOUNT } from '../upgrade/paths';
+import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory } from '../../shared/domain/inventory';
@@ -12,7 +14,7 @@ import { newKernelCmdline } from './cmdline';
 import { checkKernelImage, parseKernelConfig } from './kernelImage';
 import { parseSsUnix } from './netTables';
 import { parseLocks } from '../proc/locks';
-import { readText } from '../fs/readOptional';
+import { readRegularFile, readText } from '../fs/readOptional';
 import { probeWorkload } from './probeWorkload';
 import { resolveSelection } from '../../shared/plan/resolveSelection';
 
@@ -23,22 +25,7 @@ function leaseBreakTime(): number | null {
   return /^\d+$/.test(text) ? Number(text) : null;
 }
 
-function readHead(path: string, bytes: number): Uint8Array | null {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      const buf = Buffer.alloc(bytes);
-      const n = readSync(fd, buf, 0, bytes, 0);
-      return buf.subarray(0, n);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return null;
-  }
-}
-
-function storeInfo(plan: Plan, facts: HostFacts): PreflightContext['store'] {
+async function storeInfo(plan: Plan, facts: HostFacts): Promise<PreflightContext['store']> {
   if (plan.store.kind === 'pmem') {
     const name = plan.store.device.slice('/dev/'.length);
     const dev = facts.pmem.devices.find((d) => d.name === name);
@@ -47,6 +34,7 @@ function storeInfo(plan: Plan, facts: HostFacts): PreflightContext['store'] {
       device: plan.store.device,
       deviceBytes: dev?.sizeBytes ?? null,
       mountedDax: facts.pmem.daxMounts.some((m) => m.device === (plan.store.kind === 'pmem' ? plan.store.device : '')),
+      use: dev ? await deviceUse(plan.store.device, STORE_MOUNT).catch(() => null) : null,
     };
   }
   // The store directory may not exist yet: measure the filesystem it will be created on.
@@ -70,17 +58,14 @@ export async function gatherContext(plan: Plan, facts: HostFacts, inventory: Inv
   };
   const selected = found.map(({ selector, workload }) => ({ selector, workload, probe: probeWorkload(workload, inventory, tables) }));
 
-  const head = readHead(plan.kernel.image, 64 * 1024);
-  const image = head === null ? { ok: false as const, reason: `cannot read ${plan.kernel.image}` } : checkKernelImage(head);
+  const head = readRegularFile(plan.kernel.image, 64 * 1024);
+  const image = head.ok ? checkKernelImage(head.data) : { ok: false as const, reason: head.reason };
   const release = plan.kernel.release ?? (image.ok ? image.release : null);
   const configPath = release ? `${dirname(plan.kernel.image)}/config-${release}` : null;
   let config: Map<string, string> | null = null;
   if (configPath) {
-    try {
-      config = parseKernelConfig(readFileSync(configPath, 'utf8'));
-    } catch {
-      config = null;
-    }
+    const text = readRegularFile(configPath, 4 * MiB);
+    config = text.ok ? parseKernelConfig(text.data.toString('utf8')) : null;
   }
 
   const estimatedImageBytes =
@@ -101,7 +86,7 @@ export async function gatherContext(plan: Plan, facts: HostFacts, inventory: Inv
       configPath,
       cmdline: newKernelCmdline(facts.kernel.cmdline, plan.kernel.cmdline),
     },
-    store: storeInfo(plan, facts),
+    store: await storeInfo(plan, facts),
     estimatedImageBytes,
     leaseBreakTimeS: leaseBreakTime(),
     limits:

@@ -13,6 +13,7 @@ import {
   type AgentMethod,
   type AgentResult,
 } from '../../shared/protocol';
+import { requestId } from '../../shared/rpc/wire';
 import type { JsonChunks } from './jsonChunks';
 import { SeamlessError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
 
@@ -77,7 +78,8 @@ export function createRpcServer(handlers: AgentHandlers, send: (msg: Outgoing) =
       } catch {
         await send({
           id: null,
-          error: { code: 'PROTOCOL_INVALID_MESSAGE', message: 'Line is not valid JSON', evidence: line.slice(0, 200) },
+          // Never the line itself: it may be a secret that went astray (a password line sudo did not read).
+          error: { code: 'PROTOCOL_INVALID_MESSAGE', message: `A line of ${line.length} characters is not valid JSON` },
         });
         return;
       }
@@ -88,7 +90,9 @@ export function createRpcServer(handlers: AgentHandlers, send: (msg: Outgoing) =
       }
       const req = requestSchema.safeParse(json);
       if (!req.success) {
-        const maybeId = typeof json === 'object' && json !== null && 'id' in json && Number.isInteger(json.id) ? (json.id as number) : null;
+        // The id is echoed only when it is a valid one: nothing else of a bad line goes back.
+        const id = typeof json === 'object' && json !== null && 'id' in json ? requestId.safeParse(json.id) : null;
+        const maybeId = id?.success ? id.data : null;
         await send({ id: maybeId, error: { code: 'PROTOCOL_INVALID_MESSAGE', message: `Not a request: ${describeIssues(req.error)}` } });
         return;
       }
@@ -99,7 +103,12 @@ export function createRpcServer(handlers: AgentHandlers, send: (msg: Outgoing) =
       }
       if (method === 'hello') {
         const p = agentMethods.hello.params.safeParse(params ?? {});
-        if (p.success && p.data.protocolVersion !== PROTOCOL_VERSION) {
+        if (!p.success) {
+          // A hello that is not one unlocks nothing.
+          await send({ id, error: { code: 'INVALID_PARAMS', message: `Invalid params for hello: ${describeIssues(p.error)}` } });
+          return;
+        }
+        if (p.data.protocolVersion !== PROTOCOL_VERSION) {
           await send({
             id,
             error: new SeamlessError(

@@ -5,8 +5,12 @@
 import type { JournalRecord, Outcome, RecordOf, UpgradePhase } from '../../shared/domain/journal';
 import type { UpgradeReport } from '../../shared/domain/upgrade';
 import type { Journal } from './journal';
-import { reportPath } from './paths';
+import { planPath, reportPath } from './paths';
 import { writeDurable, type RunState } from './state';
+import { parsePlan } from '../../shared/plan/plan';
+import { readFileSync } from 'node:fs';
+import { IMAGES_DONE, removeImages } from './images';
+import { formatBytes } from '../../shared/format';
 import { join } from 'node:path';
 
 const last = <R extends JournalRecord>(records: readonly JournalRecord[], is: (r: JournalRecord) => r is R): R | undefined => {
@@ -101,11 +105,30 @@ export function finish(journal: Journal, state: RunState | null, message?: (o: O
       // store gone: the state directory copy is the report
     }
   }
+  const images = state ? imagesAfter(state, outcome) : '';
   journal.write({
     phase: 'report',
     state: 'done',
-    message: message ? message(outcome) : file ? `report written (${outcome})` : `upgrade ${outcome}`,
+    message: (message ? message(outcome) : file ? `report written (${outcome})` : `upgrade ${outcome}`) + images,
     data: { outcome, report: file, blackoutMs: blackoutOf(records), phases: phaseDurations(records) },
   });
   return outcome;
+}
+
+/** Removes the images when nobody needs them any more (see images.ts); what became of them, for the report's message. */
+function imagesAfter(state: RunState, outcome: Outcome): string {
+  let keep = false;
+  try {
+    const plan = parsePlan(readFileSync(planPath(state.id), 'utf8'));
+    keep = plan.ok && plan.plan.options.keepImages;
+  } catch {
+    // no readable plan: the default (remove)
+  }
+  if (!IMAGES_DONE.includes(outcome)) return `; images kept in ${state.storeDir} (seamless cleanup removes them)`;
+  if (keep) return `; images kept in ${state.storeDir} as the plan asks`;
+  try {
+    return `; images removed (${formatBytes(removeImages(state.storeDir))})`;
+  } catch (err) {
+    return `; images NOT removed from ${state.storeDir} (${err instanceof Error ? err.message : String(err)}): run seamless cleanup`;
+  }
 }

@@ -6,14 +6,15 @@
 // outside the session's cgroup (logind and sshd cannot take it down), logged by journald,
 // visible as seamless-upgrade-<id>.service, collected when it ends (--collect, even failed),
 // and KillMode=process so stopping the unit never signals a criu child mid-dump.
-import { copyFileSync, existsSync, mkdirSync, openSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, realpathSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { spawn } from 'node:child_process';
 import { parsePlan, type Plan } from '../../shared/plan/plan';
 import { SeamlessError, tailOf } from '../../shared/errors';
 import type { PreflightResult } from '../../shared/domain/findings';
 import { Journal, listUpgrades, readJournal } from './journal';
-import { agentCopyPath, journalPath, newUpgradeId, planPath, preflightPath, reportPath, upgradeDir } from './paths';
+import { agentCopyPath, journalPath, newUpgradeId, planPath, preflightPath, reportPath, upgradeDir, UPGRADES_DIR } from './paths';
+import { dirname } from 'node:path';
 import { sh } from '../exec/sh';
 import { summarize, upgradeReportSchema, type UpgradeReport, type UpgradeSummary } from '../../shared/domain/upgrade';
 import { JOURNAL_VERSION, type JournalRecord } from '../../shared/domain/journal';
@@ -58,6 +59,8 @@ export async function startUpgrade(
   }
   const id = newUpgradeId();
   mkdirSync(upgradeDir(id), { recursive: true, mode: 0o700 });
+  // Root's alone, also where an older version or the package left them open.
+  for (const d of [UPGRADES_DIR, dirname(UPGRADES_DIR)]) chmodSync(d, 0o700);
   writeFileSync(planPath(id), `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
   writeFileSync(preflightPath(id), formatUpgradeFile('preflight.json', pre), { mode: 0o600 });
   // The boot hook runs the very same agent on the new kernel, whatever is deployed by then.

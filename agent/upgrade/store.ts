@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { SeamlessError } from '../../shared/errors';
 import { must, sh, sleep } from '../exec/sh';
+import { STORE_LABEL } from './storeDevice';
 
 export async function ensurePmemDevice(device: string): Promise<void> {
   if (!existsSync(device)) {
@@ -33,7 +34,8 @@ export function mountedAt(mountpoint: string): { device: string; options: string
 
 export async function makeStoreFs(device: string): Promise<void> {
   // 4 KiB blocks: DAX needs the block size to equal the page size.
-  await must('STORE_PREPARE_FAILED', 'mkfs', 'mkfs.ext4', ['-F', '-q', '-b', '4096', '-L', 'seamless-store', device], 5 * 60_000);
+  // -F: the device was checked first (storeDevice.ts: not in use, no foreign filesystem).
+  await must('STORE_PREPARE_FAILED', 'mkfs', 'mkfs.ext4', ['-F', '-q', '-b', '4096', '-L', STORE_LABEL, device], 5 * 60_000);
 }
 
 /** Mounts the store; returns whether DAX is on, and why not when it is not. */

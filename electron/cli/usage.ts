@@ -37,6 +37,9 @@ export const COMMAND_USAGE = {
   report: `seamless report HOST [--id ID] [--format json|md|html|pdf] --out FILE [--json]
   Writes an upgrade's report (default: the newest): every phase promised beside measured,
   workloads before and after, the outcome, evidence. PDF through headless Chromium.`,
+  cleanup: `seamless cleanup HOST [--id ID] [--json]
+  Removes the images (the workloads' dumped memory) that ended upgrades kept: after a fallback,
+  or when the plan said keepImages. Running upgrades are left alone.`,
   serve: `seamless serve [--port N]
   Serves the app on 127.0.0.1 for a browser (prints the URL with its token).`,
 } as const;

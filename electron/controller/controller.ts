@@ -222,6 +222,8 @@ export function createController(opts: ControllerOptions): Controller {
       return report;
     },
     'upgrade.history': async ({ hostId }) => records.reports(hostId),
+    'upgrade.cleanup': async ({ hostId, id }) =>
+      (await agent(hostId)).call('upgrade.cleanup', id ? { id } : {}, { timeoutMs: 10 * 60_000 }),
     // The report as it came in (validated); defaults filled in as the renderer expects them.
     'report.pdf': async ({ report }) => ({
       pdfBase64: (await (opts.printPdf ?? renderPdf)(renderHtml(reportSchema.parse(report)))).toString('base64'),

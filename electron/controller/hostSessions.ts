@@ -9,7 +9,7 @@ import type { AgentMethod, AgentParams, AgentResult } from '../../shared/protoco
 import type { ApiEvent } from '../../shared/api';
 import type { CallOptions } from './agentConnection';
 import { loadAgentBundle, type AgentBundle } from './agentBundle';
-import { startLocalAgent, type StartedAgent } from './localAgent';
+import { localAgentProgram, startLocalAgent, type StartedAgent } from './localAgent';
 import { ProvidedHosts } from './hosts/providedHosts';
 import type { ProvidedHost } from '../../shared/domain/providedHost';
 import { SavedHosts } from './hosts/savedHosts';
@@ -118,7 +118,9 @@ export class HostSessions {
   private async open(hostId: string): Promise<Live> {
     if (hostId === LOCAL_HOST_ID) {
       this.emitState(hostId, 'connecting');
-      const agent = await startLocalAgent((this.opts.agentBundle ?? loadAgentBundle)(), `seamless-controller/${this.opts.version}`);
+      const bundle = (this.opts.agentBundle ?? loadAgentBundle)();
+      const program = localAgentProgram(bundle, process.versions.electron ? loadAgentExecutable(undefined, bundle.sha256) : null);
+      const agent = await startLocalAgent(program, `seamless-controller/${this.opts.version}`);
       this.emitState(hostId, 'ready');
       agent.connection.once('closed', (reason) => {
         this.live.delete(hostId);

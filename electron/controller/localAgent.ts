@@ -5,18 +5,42 @@ import { spawn } from 'node:child_process';
 import { SeamlessError } from '../../shared/errors';
 import { AgentConnection } from './agentConnection';
 import { AGENT_NODE_ARGS, type AgentBundle } from './agentBundle';
+import type { AgentExecutable } from './ssh/agentExecutableManifest';
+
+/** How the local agent is run: the bundle under this Node, or the self-contained executable. */
+export interface LocalAgentProgram {
+  command: string;
+  args: string[];
+  /** The build hash the agent must greet with. */
+  sha256: string;
+}
+
+/**
+ * Under plain Node, the bundle with this very Node. Under Electron, whose fuses forbid running it
+ * as Node (no ELECTRON_RUN_AS_NODE), the self-contained executable.
+ */
+export function localAgentProgram(
+  bundle: AgentBundle,
+  executable: AgentExecutable | null,
+  electron = process.versions.electron,
+): LocalAgentProgram {
+  if (!electron) return { command: process.execPath, args: [...AGENT_NODE_ARGS, bundle.path], sha256: bundle.sha256 };
+  if (!executable)
+    throw new SeamlessError(
+      'AGENT_NOT_BUILT',
+      'The desktop app runs this machine’s agent as its self-contained executable, which this build lacks. Run: npm run build',
+    );
+  return { command: executable.path, args: [], sha256: executable.sha256 };
+}
 
 export interface StartedAgent {
   connection: AgentConnection;
   stop(): Promise<void>;
 }
 
-export async function startLocalAgent(bundle: AgentBundle, controllerName: string): Promise<StartedAgent> {
-  const child = spawn(process.execPath, [...AGENT_NODE_ARGS, bundle.path], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    // Under Electron, process.execPath is Electron itself; this makes it behave as plain Node.
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-  });
+export async function startLocalAgent(agent: AgentBundle | LocalAgentProgram, controllerName: string): Promise<StartedAgent> {
+  const program = 'command' in agent ? agent : localAgentProgram(agent, null);
+  const child = spawn(program.command, program.args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = new AgentConnection({ input: child.stdout, output: child.stdin, log: child.stderr });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('error', (err) =>
@@ -28,7 +52,7 @@ export async function startLocalAgent(bundle: AgentBundle, controllerName: strin
     ),
   );
   try {
-    await connection.hello(controllerName, bundle.sha256);
+    await connection.hello(controllerName, program.sha256);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

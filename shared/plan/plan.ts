@@ -39,9 +39,21 @@ export const planOptionsSchema = z.object({
    * explicit, one by one; there is no "ignore all".
    */
   acknowledge: z._default(z.array(z.string().check(z.regex(/^[a-z]+\.[a-z-]+$/))), []),
+  /**
+   * Keep the images after every workload was restored (for a post-mortem). By default they are
+   * removed then: they hold the workloads' memory. After a fallback they are always kept
+   * (`seamless cleanup` removes them).
+   */
+  keepImages: z._default(z.boolean(), false),
 });
 export type PlanOptions = z.infer<typeof planOptionsSchema>;
-export const PLAN_OPTION_DEFAULTS: PlanOptions = { kexecMode: 'direct', preDump: true, onRestoreFailure: 'cold-start', acknowledge: [] };
+export const PLAN_OPTION_DEFAULTS: PlanOptions = {
+  kexecMode: 'direct',
+  preDump: true,
+  onRestoreFailure: 'cold-start',
+  acknowledge: [],
+  keepImages: false,
+};
 
 export const planSchema = z.object({
   version: z.literal(PLAN_VERSION),

@@ -5,7 +5,8 @@
 import * as z from '../zod';
 import { errorInfoSchema } from '../errors';
 
-const requestId = z.number().check(z.int(), z.nonnegative());
+/** A request's id: a safe, non-negative integer (anything else is never echoed back). */
+export const requestId = z.number().check(z.int(), z.nonnegative());
 
 export const requestSchema = z.object({ id: requestId, method: z.string(), params: z.optional(z.unknown()) });
 /** The caller gave up on request `cancel` (timeout, or its signal aborted): stop the work, send no answer. */

@@ -40,7 +40,7 @@ describe('a page on another port of 127.0.0.1', () => {
     await page.goto(server.url);
     await page.getByTestId('select-host-local').waitFor({ timeout: 30_000 });
     await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'waiting', undefined, { timeout: 15_000 });
+    await page.locator('#out').filter({ hasNotText: 'waiting' }).waitFor({ timeout: 15_000 });
     expect(await page.locator('#out').textContent()).toBe('refused');
     expect(seenCookies.join(';')).not.toContain(server.token);
   });

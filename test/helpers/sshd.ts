@@ -13,6 +13,8 @@ export const TEST_USER = 'seamless-t';
 export const TEST_PASSWORD = 'seamless-test-pw-7f3a';
 /** Can log in, but has no sudo rights. */
 export const NO_SUDO_USER = 'seamless-n';
+/** sudo asks its password for everything but /bin/sh, which it may run without one. */
+export const SH_NOPASSWD_USER = 'seamless-s';
 export const KEY_PASSPHRASE = 'correct horse battery';
 
 export function sshAvailable(): boolean {
@@ -38,7 +40,7 @@ function keygen(path: string, passphrase: string): void {
 /** Creates (once per process) the client keys, and the users and sudoers entry (once per machine). */
 export function ensureTestUsersAndKeys(): TestKeys {
   if (keys) return keys;
-  for (const user of [TEST_USER, NO_SUDO_USER]) {
+  for (const user of [TEST_USER, NO_SUDO_USER, SH_NOPASSWD_USER]) {
     try {
       execFileSync('id', ['-u', user], { stdio: 'ignore' });
     } catch {
@@ -52,7 +54,11 @@ export function ensureTestUsersAndKeys(): TestKeys {
     if (!current.startsWith(noise)) writeFileSync(bashrc, noise + current);
   }
   mkdirSync('/etc/sudoers.d', { recursive: true });
-  writeFileSync('/etc/sudoers.d/seamless-test', `${TEST_USER} ALL=(ALL:ALL) ALL\n`, { mode: 0o440 });
+  writeFileSync(
+    '/etc/sudoers.d/seamless-test',
+    `${TEST_USER} ALL=(ALL:ALL) ALL\n${SH_NOPASSWD_USER} ALL=(ALL:ALL) ALL, NOPASSWD: /bin/sh\n`,
+    { mode: 0o440 },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'seamless-ssh-keys-'));
   keys = { dir, plain: join(dir, 'id_plain'), encrypted: join(dir, 'id_encrypted'), stranger: join(dir, 'id_stranger') };
   keygen(keys.plain, '');

@@ -60,4 +60,10 @@ describe('seamless CLI (built)', () => {
       error: { code: 'WORKLOAD_NOT_FOUND', message: expect.stringContaining('pid:999999999') },
     });
   });
+
+  it('`cleanup` removes nothing that is not an ended upgrade’s images, and says why', async () => {
+    const r = await runSeamless(['cleanup', '--local', '--id', 'u-20200101t000000-0000', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ removed: [], left: [{ id: 'u-20200101t000000-0000', reason: 'no such upgrade on this host' }] });
+  });
 });

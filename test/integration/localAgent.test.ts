@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAgentBundle } from '../../electron/controller/agentBundle';
 import { fakeBundle } from '../helpers/fakeAgent';
-import { startLocalAgent } from '../../electron/controller/localAgent';
+import { localAgentProgram, startLocalAgent } from '../../electron/controller/localAgent';
+import { loadAgentExecutable } from '../../electron/controller/ssh/agentExecutableManifest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 
 describe('local agent (built bundle)', () => {
@@ -37,6 +38,22 @@ describe('local agent (built bundle)', () => {
     const agent = await startLocalAgent({ ...bundle, path: copy }, 'test');
     try {
       expect((await agent.connection.call('host.facts', {})).hostname).toBe(os.hostname());
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('under Electron (whose fuses forbid running it as Node) this machine’s agent is the self-contained executable', async () => {
+    const bundle = loadAgentBundle();
+    const exe = loadAgentExecutable(undefined, bundle.sha256);
+    expect(exe, 'npm run build makes the executable').not.toBeNull();
+    const program = localAgentProgram(bundle, exe, '45.5.0');
+    expect(program).toEqual({ command: exe!.path, args: [], sha256: exe!.sha256 });
+    expect(() => localAgentProgram(bundle, null, '45.5.0')).toThrow(/self-contained executable/);
+    expect(localAgentProgram(bundle, exe, undefined).command).toBe(process.execPath);
+    const agent = await startLocalAgent(program, 'test');
+    try {
+      expect((await agent.connection.call('host.facts', {})).kernel.release).toBe(os.release());
     } finally {
       await agent.stop();
     }

@@ -189,6 +189,12 @@ describe.sequential('upgrade on the lab', () => {
       expect.objectContaining({ rootPid: lessee, processes: 1, restored: true }),
     ]);
     expect(report.bytesDumped).toBeGreaterThan(256 * 1024 * 1024);
+    // The images held the tree's memory: gone once everything was restored; the state is root's alone.
+    expect(phase('report')?.message).toMatch(/images removed \(\d/);
+    expect((await guest(`test -e /var/lib/seamless/store/${upgradeId}; echo $?`)).trim()).toBe('1');
+    expect(
+      (await guest(`stat -c %a /var/lib/seamless /var/lib/seamless/upgrades /var/lib/seamless/upgrades/${upgradeId}`)).trim().split('\n'),
+    ).toEqual(['700', '700', '700']);
 
     const checkpoint = phase('checkpoint')!;
     const restore = phase('restore')!;
@@ -226,7 +232,8 @@ describe.sequential('upgrade on the lab', () => {
     expect(mainPid).toBeGreaterThan(1);
     const statusBefore = await memload(mainPid);
     // The plan's other kexec mode: systemd stops every other service, then kexecs.
-    const p = plan([`unit:${unit}`], { kexecMode: 'systemctl' }, target);
+    // Kept on purpose (keepImages), to see what they look like and that `seamless cleanup` removes them.
+    const p = plan([`unit:${unit}`], { kexecMode: 'systemctl', keepImages: true }, target);
     const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: p });
     await waitForKernel(target, 15 * MIN);
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
@@ -242,6 +249,15 @@ describe.sequential('upgrade on the lab', () => {
     const release = recs.find((r) => r.phase === 'release' && r.state === 'done');
     expect(release?.data?.adopted).toEqual([unit]);
     expect((await guest(`test -e /etc/systemd/system/${unit}.d/50-seamless-hold.conf; echo $?`)).trim()).toBe('1');
+    // The images: readable by root alone (no group or other bit on anything), kept as the plan asked.
+    const storeDir = `/var/lib/seamless/store/${upgradeId}`;
+    expect(recs.find((r) => r.phase === 'report' && r.state === 'done')?.message).toContain(`images kept in ${storeDir} as the plan asks`);
+    expect(Number((await guest(`find ${storeDir} -type f | wc -l`)).trim())).toBeGreaterThan(5);
+    expect((await guest(`find ${storeDir} -perm /077 | head -5`)).trim()).toBe('');
+    const cleaned = await call<{ removed: { id: string; bytes: number }[]; left: unknown[] }>('upgrade.cleanup', { id: upgradeId });
+    expect(cleaned.removed).toEqual([expect.objectContaining({ id: upgradeId, bytes: expect.any(Number) })]);
+    expect(cleaned.removed[0]!.bytes).toBeGreaterThan(200 * 1024 * 1024);
+    expect((await guest(`test -e ${storeDir}; echo $?`)).trim()).toBe('1');
     const restore = recs.find((r) => r.phase === 'restore' && r.state === 'done');
     console.log(
       `service hand-back: blackout ${String(restore?.data?.blackoutMs)} ms; ${recs.map((r) => `${r.phase} ${r.state} ${r.durationMs ?? ''}`).join('; ')}`,

@@ -3,6 +3,7 @@
 import type { Finding } from '../../../shared/domain/findings';
 import type { PreflightContext } from '../context';
 import { memmapReservations } from '../cmdline';
+import { deviceFindings } from '../../upgrade/storeDevice';
 
 const MiB = 1024 * 1024;
 const fmt = (b: number) => `${(b / MiB).toFixed(0)} MiB`;
@@ -32,6 +33,15 @@ export function storeRules(ctx: PreflightContext): Finding[] {
         fix: 'Select fewer workloads, enlarge the reservation (memmap=SIZE!OFFSET, one reboot), or use a directory store.',
       });
     }
+    for (const f of store.use ? deviceFindings(store.device, store.use) : [])
+      out.push({
+        ...f,
+        severity: 'block',
+        fix:
+          f.id === 'store.device-in-use'
+            ? `Unmount it (or swapoff it) and check nothing needs it, or pick another device. To format it anyway, acknowledge ${f.id}.`
+            : `Back up what is on it, or pick another device. To erase it anyway, acknowledge ${f.id}.`,
+      });
     const now = memmapReservations(ctx.facts.kernel.cmdline);
     const next = memmapReservations(ctx.newKernel.cmdline);
     const lost = now.filter((r) => !next.includes(r));

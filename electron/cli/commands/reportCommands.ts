@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline/promises';
 import { SeamlessError } from '../../../shared/errors';
-import { formatDuration } from '../../../shared/format';
+import { formatBytes, formatDuration } from '../../../shared/format';
 import { renderHtml } from '../../../shared/report/renderHtml';
 import { renderMarkdown } from '../../../shared/report/renderMarkdown';
 import { renderPdf } from '../../report/renderPdf';
@@ -115,4 +115,29 @@ export async function reportCommand(make: ControllerFactory, args: string[]): Pr
   const line = `Wrote the ${format} report of ${id} (${report.outcome ?? 'still running'}) to ${values.out}`;
   process.stdout.write(values.json ? `${JSON.stringify({ id, outcome: report.outcome, format, out: values.out })}\n` : `${line}\n`);
   return EXIT.ok;
+}
+
+/** `seamless cleanup HOST [--id ID]`: removes the images kept after a fallback (or by keepImages). */
+export async function cleanupCommand(make: ControllerFactory, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      local: { type: 'boolean' },
+      host: { type: 'string' },
+      id: { type: 'string' },
+      json: { type: 'boolean' },
+      'accept-host-key': { type: 'string' },
+    },
+    strict: true,
+  });
+  const hostId = hostIdOf(values);
+  const c = make(values['accept-host-key'] ? { hostId, fingerprint: values['accept-host-key'] } : undefined);
+  const r = await c.api['upgrade.cleanup']({ hostId, ...(values.id ? { id: values.id } : {}) });
+  if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else {
+    for (const x of r.removed) process.stdout.write(`removed the images of ${x.id} (${formatBytes(x.bytes)}, ${x.path})\n`);
+    for (const x of r.left) process.stdout.write(`left ${x.id}: ${x.reason}\n`);
+    if (r.removed.length === 0 && r.left.length === 0) process.stdout.write(`No images are kept on ${hostId}.\n`);
+  }
+  return r.left.length > 0 && values.id ? EXIT.problem : EXIT.ok;
 }

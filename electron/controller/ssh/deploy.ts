@@ -104,16 +104,65 @@ function versionAtLeast(have: string, need: string): boolean {
   return a1 > b1 || (a1 === b1 && a2 >= b2);
 }
 
-/** Chooses what to deploy for a platform, or explains what is missing. */
+/**
+ * Why root must not run the node at the end of `statLines` ("uid mode path" for the real file,
+ * then every directory above it up to /), or null when only root could have put it there.
+ */
+export function untrustedReason(statLines: string): string | null {
+  const lines = statLines
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  if (lines.length === 0) return 'it could not be examined';
+  for (const line of lines) {
+    const m = /^(\d+) ([0-7]+) (.+)$/.exec(line.trim());
+    if (!m) return `it could not be examined (${line.trim()})`;
+    const [, uid, mode, path] = m;
+    if (uid !== '0') return `${path} belongs to uid ${uid}, not root`;
+    // Sticky directories (/tmp) still let others add files: not a place for root's programs.
+    if ((Number.parseInt(mode!, 8) & 0o022) !== 0) return `${path} is writable by others than root (mode ${mode})`;
+  }
+  return null;
+}
+
+/** Checks, as root, that the node found can be run as root (see untrustedReason); its real path when it can. */
+async function trustedNode(root: RootRunner, node: string): Promise<{ path: string } | { why: string }> {
+  const script = markedScript(
+    [
+      `r=$(readlink -f -- ${shQuote(node)}) || exit 3`,
+      'echo "real=$r"',
+      'p=$r',
+      'while :; do stat -c "stat=%u %a %n" -- "$p" || exit 3; [ "$p" = / ] && break; p=$(dirname -- "$p"); done',
+    ].join('\n'),
+  );
+  const out = await root.run(script.command, { timeoutMs: 30_000 });
+  const marked = extractMarked(out.stdout, script);
+  const kv = (marked?.body ?? '').split('\n');
+  const real = kv.find((l) => l.startsWith('real='))?.slice(5);
+  const stats = kv
+    .filter((l) => l.startsWith('stat='))
+    .map((l) => l.slice(5))
+    .join('\n');
+  if (!marked || marked.status !== 0 || !real) return { why: `${node} could not be examined` };
+  const why = untrustedReason(stats);
+  return why ? { why: `${node} → ${why}` } : { path: real };
+}
+
+/** Chooses what to deploy for a platform, or explains what is missing. `nodeDoubt`: why the node found may not run as root. */
 export function chooseArtifact(
   platform: RemotePlatform,
   artifacts: AgentArtifacts,
+  nodeDoubt: string | null = null,
 ): { kind: 'node' | 'executable'; file: string; sha256: string; bytes: number; name: string } {
-  if (platform.node && platform.node.major >= MIN_NODE_MAJOR) {
+  if (platform.node && platform.node.major >= MIN_NODE_MAJOR && nodeDoubt === null) {
     const b = artifacts.bundle;
     return { kind: 'node', file: b.path, sha256: b.sha256, bytes: b.bytes, name: 'seamless-agent.cjs' };
   }
-  const have = platform.node ? `Node ${platform.node.version} at ${platform.node.path} (too old)` : 'no Node.js';
+  const have = !platform.node
+    ? 'no Node.js'
+    : nodeDoubt
+      ? `Node at ${platform.node.path}, which root must not run (${nodeDoubt})`
+      : `Node ${platform.node.version} at ${platform.node.path} (too old)`;
   const seaFits = platform.os === 'Linux' && platform.arch === 'x86_64' && platform.glibc !== null;
   if (seaFits && artifacts.executable && versionAtLeast(platform.glibc!, artifacts.executable.minGlibc)) {
     const e = artifacts.executable;
@@ -126,7 +175,7 @@ export function chooseArtifact(
   else why = `its glibc ${platform.glibc} is older than ${artifacts.executable.minGlibc}`;
   throw new SeamlessError(
     'AGENT_NO_RUNTIME',
-    `The target has ${have}, and ${why}. Install Node.js ${MIN_NODE_MAJOR} or newer there (Debian/Ubuntu: apt-get install nodejs; RHEL/Fedora: dnf install nodejs; Alpine: apk add nodejs), then connect again.`,
+    `The target has ${have}, and ${why}. Install Node.js ${MIN_NODE_MAJOR} or newer there from the distribution, owned by root (Debian/Ubuntu: apt-get install nodejs; RHEL/Fedora: dnf install nodejs; Alpine: apk add nodejs), then connect again.`,
     { details: { platform } },
   );
 }
@@ -140,7 +189,15 @@ export async function deployAgent(
 ): Promise<DeployedAgent> {
   const started = Date.now();
   const platform = await probePlatform(commands, options);
-  const art = chooseArtifact(platform, artifacts);
+  // The agent runs as root: a node the login user (or anyone but root) could replace would be a
+  // way to root. Only a node that root alone can change, file and every directory above it.
+  let nodeDoubt: string | null = null;
+  if (platform.node && platform.node.major >= MIN_NODE_MAJOR) {
+    const t = await trustedNode(root, platform.node.path);
+    if ('why' in t) nodeDoubt = t.why;
+    else platform.node = { ...platform.node, path: t.path };
+  }
+  const art = chooseArtifact(platform, artifacts, nodeDoubt);
   const dir = `${options.storeDir ?? AGENT_STORE_DIR}/${art.sha256}`;
   const remotePath = `${dir}/${art.name}`;
   const runCommand =
@@ -168,7 +225,11 @@ export async function deployAgent(
   const uploadStarted = Date.now();
   let method: 'sftp' | 'cat' = 'cat';
   let staged: string | null = null;
-  const prepare = await root.run(`umask 022; mkdir -p ${dir}`, { timeoutMs: 30_000 });
+  // Root's alone: /var/lib/seamless also holds the upgrades' state and images.
+  const base = options.storeDir ?? AGENT_STORE_DIR;
+  const prepare = await root.run(`umask 077; mkdir -p ${dir}${base === AGENT_STORE_DIR ? ' && chmod 0700 /var/lib/seamless' : ''}`, {
+    timeoutMs: 30_000,
+  });
   if (prepare.code !== 0) throw deployFailed(`could not create ${dir}`, prepare.stderr);
 
   if (options.transfer !== 'cat') {
@@ -185,33 +246,44 @@ export async function deployAgent(
     }
   }
   if (method === 'cat') {
-    const cat = await root.run(`umask 022; cat > ${tmp}`, { stdin: () => createReadStream(art.file), timeoutMs: 600_000 });
+    const cat = await root.run(`umask 077; cat > ${tmp}`, { stdin: () => createReadStream(art.file), timeoutMs: 600_000 });
     if (cat.code !== 0) throw deployFailed(`could not write ${tmp}`, cat.stderr);
   }
-  // As root: take ownership, check the hash of the file that will run, then move it into place.
-  const finish = markedScript(
-    [
-      'set -e',
-      staged ? `cp ${shQuote(staged)} ${tmp}; rm -f ${shQuote(staged)}` : ':',
-      `chown 0:0 ${tmp}; chmod 0755 ${tmp}`,
-      `h=$(sha256sum ${tmp} | cut -d' ' -f1)`,
-      'echo "hash=$h"',
-      `if [ "$h" != ${art.sha256} ]; then rm -f ${tmp}; exit 3; fi`,
-      `mv -f ${tmp} ${remotePath}`,
-    ].join('\n'),
-  );
+  const finish = markedScript(installScript(staged, tmp, remotePath, art.sha256));
   const done = await root.run(finish.command, { timeoutMs: 120_000 });
   const marked = extractMarked(done.stdout, finish);
   if (!marked || marked.status !== 0) {
     const got = marked ? parseKeyValues(marked.body).get('hash') : undefined;
     throw deployFailed(
-      got && got !== art.sha256
-        ? `the uploaded file's sha256 is ${got}, expected ${art.sha256} (corrupted in transfer?)`
-        : `could not install ${remotePath}`,
+      got === 'not-a-regular-file'
+        ? `the staged upload was replaced by something that is not a regular file (a link?): refused`
+        : got && got !== art.sha256
+          ? `the uploaded file's sha256 is ${got}, expected ${art.sha256} (corrupted in transfer?)`
+          : `could not install ${remotePath}`,
       done.stderr,
     );
   }
   return result(method, Date.now() - uploadStarted);
+}
+
+/**
+ * The root script that puts an uploaded agent in place: copy the staged file (if the upload went
+ * to the login user's home) without following a link (the login user could have swapped it for
+ * one), into a file only root can read, check its hash, and only then make it root's program and
+ * move it into place. Prints `hash=…`; exits 3 when the file is refused.
+ */
+export function installScript(staged: string | null, tmp: string, remotePath: string, sha256: string): string {
+  return [
+    'set -e',
+    'umask 077',
+    staged ? `cp -P --no-preserve=all -- ${shQuote(staged)} ${tmp}; rm -f -- ${shQuote(staged)}` : ':',
+    `if [ -L ${tmp} ] || [ ! -f ${tmp} ]; then rm -f -- ${tmp}; echo "hash=not-a-regular-file"; exit 3; fi`,
+    `h=$(sha256sum ${tmp} | cut -d' ' -f1)`,
+    'echo "hash=$h"',
+    `if [ "$h" != ${sha256} ]; then rm -f ${tmp}; exit 3; fi`,
+    `chown 0:0 ${tmp}; chmod 0700 ${tmp}`,
+    `mv -f ${tmp} ${remotePath}`,
+  ].join('\n');
 }
 
 function deployFailed(what: string, stderr: string): SeamlessError {

@@ -56,7 +56,10 @@ export class RootRunner {
     const uid = Number(uidText);
     if (uid === 0) return new RootRunner('root', where.user, uid, commands, secrets);
 
-    const probe = await commands.run(`LC_ALL=C sudo -n true`, { timeoutMs: 20_000 });
+    // The very program the commands run under (/bin/sh): sudoers may allow it without a password
+    // while asking one for anything else, and a password line sudo does not read would reach the
+    // command (the agent) instead.
+    const probe = await commands.run(`LC_ALL=C sudo -n /bin/sh -c true`, { timeoutMs: 20_000 });
     if (probe.code === 0) return new RootRunner('sudo-nopasswd', where.user, uid, commands, secrets);
     if (probe.code === 127 || /command not found|No such file/.test(probe.stderr)) {
       throw sudoRequired(where, 'sudo is not installed there', probe.stderr);
@@ -75,7 +78,7 @@ export class RootRunner {
       if (password === null) throw sudoRequired(where, 'no sudo password was given', '');
     }
     const runner = new RootRunner('sudo-password', where.user, uid, commands, secrets);
-    const check = await commands.run(`LC_ALL=C sudo -k -S -p '' true`, { stdin: `${password}\n`, timeoutMs: 20_000 });
+    const check = await commands.run(`LC_ALL=C sudo -k -S -p '' /bin/sh -c true`, { stdin: `${password}\n`, timeoutMs: 20_000 });
     if (check.code !== 0) {
       if (SUDO_NOT_ALLOWED.test(check.stderr)) throw sudoRequired(where, `${where.user} may not use sudo`, check.stderr);
       if (SUDO_PASSWORD_REFUSED.test(check.stderr)) {

@@ -94,6 +94,15 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
           />
           Pre-dump while running (shorter freeze)
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={draft.options.keepImages}
+            onChange={(e) => setOption(hostId, 'keepImages', e.target.checked)}
+            data-testid="plan-option-keep-images"
+          />
+          Keep the images after a successful restore (they hold the workloads’ memory; seamless cleanup removes them)
+        </label>
         <label>
           kexec
           <select

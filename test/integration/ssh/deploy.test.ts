@@ -1,6 +1,8 @@
 // Deploying the agent to a real sshd: without SFTP (cat over exec), without Node on the target's
 // PATH (the self-contained executable), and a broken agent that must give a clean error.
-import { statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeBundle } from '../../helpers/fakeAgent';
 import { SshSession } from '../../../electron/controller/ssh/session';
@@ -60,6 +62,42 @@ describe.skipIf(!canRun)('agent deployment over SSH (real sshd)', () => {
       );
     } finally {
       await second.close();
+    }
+  }, 180_000);
+
+  it('a node the login user could replace is never run as root: the self-contained executable is used instead', async () => {
+    const k = ensureTestUsersAndKeys();
+    // ~/bin/node of the login user: answers --version like Node, and would leave a mark if root ran it.
+    const bin = `/home/${TEST_USER}/bin-${Date.now()}`;
+    const marker = join(bin, 'ran-as-root');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'node'),
+      `#!/bin/sh\nif [ "$1" = --version ]; then echo v20.11.0; exit 0; fi\n[ "$(id -u)" = 0 ] && touch ${marker}\nexec /usr/bin/node "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    execFileSync('chown', ['-R', `${TEST_USER}:${TEST_USER}`, bin]);
+    const artifacts = await withExecutable();
+    const session = await SshSession.open(
+      targetOf(sshd, TEST_USER, [k.plain]),
+      baseOptions(newHostKeys(), {
+        artifacts,
+        nodeSearchPath: bin,
+        methods: ['key'],
+        promptSudoPassword: async () => TEST_PASSWORD,
+      }),
+    );
+    try {
+      expect(session.deployed!.platform.node?.path).toBe(join(bin, 'node'));
+      expect(session.deployed!.kind).toBe('executable');
+      expect(session.deployed!.runCommand).not.toContain(bin);
+      expect(uidOf(session.hello!.pid)).toBe(0);
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      await session.close();
+      rmSync(bin, { recursive: true, force: true });
     }
   }, 180_000);
 

@@ -2,7 +2,15 @@
 // password, deploys the real agent and talks to it. Timings and sizes are printed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshSession, type SessionTransition } from '../../../electron/controller/ssh/session';
-import { ensureTestUsersAndKeys, NO_SUDO_USER, startSshd, TEST_PASSWORD, TEST_USER, type TestSshd } from '../../helpers/sshd';
+import {
+  ensureTestUsersAndKeys,
+  NO_SUDO_USER,
+  SH_NOPASSWD_USER,
+  startSshd,
+  TEST_PASSWORD,
+  TEST_USER,
+  type TestSshd,
+} from '../../helpers/sshd';
 import { baseOptions, canRun, mib, newHostKeys, targetOf, uidOf } from './env';
 
 describe.skipIf(!canRun)('SSH session to a real sshd', () => {
@@ -82,6 +90,28 @@ describe.skipIf(!canRun)('SSH session to a real sshd', () => {
     expect(err).toMatchObject({ code: 'SUDO_PASSWORD_WRONG' });
     expect(asked).toBe(1);
     expect(JSON.stringify(err)).not.toContain('not-the-password');
+  });
+
+  it('sudo that needs no password for /bin/sh is used without one: no password line can reach the agent', async () => {
+    let asked = 0;
+    const session = await SshSession.open(
+      targetOf(sshd, SH_NOPASSWD_USER),
+      baseOptions(newHostKeys(), {
+        methods: ['password'],
+        promptPassword: async () => TEST_PASSWORD,
+        promptSudoPassword: async () => {
+          asked++;
+          return TEST_PASSWORD;
+        },
+      }),
+    );
+    try {
+      expect(session.root!.mode).toBe('sudo-nopasswd');
+      expect(asked).toBe(0);
+      expect((await session.execAsRoot('id -u')).stdout.trim().split('\n').at(-1)).toBe('0');
+    } finally {
+      await session.close();
+    }
   });
 
   it('a user without sudo rights gets SUDO_REQUIRED saying what to configure', async () => {

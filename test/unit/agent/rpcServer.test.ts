@@ -39,6 +39,7 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
     }),
     'upgrade.list': async () => [],
     'upgrade.files': async () => ({ plan: null, preflight: null, report: null }),
+    'upgrade.cleanup': async () => ({ removed: [], left: [] }),
     ...overrides,
   };
   const server = createRpcServer(handlers, (m) => {
@@ -115,5 +116,24 @@ describe('agent rpc server', () => {
     await hello();
     await server.handleLine('{"id":2,"method":"host.facts"}');
     expect(out[1]).toEqual({ id: 2, error: { code: 'PROC_READ_FAILED', message: 'no proc', evidence: 'EACCES' } });
+  });
+
+  it('a hello that does not validate unlocks nothing', async () => {
+    const { server, out } = setup();
+    await server.handleLine('{"id":0,"method":"hello","params":{"protocolVersion":"two"}}');
+    await server.handleLine('{"id":1,"method":"host.facts","params":{}}');
+    expect(out).toMatchObject([
+      { id: 0, error: { code: 'INVALID_PARAMS' } },
+      { id: 1, error: { code: 'PROTOCOL_INVALID_MESSAGE', message: 'The first request must be hello' } },
+    ]);
+  });
+
+  it('never echoes what a bad line carried: not an invalid id, not the line (it may be a stray password)', async () => {
+    const { server, out, hello } = setup();
+    await hello();
+    await server.handleLine('hunter2-sudo-password');
+    for (const id of [-1, 1.5, 2 ** 60, '"7"', 'null']) await server.handleLine(`{"id":${id},"nomethod":true}`);
+    expect(JSON.stringify(out.slice(1))).not.toContain('hunter2');
+    expect(out.slice(1).map((m) => m.id)).toEqual([null, null, null, null, null, null]);
   });
 });

@@ -49,6 +49,7 @@ describe('the preload bridge', () => {
         "host.dryRun",
         "upgrade.report",
         "upgrade.history",
+        "upgrade.cleanup",
         "report.pdf",
       ]
     `);

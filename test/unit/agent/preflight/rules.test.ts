@@ -44,7 +44,25 @@ const cases: Case[] = [
       c.newKernel.config!.delete('CONFIG_NET_NS');
     },
   ],
-  ['store.pmem-missing', 'block', (c) => void (c.store = { kind: 'pmem', device: '/dev/pmem0', deviceBytes: null, mountedDax: false })],
+  [
+    'store.pmem-missing',
+    'block',
+    (c) => void (c.store = { kind: 'pmem', device: '/dev/pmem0', deviceBytes: null, mountedDax: false, use: null }),
+  ],
+  [
+    'store.device-in-use',
+    'block',
+    (c) =>
+      void (
+        c.store.kind === 'pmem' &&
+        (c.store.use = { mounts: ['/srv/data'], swap: false, signature: { type: 'ext4', label: 'seamless-store' } })
+      ),
+  ],
+  [
+    'store.foreign-filesystem',
+    'block',
+    (c) => void (c.store.kind === 'pmem' && (c.store.use = { mounts: [], swap: false, signature: { type: 'xfs', label: 'data' } })),
+  ],
   ['store.too-small', 'block', (c) => void (c.estimatedImageBytes = 2 * GiB)],
   ['store.reservation-not-carried', 'block', (c) => void (c.newKernel.cmdline = 'root=/dev/vda rw console=ttyS0')],
   [
