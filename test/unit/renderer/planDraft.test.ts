@@ -16,7 +16,13 @@ describe('plan files in the draft', () => {
       selectors: ['pid:852', 'unit:redis-server.service'],
       kernel: '/boot/vmlinuz-6.1.0-50-amd64',
       store: '/var/lib/seamless/images',
-      options: { kexecMode: 'systemctl', preDump: true, onRestoreFailure: 'cold-start', acknowledge: ['workload.perf-event'], keepImages: false },
+      options: {
+        kexecMode: 'systemctl',
+        preDump: true,
+        onRestoreFailure: 'cold-start',
+        acknowledge: ['workload.perf-event'],
+        keepImages: false,
+      },
     });
     expect(toPlanDraft(fromPlan(emptyDraft(), samplePlan())).store).toBe('/dev/pmem0');
   });
