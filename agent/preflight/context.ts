@@ -2,7 +2,7 @@
 // gathered once (gather.ts). Rules never touch the host themselves, so each can be tested with
 // a case that fires and one that does not.
 import type { DeviceUse } from '../upgrade/storeDevice';
-import type { UnixSocketRow } from './netTables';
+import type { TcpSocketRow, UnixSocketRow } from './netTables';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import type { Plan } from '../../shared/plan/plan';
@@ -16,10 +16,16 @@ export interface FdRef {
 
 export interface WorkloadProbe {
   fds: FdRef[];
-  /** Mapped paths (deduplicated per pid). */
-  maps: { pid: number; path: string; deleted: boolean; replaced: boolean }[];
+  /** Mapped paths (deduplicated per pid); `bytes` of a deleted file (what CRIU copies as a ghost), when known. */
+  maps: { pid: number; path: string; deleted: boolean; replaced: boolean; bytes?: number }[];
   uprobes: number[];
   establishedTcp: number;
+  /** Connected TCP sockets past ESTABLISHED (FIN_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING): also need --tcp-established. */
+  halfClosedTcp: number;
+  /** Connected TCP sockets whose other end is a local process outside the workload (it dies with the old kernel). */
+  localTcpPeers: { pid: number; local: string; remote: string; peerPids: number[]; peerNames: string[] }[];
+  /** Processes with a controlling terminal whose pty master no process of the workload holds (it ends with the old kernel). */
+  externalTtys: number[];
   /** Unix sockets whose peer is held by a process outside the workload. */
   externalUnixPeers: { pid: number; inode: number; peerPids: number[]; type: UnixSocketRow['type']; peerPath: string | null }[];
   locks: { pid: number; file: string }[];

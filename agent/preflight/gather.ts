@@ -12,7 +12,7 @@ import { runTool } from '../exec/runTool';
 import type { PreflightContext } from './context';
 import { newKernelCmdline } from './cmdline';
 import { checkKernelImage, parseKernelConfig } from './kernelImage';
-import { parseSsUnix } from './netTables';
+import { parseSsUnix, parseSsTcp } from './netTables';
 import { parseLocks } from '../proc/locks';
 import { readRegularFile, readText } from '../fs/readOptional';
 import { probeWorkload } from './probeWorkload';
@@ -50,10 +50,11 @@ async function storeInfo(plan: Plan, facts: HostFacts): Promise<PreflightContext
 
 export async function gatherContext(plan: Plan, facts: HostFacts, inventory: Inventory): Promise<PreflightContext> {
   const { found, unresolved } = resolveSelection(plan.workloads, inventory);
-  const ss = await runTool('ss', ['-xpnaH']);
+  const [ss, ssTcp] = await Promise.all([runTool('ss', ['-xpnaH']), runTool('ss', ['-tanpeH'])]);
   const tables = {
     // Without ss (iproute2) the external-peer check cannot run: null, and preflight says so.
     unixSockets: ss.installed && ss.code === 0 ? parseSsUnix(ss.stdout) : null,
+    tcpSockets: ssTcp.installed && ssTcp.code === 0 ? parseSsTcp(ssTcp.stdout) : null,
     locks: parseLocks(readText('/proc/locks')),
   };
   const selected = found.map(({ selector, workload }) => ({ selector, workload, probe: probeWorkload(workload, inventory, tables) }));

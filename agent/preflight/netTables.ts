@@ -2,14 +2,47 @@
 // sockets whose peer lives outside the dumped tree, and --file-locks for held locks. These
 // parsers read the kernel's tables (/proc/net/tcp, `ss -x`, /proc/locks); pure functions.
 
-/** Socket inodes of ESTABLISHED (state 01) rows of /proc/PID/net/tcp or tcp6. */
-export function establishedTcpInodes(text: string): Set<number> {
-  const out = new Set<number>();
+/** TCP states (hex, as /proc/net/tcp prints them) of a connection CRIU repairs with --tcp-established. */
+const CONNECTED = new Set(['01', '04', '05', '08', '09', '0B']);
+
+/** Socket inodes of connected rows of /proc/PID/net/tcp or tcp6: ESTABLISHED, and those past it (half-closed). */
+export function connectedTcpInodes(text: string): { established: Set<number>; halfClosed: Set<number> } {
+  const established = new Set<number>();
+  const halfClosed = new Set<number>();
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
-    if (f.length >= 10 && f[3] === '01') out.add(Number(f[9]));
+    if (f.length < 10 || !CONNECTED.has(f[3]!) || f[9] === '0') continue;
+    (f[3] === '01' ? established : halfClosed).add(Number(f[9]));
   }
-  return out;
+  return { established, halfClosed };
+}
+
+export interface TcpSocketRow {
+  state: string;
+  local: string;
+  remote: string;
+  inode: number;
+  pids: number[];
+  names: string[];
+}
+
+/** `ss -tanpeH` rows: "ESTAB 0 0 127.0.0.1:6379 127.0.0.1:51234 users:(("redis",pid=1,fd=7)) uid:0 ino:1234 sk:…". */
+export function parseSsTcp(text: string): TcpSocketRow[] {
+  const rows: TcpSocketRow[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5) continue;
+    const ino = /\bino:(\d+)/.exec(line);
+    rows.push({
+      state: f[0]!,
+      local: f[3]!,
+      remote: f[4]!,
+      inode: ino ? Number(ino[1]) : 0,
+      pids: [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])),
+      names: [...line.matchAll(/\("([^"]*)",pid=/g)].map((m) => m[1]!),
+    });
+  }
+  return rows;
 }
 
 export interface UnixSocketRow {

@@ -1,5 +1,6 @@
 // Why: answers `preflight.run`: every rule over one gathered context, sorted block → warn →
 // info, with the CRIU options each workload needs. A plan with a blocking finding cannot start.
+import { isAcknowledged } from '../../shared/domain/findings';
 import type { Finding, PreflightResult } from '../../shared/domain/findings';
 import type { PreflightContext } from './context';
 import { criuRules, dirtyCacheRules, kexecRules, limitRules, pidRules } from './rules/hostRules';
@@ -28,7 +29,7 @@ export function judge(ctx: PreflightContext): PreflightResult {
     criuOptions: Object.fromEntries(ctx.selected.map((s) => [s.selector, criuOptionsFor(s)])),
     estimatedImageBytes: ctx.estimatedImageBytes,
     // A block stops the plan unless the admin acknowledged that very finding in the plan.
-    canStart: !findings.some((f) => f.severity === 'block' && !ctx.plan.options.acknowledge.includes(f.id)),
+    canStart: !findings.some((f) => f.severity === 'block' && !isAcknowledged(f, ctx.plan.options.acknowledge)),
     bootCmdline: { current: ctx.facts.kernel.cmdline, next: ctx.newKernel.cmdline },
   };
 }

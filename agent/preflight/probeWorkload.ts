@@ -5,13 +5,25 @@ import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import type { FdRef, WorkloadProbe } from './context';
 import { parseMaps } from './procMaps';
-import { establishedTcpInodes, fsTypeAt, isFuse, isMemoryFs, parseMountinfo, type UnixSocketRow } from './netTables';
+import { connectedTcpInodes, fsTypeAt, isFuse, isMemoryFs, parseMountinfo, type TcpSocketRow, type UnixSocketRow } from './netTables';
 import type { LockRow } from '../proc/locks';
 import { readOptional as read } from '../fs/readOptional';
 
 export interface HostTables {
   unixSockets: UnixSocketRow[] | null;
+  /** TCP sockets with their owners (ss -tanpe); null without ss. */
+  tcpSockets: TcpSocketRow[] | null;
   locks: LockRow[];
+}
+
+/** What a deleted mapping's file holds (root can stat it through map_files), when it can be known. */
+function deletedBytes(procRoot: string, pid: number, range: string | undefined): number | undefined {
+  if (!range) return undefined;
+  try {
+    return statSync(`${procRoot}/${pid}/map_files/${range}`).size;
+  } catch {
+    return undefined;
+  }
 }
 
 export function probeWorkload(workload: Workload, inventory: Inventory, tables: HostTables, procRoot = '/proc'): WorkloadProbe {
@@ -58,7 +70,7 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
         const now = inodeNow.get(m.path);
         replaced = now !== null && now !== undefined && now !== m.inode;
       }
-      maps.push({ pid, path: m.path, deleted: m.deleted, replaced });
+      maps.push({ pid, path: m.path, deleted: m.deleted, replaced, ...(m.deleted ? { bytes: deletedBytes(procRoot, pid, m.range) } : {}) });
     }
   }
 
@@ -69,14 +81,39 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
     if (m) socketInodes.set(Number(m[1]), f.pid);
   }
   const established = new Set<number>();
+  const halfClosed = new Set<number>();
   const nsSeen = new Set<string>();
   for (const p of procs) {
     const key = p.namespaces.net ?? String(p.pid);
     if (nsSeen.has(key)) continue;
     nsSeen.add(key);
-    for (const t of ['tcp', 'tcp6']) for (const i of establishedTcpInodes(read(`${procRoot}/${p.pid}/net/${t}`) ?? '')) established.add(i);
+    for (const t of ['tcp', 'tcp6']) {
+      const c = connectedTcpInodes(read(`${procRoot}/${p.pid}/net/${t}`) ?? '');
+      for (const i of c.established) established.add(i);
+      for (const i of c.halfClosed) halfClosed.add(i);
+    }
   }
   const establishedTcp = [...socketInodes.keys()].filter((i) => established.has(i)).length;
+  const halfClosedTcp = [...socketInodes.keys()].filter((i) => halfClosed.has(i)).length;
+
+  // A connection to a local process outside the workload: that end dies with the old kernel.
+  const localTcpPeers: WorkloadProbe['localTcpPeers'] = [];
+  if (tables.tcpSockets) {
+    const byEnds = new Map(tables.tcpSockets.map((r) => [`${r.local} ${r.remote}`, r]));
+    for (const r of tables.tcpSockets) {
+      const pid = socketInodes.get(r.inode);
+      if (pid === undefined || (!established.has(r.inode) && !halfClosed.has(r.inode))) continue;
+      const peer = byEnds.get(`${r.remote} ${r.local}`);
+      if (!peer || peer.pids.length === 0 || peer.pids.every((pp) => pids.has(pp))) continue;
+      localTcpPeers.push({
+        pid,
+        local: r.local,
+        remote: r.remote,
+        peerPids: peer.pids.filter((pp) => !pids.has(pp)),
+        peerNames: [...new Set(peer.names)],
+      });
+    }
+  }
 
   const externalUnixPeers: WorkloadProbe['externalUnixPeers'] = [];
   if (tables.unixSockets) {
@@ -129,6 +166,8 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
     maps,
     uprobes,
     establishedTcp,
+    halfClosedTcp,
+    localTcpPeers,
     externalUnixPeers,
     locks,
     leases,
@@ -137,6 +176,10 @@ export function probeWorkload(workload: Workload, inventory: Inventory, tables: 
     memoryFsFiles,
     tracers: procs.filter((p) => p.tracerPid !== 0).map((p) => ({ pid: p.pid, tracerPid: p.tracerPid })),
     ttys: procs.filter((p) => p.ttyNr !== 0).map((p) => p.pid),
+    // The terminal comes with the workload only when one of its processes holds the pty master (tmux, screen).
+    externalTtys: fds.some((f) => f.target === '/dev/ptmx' || f.target === '/dev/pts/ptmx')
+      ? []
+      : procs.filter((p) => p.ttyNr !== 0).map((p) => p.pid),
     externalSession: (() => {
       const root = procs.find((p) => p.pid === workload.rootPid);
       return root && !pids.has(root.sid) ? { rootPid: root.pid, sid: root.sid } : null;

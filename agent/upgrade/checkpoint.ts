@@ -2,6 +2,7 @@
 // waits for little), note the page cache each workload leans on, keep systemd from restarting a
 // dumped service on this kernel, then the freeze: `criu dump` of each tree with its manifest
 // (sizes, sha256) verified, and CRIU's network lock saved beside the images when TCP is carried.
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SeamlessError } from '../../shared/errors';
 import { must, sh } from '../exec/sh';
@@ -66,7 +67,7 @@ export async function checkpoint(
     'checkpoint',
     `criu dump ${state.workloads.map((w) => w.selector).join(', ')}`,
     async () => {
-      for (const w of state.workloads) {
+      for (const w of [...state.workloads]) {
         const tc = Date.now();
         const prev = w.preDumpDirs.length ? ['--track-mem', '--prev-images-dir', `../pre-${w.preDumpDirs.length}`] : [];
         const stop = trackProgress(journal, {
@@ -76,6 +77,18 @@ export async function checkpoint(
           measure: () => pageImageBytes(w.dir),
         });
         const r = await criu('dump', w, w.dir, prev).finally(stop);
+        if (!r.ok && !existsSync(`/proc/${w.rootPid}`)) {
+          // It exited by itself (before or during its dump): nothing to carry, nothing to resume.
+          journal.write({
+            phase: 'checkpoint',
+            state: 'info',
+            message: `${w.selector} (pid ${w.rootPid}) exited by itself before its dump: nothing to carry`,
+            data: { step: 'gone', selector: w.selector, rootPid: w.rootPid },
+          });
+          state.workloads = state.workloads.filter((x) => x !== w);
+          if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);
+          continue;
+        }
         if (!r.ok) {
           throw new SeamlessError('CRIU_DUMP_FAILED', `criu dump of ${w.selector} (pid ${w.rootPid}) failed; CRIU resumed its processes`, {
             evidence: criuEvidence(r.log),
@@ -97,6 +110,8 @@ export async function checkpoint(
         w.bytesDumped = pagesBytes(listDir(w.dir));
         w.preDumpDirs.forEach((d) => (w.bytesDumped += pagesBytes(listDir(d))));
       }
+      if (state.workloads.length === 0)
+        throw new SeamlessError('WORKLOAD_NOT_FOUND', 'every selected workload exited by itself before its dump: nothing to carry');
       state.dumpedAtMs = Date.now();
       if (state.workloads.some((w) => w.criuOptions.includes('--tcp-established'))) {
         // CRIU's network lock (iptables DROP rules) must still be there when restore runs.

@@ -34,6 +34,8 @@ export function outcomeOf(records: readonly JournalRecord[]): Outcome {
   if (records.some((r) => r.phase === 'boot' && r.state === 'failed')) return 'failed';
   const end = last(records, isRestoreEnd);
   if (!end) return 'failed';
+  // A service that was not restored starts cold; any other workload is simply gone.
+  if (end.data.failed.some((sel) => !isService(sel))) return 'lost';
   if (end.data.failed.length > 0) return 'cold-started';
   if (records.some((r) => r.phase === 'kexec' && r.state === 'begin' && r.data.back)) return 'rolled-back';
   const release = last(
@@ -43,6 +45,15 @@ export function outcomeOf(records: readonly JournalRecord[]): Outcome {
   if (release && release.state === 'failed' && release.data.unmanaged.length > 0) return 'restored-unmanaged';
   return 'restored';
 }
+
+/** Only a service has something (systemd) to start it cold after a failed restore. */
+const isService = (selector: string) => selector.startsWith('unit:');
+
+/** Selected workloads that exited by themselves before their dump (journaled as gone). */
+export const goneOf = (records: readonly JournalRecord[]): string[] =>
+  records.flatMap((r) =>
+    (r.phase === 'preflight' || r.phase === 'checkpoint') && r.state === 'info' && r.data.step === 'gone' ? [r.data.selector] : [],
+  );
 
 /** Every phase's measured duration, in journal order. */
 export function phaseDurations(records: readonly JournalRecord[]): { phase: UpgradePhase; durationMs: number; ok: boolean }[] {
@@ -81,8 +92,10 @@ export function buildReport(state: RunState, records: readonly JournalRecord[]):
         bytesDumped: w.bytesDumped,
         restored: !failed.includes(w.selector) && info !== undefined,
         handedBackTo: w.unit && adopted.has(w.unit) ? w.unit : null,
+        fate: !failed.includes(w.selector) && info !== undefined ? 'restored' : w.unit ? 'cold-started' : 'lost',
       };
     }),
+    gone: goneOf(records),
   };
 }
 

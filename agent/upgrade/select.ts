@@ -44,7 +44,15 @@ export async function select(state: RunState, plan: Plan, pre: PreflightFile, jo
     async () => {
       if (!pre.canStart) throw new SeamlessError('PREFLIGHT_BLOCKED', 'preflight has blocking findings');
       const { found, unresolved } = resolveSelection(plan.workloads, listInventory({ details: 'none' }));
-      if (unresolved.length > 0) throw new SeamlessError('WORKLOAD_NOT_FOUND', `no longer running: ${unresolved.join(', ')}`);
+      // A workload that exited since preflight has nothing to carry: said, and the rest goes on.
+      for (const selector of unresolved)
+        journal.write({
+          phase: 'preflight',
+          state: 'info',
+          message: `${selector} no longer runs (it exited since preflight): nothing to carry`,
+          data: { step: 'gone', selector },
+        });
+      if (found.length === 0) throw new SeamlessError('WORKLOAD_NOT_FOUND', `no selected workload runs any more: ${unresolved.join(', ')}`);
       return found;
     },
     (found, durationMs) => ({

@@ -6,15 +6,25 @@
 // outside the session's cgroup (logind and sshd cannot take it down), logged by journald,
 // visible as seamless-upgrade-<id>.service, collected when it ends (--collect, even failed),
 // and KillMode=process so stopping the unit never signals a criu child mid-dump.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { spawn } from 'node:child_process';
 import { parsePlan, type Plan } from '../../shared/plan/plan';
 import { SeamlessError, tailOf } from '../../shared/errors';
 import type { PreflightResult } from '../../shared/domain/findings';
 import { Journal, listUpgrades, readJournal } from './journal';
-import { agentCopyPath, journalPath, newUpgradeId, planPath, preflightPath, reportPath, upgradeDir, UPGRADES_DIR } from './paths';
-import { dirname } from 'node:path';
+import {
+  agentCopyPath,
+  HOOK_UNIT,
+  journalPath,
+  newUpgradeId,
+  planPath,
+  preflightPath,
+  reportPath,
+  upgradeDir,
+  UPGRADES_DIR,
+} from './paths';
+import { dirname, join } from 'node:path';
 import { sh } from '../exec/sh';
 import { summarize, upgradeReportSchema, type UpgradeReport, type UpgradeSummary } from '../../shared/domain/upgrade';
 import { JOURNAL_VERSION, type JournalRecord } from '../../shared/domain/journal';
@@ -33,18 +43,65 @@ export function ownAgentFile(): string {
   return realpathSync(process.argv[1] ?? __filename);
 }
 
+/** Held while one start checks for a running upgrade and launches its own (two controllers may ask at once). */
+const START_LOCK = join(dirname(UPGRADES_DIR), 'start.lock');
+const STALE_LOCK_MS = 10 * 60_000;
+
+function takeStartLock(): () => void {
+  mkdirSync(dirname(START_LOCK), { recursive: true, mode: 0o700 });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(START_LOCK, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return () => rmSync(START_LOCK, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A start that died midway leaves its lock: not trusted for long.
+      const age = Date.now() - statSync(START_LOCK).mtimeMs;
+      if (attempt === 0 && age > STALE_LOCK_MS) {
+        rmSync(START_LOCK, { force: true });
+        continue;
+      }
+      throw new SeamlessError(
+        'UPGRADE_START_FAILED',
+        'Another upgrade is being started on this host right now; wait for it, then attach to it.',
+        {
+          evidence: `${START_LOCK} (${Math.round(age / 1000)} s old)`,
+        },
+      );
+    }
+  }
+}
+
+/** Refuses while an upgrade runs: its own unit, or the boot hook restoring it on the new kernel. */
+async function refuseWhileRunning(): Promise<void> {
+  for (const u of listUpgrades().filter((x) => x.state === 'running')) {
+    for (const unit of [upgradeUnit(u.id), HOOK_UNIT]) {
+      const active = (await sh('systemctl', ['is-active', unit])).stdout.trim();
+      if (active === 'active' || active === 'activating' || active === 'reloading')
+        throw new SeamlessError('UPGRADE_START_FAILED', `Upgrade ${u.id} is still running (${unit} is ${active}); attach to it instead.`);
+    }
+  }
+}
+
 export async function startUpgrade(
   plan: Plan,
   runPreflight: (plan: Plan) => Promise<PreflightResult>,
   promised?: Estimate,
 ): Promise<{ upgradeId: string; unit: string; journal: string }> {
-  const running = listUpgrades().filter((u) => u.state === 'running');
-  for (const u of running) {
-    const active = await sh('systemctl', ['is-active', upgradeUnit(u.id)]);
-    if (active.stdout.trim() === 'active' || active.stdout.trim() === 'activating') {
-      throw new SeamlessError('UPGRADE_START_FAILED', `upgrade ${u.id} is still running (${upgradeUnit(u.id)}); attach to it instead`);
-    }
+  const unlock = takeStartLock();
+  try {
+    await refuseWhileRunning();
+    return await launch(plan, runPreflight, promised);
+  } finally {
+    unlock();
   }
+}
+
+async function launch(
+  plan: Plan,
+  runPreflight: (plan: Plan) => Promise<PreflightResult>,
+  promised?: Estimate,
+): Promise<{ upgradeId: string; unit: string; journal: string }> {
   const pre = await runPreflight(plan);
   if (!pre.canStart) {
     const blocks = pre.findings.filter((f) => f.severity === 'block');

@@ -27,6 +27,8 @@ const BY_OUTCOME: Record<Outcome, number> = {
   'restored-unmanaged': EXIT.fallback,
   'rolled-back': EXIT.fallback,
   'cold-started': EXIT.fallback,
+  // A workload is gone: the host needs the admin, as after a failure.
+  lost: EXIT.failed,
   aborted: EXIT.aborted,
   failed: EXIT.failed,
 };

@@ -27,6 +27,7 @@ const SAID: Record<Outcome, string> = {
   'restored-unmanaged': 'every workload runs on the new kernel, but a service runs outside systemd',
   'rolled-back': 'the restore failed; the host went back to the old kernel and restored the workloads there',
   'cold-started': 'a workload could not be restored; its service was started cold (its memory was lost)',
+  lost: 'a workload that is not a service could not be restored and is gone (its images are kept)',
   aborted: 'stopped before the jump; nothing was kexeced and the workloads kept running',
   failed: 'stopped where no fallback applied; check the workloads on the host',
 };

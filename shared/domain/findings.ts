@@ -25,3 +25,14 @@ export const preflightResultSchema = z.object({
   bootCmdline: z.optional(z.object({ current: z.string(), next: z.string() })),
 });
 export type PreflightResult = z.infer<typeof preflightResultSchema>;
+
+/**
+ * What the admin writes in the plan's `acknowledge` to accept one blocking finding: its id and the
+ * workload it is about (`workload.device@unit:x.service`), so accepting it for one workload accepts
+ * nothing for another; a finding about the host or the plan is accepted by its id alone.
+ */
+export const acknowledgementOf = (f: Pick<Finding, 'id' | 'workload'>): string => (f.workload ? `${f.id}@${f.workload}` : f.id);
+
+/** Whether the plan accepts a finding: for that workload, or (as plans written before said it) for every workload. */
+export const isAcknowledged = (f: Pick<Finding, 'id' | 'workload'>, acknowledge: readonly string[]): boolean =>
+  acknowledge.includes(acknowledgementOf(f)) || acknowledge.includes(f.id);

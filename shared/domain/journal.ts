@@ -44,7 +44,7 @@ export type UpgradePhase = (typeof UPGRADE_PHASES)[number];
  * aborted: stopped before the jump; nothing was kexeced, the workloads keep running.
  * failed: the upgrade stopped where no fallback applied; the journal says where.
  */
-export const OUTCOMES = ['restored', 'restored-unmanaged', 'rolled-back', 'cold-started', 'aborted', 'failed'] as const;
+export const OUTCOMES = ['restored', 'restored-unmanaged', 'rolled-back', 'cold-started', 'lost', 'aborted', 'failed'] as const;
 export const outcomeSchema = z.enum(OUTCOMES);
 export type Outcome = z.infer<typeof outcomeSchema>;
 /** The one outcome that means "nothing was lost and nothing needs a hand": the CLI exits 0 only for it. */
@@ -160,6 +160,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
   z.discriminatedUnion('state', [
     begin('preflight'),
     doneWith('preflight', z.object({ workloads: z.array(z.object({ selector: selectorSchema, rootPid: pid(), pids: count() })) })),
+    /** A selected workload that no longer runs: nothing to carry; the upgrade goes on without it. */
+    info('preflight', z.object({ step: z.literal('gone'), selector: selectorSchema })),
     failed('preflight'),
   ]),
   z.discriminatedUnion('state', [
@@ -207,6 +209,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
       }),
     ),
     progress('checkpoint'),
+    /** A workload whose processes exited by themselves before CRIU could dump them: nothing to carry. */
+    info('checkpoint', z.object({ step: z.literal('gone'), selector: selectorSchema, rootPid: pid() })),
     failed('checkpoint'),
   ]),
   z.discriminatedUnion('state', [

@@ -49,8 +49,15 @@ export const upgradeReportSchema = z.object({
       bytesDumped: z.number().check(z.nonnegative()),
       restored: z.boolean(),
       handedBackTo: z.nullable(z.string()),
+      /**
+       * What became of it: restored; cold-started (a service that was not restored started anew);
+       * lost (not a service: nothing could start it). Absent in reports written before it existed.
+       */
+      fate: z.optional(z.enum(['restored', 'cold-started', 'lost'])),
     }),
   ),
+  /** Selected workloads that had exited by themselves before they could be dumped: nothing was carried. */
+  gone: z.optional(z.array(z.string())),
 });
 export type UpgradeReport = z.infer<typeof upgradeReportSchema>;
 

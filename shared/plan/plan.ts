@@ -35,10 +35,12 @@ export const planOptionsSchema = z.object({
    */
   onRestoreFailure: z._default(z.enum(['kexec-back', 'cold-start']), 'cold-start'),
   /**
-   * Blocking preflight findings the admin has read and accepts, by id (e.g. workload.perf-event):
-   * explicit, one by one; there is no "ignore all".
+   * Blocking preflight findings the admin has read and accepts, one by one, each for one workload
+   * (`workload.perf-event@pid:4242`) or, for a finding about the host or the plan, by its id alone
+   * (`store.foreign-filesystem`); there is no "ignore all". A bare workload finding id accepts it
+   * for every workload (plans written before per-workload acknowledgements).
    */
-  acknowledge: z._default(z.array(z.string().check(z.regex(/^[a-z]+\.[a-z-]+$/))), []),
+  acknowledge: z._default(z.array(z.string().check(z.regex(/^[a-z]+\.[a-z-]+(@[a-z]+:[^\s@]+)?$/))), []),
   /**
    * Keep the images after every workload was restored (for a post-mortem). By default they are
    * removed then: they hold the workloads' memory. After a fallback they are always kept

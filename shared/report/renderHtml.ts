@@ -17,6 +17,7 @@ const TONE: Record<NonNullable<Report['outcome']>, string> = {
   'restored-unmanaged': 'warn',
   'rolled-back': 'warn',
   'cold-started': 'bad',
+  lost: 'bad',
   aborted: 'warn',
   failed: 'bad',
 };

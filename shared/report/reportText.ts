@@ -37,6 +37,7 @@ export const OUTCOME_WORDS: Record<NonNullable<Report['outcome']>, string> = {
   'restored-unmanaged': 'restored-unmanaged: every workload runs, but systemd did not take a service back',
   'rolled-back': 'rolled-back: the restore failed on the new kernel; everything was restored on the old one',
   'cold-started': 'cold-started: a workload could not be restored and was started cold (images kept)',
+  lost: 'lost: a workload that is not a service could not be restored and is gone; nothing could start it cold (images kept)',
   aborted: 'aborted: stopped before the jump; nothing was kexeced, the workloads kept running',
   failed: 'failed: stopped where no fallback applied; check the workloads on the host',
 };

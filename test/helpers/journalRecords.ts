@@ -57,6 +57,7 @@ export const SAMPLE_RECORDS: RecordInput[] = [
   { phase: 'start', state: 'failed', message: 'no', error: err },
   { phase: 'preflight', state: 'begin', message: 'checking' },
   { phase: 'preflight', state: 'done', message: 'ok', durationMs: 10, data: { workloads: [{ selector: sel, rootPid: 630, pids: 5 }] } },
+  { phase: 'preflight', state: 'info', message: 'pid:77 no longer runs', data: { step: 'gone', selector: 'pid:77' } },
   { phase: 'preflight', state: 'failed', message: 'blocked', error: { code: 'PREFLIGHT_BLOCKED', message: 'blocked' } },
   { phase: 'prepare', state: 'begin', message: 'store' },
   {
@@ -101,6 +102,7 @@ export const SAMPLE_RECORDS: RecordInput[] = [
     },
   },
   { phase: 'checkpoint', state: 'progress', message: '2 MiB', data: { what: sel, bytesDone: 2 << 20, bytesTotal: 16 << 20 } },
+  { phase: 'checkpoint', state: 'info', message: 'pid:78 exited by itself', data: { step: 'gone', selector: 'pid:78', rootPid: 78 } },
   { phase: 'checkpoint', state: 'failed', message: 'no', durationMs: 10, error: err },
   kexecBegin(false),
   { phase: 'kexec', state: 'failed', message: 'no', error: { code: 'KEXEC_FAILED', message: 'kexec -e returned' } },

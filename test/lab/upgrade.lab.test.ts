@@ -143,11 +143,18 @@ describe.sequential('upgrade on the lab', () => {
     await sleep(500);
     expect(await guest('cat /proc/locks')).toMatch(leaseLine);
 
+    // A third workload exits by itself right after the start: it has nothing to carry, and the
+    // upgrade goes on without it (the journal says so) instead of aborting for everyone.
+    const ephemeral = Number((await guest('setsid -f sleep 100000 >/dev/null 2>&1 < /dev/null; sleep 0.5; pgrep -n -x sleep')).trim());
+    expect(ephemeral).toBeGreaterThan(1);
     const t0 = Date.now();
     const { upgradeId } = await call<{ upgradeId: string; unit: string }>('upgrade.start', {
-      plan: plan([`pid:${keeper}`, `pid:${lessee}`]),
+      plan: plan([`pid:${keeper}`, `pid:${lessee}`, `pid:${ephemeral}`]),
     });
     expect(upgradeId).toMatch(/^u-/);
+    await guest(`kill -KILL ${ephemeral}`);
+    // One upgrade at a time: a second start while this one runs is refused.
+    await expect(call('upgrade.start', { plan: plan([`pid:${keeper}`]) })).rejects.toThrow(/UPGRADE_START_FAILED: .*still running/);
     const sshBackMs = await waitForKernel(LAB_KERNELS.target, 15 * MIN);
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
 
@@ -189,6 +196,8 @@ describe.sequential('upgrade on the lab', () => {
       expect.objectContaining({ rootPid: lessee, processes: 1, restored: true }),
     ]);
     expect(report.bytesDumped).toBeGreaterThan(256 * 1024 * 1024);
+    expect(recs.find((r) => r.state === 'info' && r.data?.step === 'gone')?.data?.selector).toBe(`pid:${ephemeral}`);
+    expect((report as unknown as { gone: string[] }).gone).toEqual([`pid:${ephemeral}`]);
     // The images held the tree's memory: gone once everything was restored; the state is root's alone.
     expect(phase('report')?.message).toMatch(/images removed \(\d/);
     expect((await guest(`test -e /var/lib/seamless/store/${upgradeId}; echo $?`)).trim()).toBe('1');

@@ -63,12 +63,21 @@ export function selectionRules(ctx: PreflightContext): Finding[] {
   return out;
 }
 
+/** A device CRIU cannot carry: "/dev/zero (deleted)" (shared anonymous memory) and a pty that went away are ones it can. */
+const foreignDevice = (path: string) => {
+  const p = path.replace(/ \(deleted\)$/, '');
+  return p.startsWith('/dev/') && !HARMLESS_DEVICES.test(p);
+};
+
+/** CRIU copies a deleted file into the images up to its --ghost-limit (1 MiB by default). */
+const DEFAULT_GHOST_LIMIT = 1024 * 1024;
+
 function undumpable(s: SelectedWorkload): Finding[] {
   const p = s.probe;
   const out: Finding[] = [];
   const devices = [
-    ...p.fds.filter((f) => f.target.startsWith('/dev/') && !HARMLESS_DEVICES.test(f.target)).map((f) => ({ pid: f.pid, path: f.target })),
-    ...p.maps.filter((m) => m.path.startsWith('/dev/') && !HARMLESS_DEVICES.test(m.path)).map((m) => ({ pid: m.pid, path: m.path })),
+    ...p.fds.filter((f) => foreignDevice(f.target)).map((f) => ({ pid: f.pid, path: f.target })),
+    ...p.maps.filter((m) => foreignDevice(m.path)).map((m) => ({ pid: m.pid, path: m.path })),
   ];
   if (devices.length > 0) {
     out.push({
@@ -136,14 +145,27 @@ function undumpable(s: SelectedWorkload): Finding[] {
 function needsFlags(ctx: PreflightContext, s: SelectedWorkload): Finding[] {
   const p = s.probe;
   const out: Finding[] = [];
-  if (p.establishedTcp > 0)
+  if (p.establishedTcp + p.halfClosedTcp > 0)
     out.push({
       id: 'workload.tcp-established',
       severity: 'info',
       workload: s.selector,
-      message: `${p.establishedTcp} established TCP connection(s) will be carried (--tcp-established): their network is locked from the freeze until the restore.`,
-      evidence: `${p.establishedTcp} ESTABLISHED sockets in /proc/PID/net/tcp{,6}`,
+      message: `${p.establishedTcp + p.halfClosedTcp} connected TCP socket(s) will be carried (--tcp-established): their network is locked from the freeze until the restore.`,
+      evidence: `${p.establishedTcp} ESTABLISHED${p.halfClosedTcp ? ` and ${p.halfClosedTcp} half-closed (FIN_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING)` : ''} sockets in /proc/PID/net/tcp{,6}`,
       fix: 'Peers see a pause, not a reset, if the blackout stays within their timeouts.',
+    });
+  if (p.localTcpPeers.length > 0)
+    out.push({
+      id: 'workload.tcp-local-peer',
+      severity: 'warn',
+      workload: s.selector,
+      message:
+        'TCP connections of the workload lead to local processes outside the selection: those end with the old kernel, so the restored workload finds these connections reset.',
+      evidence: list(
+        p.localTcpPeers,
+        (c) => `pid ${c.pid} ${c.local} ↔ ${c.remote}: ${c.peerNames.join(',') || '?'} (pid ${c.peerPids.join(',')})`,
+      ),
+      fix: 'Select the peer process too (then both ends are carried), or accept that these connections are reset and make sure the workload reconnects.',
     });
   const peers = splitUnixPeers(p);
   const showPeer = (u: (typeof peers.datagram)[number]) =>
@@ -207,35 +229,62 @@ function needsFlags(ctx: PreflightContext, s: SelectedWorkload): Finding[] {
       evidence: `pid ${p.externalSession.rootPid} is in session ${p.externalSession.sid}`,
       fix: 'Nothing to do; a daemon started with setsid would be its own session.',
     });
-  if (p.ttys.length > 0)
+  if (p.externalTtys.length > 0)
+    out.push({
+      id: 'workload.external-terminal',
+      severity: 'block',
+      workload: s.selector,
+      message:
+        'Processes of the workload have a controlling terminal that belongs to something outside it (an SSH login, a console): that terminal ends with the old kernel, and CRIU cannot restore a process onto a terminal that is gone.',
+      evidence: `pids ${p.externalTtys.slice(0, 10).join(', ')} have a controlling terminal; no process of the workload holds its pty master`,
+      fix: 'Run it under systemd, or inside tmux/screen selected with it, or start it detached (setsid, stdio redirected) before the upgrade.',
+    });
+  else if (p.ttys.length > 0)
     out.push({
       id: 'workload.terminal',
       severity: 'info',
       workload: s.selector,
-      message: 'The workload has a controlling terminal (--shell-job); after the restore it is detached from it.',
+      message: 'The workload carries its own terminal (its pty master is inside it, as with tmux or screen).',
       evidence: `pids ${p.ttys.slice(0, 10).join(', ')}`,
-      fix: 'Run long-lived work under systemd or tmux rather than a login shell.',
+      fix: 'Nothing to do.',
     });
   return out;
 }
 
-function staleFiles(s: SelectedWorkload): Finding[] {
-  const deleted = s.probe.maps.filter(
-    (m) => m.deleted && m.path.startsWith('/') && !m.path.startsWith('/dev/') && !m.path.startsWith('/memfd:'),
+/** Deleted files the workload maps: CRIU copies each into the images (a "ghost") and recreates it at the restore. */
+function deletedFiles(s: SelectedWorkload) {
+  return s.probe.maps.filter(
+    (m) =>
+      m.deleted && m.path.startsWith('/') && !m.path.startsWith('/dev/') && !m.path.startsWith('/memfd:') && !m.path.startsWith('/[aio]'),
   );
+}
+
+function staleFiles(s: SelectedWorkload): Finding[] {
+  const deleted = deletedFiles(s);
   const replaced = s.probe.maps.filter((m) => m.replaced);
   const out: Finding[] = [];
-  if (deleted.length > 0 || replaced.length > 0) {
+  if (replaced.length > 0)
     out.push({
       id: 'workload.replaced-files',
       severity: 'warn',
       workload: s.selector,
-      message: 'The workload runs files that were deleted or replaced on disk since it started (a library upgrade?).',
+      message:
+        'The workload maps files that were replaced on disk since it started (a package upgrade?): the restore maps the file now at that path, which is not the one it ran.',
       evidence: list(
-        [...deleted.map((m) => `pid ${m.pid}: ${m.path} (deleted)`), ...replaced.map((m) => `pid ${m.pid}: ${m.path} (replaced)`)],
+        replaced.map((m) => `pid ${m.pid}: ${m.path} (replaced)`),
         (x) => x,
       ),
-      fix: 'CRIU needs the exact files: restart the workload on the new files before the upgrade.',
+      fix: 'Restart the workload on the new files before the upgrade.',
+    });
+  if (deleted.length > 0) {
+    const bytes = deleted.reduce((n, m) => n + (m.bytes ?? 0), 0);
+    out.push({
+      id: 'workload.deleted-files',
+      severity: 'info',
+      workload: s.selector,
+      message: `The workload maps ${deleted.length} deleted file(s); CRIU copies them into the images (${Math.ceil(bytes / 1024)} KiB) and recreates them at the restore.`,
+      evidence: list(deleted, (m) => `pid ${m.pid}: ${m.path} (deleted${m.bytes !== undefined ? `, ${m.bytes} bytes` : ''})`),
+      fix: 'Nothing to do; restarting it on the new files before the upgrade saves the copy.',
     });
   }
   return out;
@@ -310,12 +359,16 @@ export function workloadRules(ctx: PreflightContext): Finding[] {
 export function criuOptionsFor(s: SelectedWorkload): string[] {
   const p = s.probe;
   const opts: string[] = [];
-  if (p.establishedTcp > 0) opts.push('--tcp-established');
+  if (p.establishedTcp + p.halfClosedTcp > 0) opts.push('--tcp-established');
   const peers = splitUnixPeers(p);
   if (peers.datagram.length > 0) opts.push('--ext-unix-sk');
   for (const inode of new Set(peers.journal.map((u) => u.inode))) opts.push(externalUnixOption(inode));
   if (p.locks.length > 0) opts.push('--file-locks');
-  if (p.ttys.length > 0 || p.externalSession) opts.push('--shell-job');
+  // A terminal of its own (tmux inside) is carried like any pty; only a session leader or a
+  // terminal outside the tree needs --shell-job.
+  if (p.externalTtys.length > 0 || p.externalSession) opts.push('--shell-job');
+  const ghost = Math.max(0, ...deletedFiles(s).map((m) => m.bytes ?? 0));
+  if (ghost > DEFAULT_GHOST_LIMIT) opts.push(`--ghost-limit=${Math.ceil(ghost / (1024 * 1024)) + 1}M`);
   if (s.workload.cgroup && s.workload.cgroup !== '/') opts.push('--manage-cgroups');
   return opts;
 }

@@ -10,6 +10,7 @@ import { formatBytes } from '../../../shared/format';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { Plan } from '../../../shared/plan/plan';
 import { useEffect, useRef, useState } from 'react';
+import { acknowledgementOf, isAcknowledged } from '../../../shared/domain/findings';
 import { EstimateView } from './EstimateView';
 import { cmdlineDiff } from './cmdlineDiff';
 import { DryRunPanel } from './DryRunPanel';
@@ -187,11 +188,12 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
                   <label className="check">
                     <input
                       type="checkbox"
-                      checked={draft.options.acknowledge.includes(f.id)}
-                      onChange={() => toggleAck(hostId, f.id)}
-                      data-testid={`acknowledge-${f.id}`}
+                      checked={isAcknowledged(f, draft.options.acknowledge)}
+                      onChange={() => toggleAck(hostId, acknowledgementOf(f))}
+                      data-testid={`acknowledge-${acknowledgementOf(f)}`}
                     />
-                    I have read this and accept the risk: go ahead despite {f.id} (then run preflight again)
+                    I have read this and accept the risk: go ahead despite {f.id}
+                    {f.workload ? ` for ${f.workload}` : ''} (then run preflight again)
                   </label>
                 ) : null}
               </li>

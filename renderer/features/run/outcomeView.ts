@@ -20,6 +20,7 @@ const TONE: Record<Outcome, Tone> = {
   'restored-unmanaged': 'warning',
   'rolled-back': 'warning',
   'cold-started': 'warning',
+  lost: 'error',
   aborted: 'error',
   failed: 'error',
 };
@@ -31,6 +32,7 @@ export function outcomeView(outcome: Outcome, target: TargetKernel | null): Outc
     'restored-unmanaged': `Every workload runs again on ${kernel}, but systemd did not take a service back: it runs unmanaged (the release record says which). Restart it under systemd when convenient.`,
     'rolled-back': `The restore failed on ${kernel}; the host went back to the old kernel and every workload was restored there. The host still runs the old kernel.`,
     'cold-started': `A workload could not be restored on ${kernel}; its service was started cold, so its in-memory state was lost. The images are kept in the store; the journal says why.`,
+    lost: `A workload that is not a service could not be restored on ${kernel} and is gone: nothing could start it cold. Its images are kept in the store; the journal says why.`,
     aborted: 'Stopped before the jump: nothing was kexeced and the workloads kept running. The journal says why.',
     failed: 'The upgrade stopped where no fallback applied. The journal says where; check the workloads on the host.',
   };

@@ -53,6 +53,7 @@ describe('upgrade records on the page', () => {
       'restored-unmanaged': 'warning',
       'rolled-back': 'warning',
       'cold-started': 'warning',
+      lost: 'error',
       aborted: 'error',
       failed: 'error',
     });

@@ -18,6 +18,8 @@ export function emptyProbe(): WorkloadProbe {
     maps: [],
     uprobes: [],
     establishedTcp: 0,
+    halfClosedTcp: 0,
+    localTcpPeers: [],
     externalUnixPeers: [],
     locks: [],
     leases: [],
@@ -26,6 +28,7 @@ export function emptyProbe(): WorkloadProbe {
     memoryFsFiles: [],
     tracers: [],
     ttys: [],
+    externalTtys: [],
     externalSession: null,
   };
 }

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkKernelImage, parseKernelConfig } from '../../../../agent/preflight/kernelImage';
-import { establishedTcpInodes, fsTypeAt, isFuse, isMemoryFs, parseMountinfo, parseSsUnix } from '../../../../agent/preflight/netTables';
+import {
+  fsTypeAt,
+  isFuse,
+  isMemoryFs,
+  parseMountinfo,
+  parseSsUnix,
+  connectedTcpInodes,
+  parseSsTcp,
+} from '../../../../agent/preflight/netTables';
 import { parseMaps } from '../../../../agent/preflight/procMaps';
 import { deviceKey, leasedFiles, parseLocks } from '../../../../agent/proc/locks';
 import { memmapReservations, newKernelCmdline } from '../../../../agent/preflight/cmdline';
@@ -57,8 +65,8 @@ describe('kernel tables', () => {
       '   0: 0100007F:18EB 00000000:0000 0A 00000000:00000000 00:00000000 00000000   107        0 21874 1 0000000000000000 100 0 0 10 0',
       '   1: 0100007F:18EB 0100007F:C5D2 01 00000000:00000000 00:00000000 00000000   107        0 23001 1 0000000000000000 20 4 30 10 -1',
     ].join('\n');
-    expect([...establishedTcpInodes(tcp)]).toEqual([23001]);
-    expect(establishedTcpInodes(fx('net-tcp')).size).toBeGreaterThanOrEqual(0);
+    expect([...connectedTcpInodes(tcp).established]).toEqual([23001]);
+    expect(connectedTcpInodes(fx('net-tcp')).established.size).toBeGreaterThanOrEqual(0);
   });
 
   it('reads captured `ss -xpnaH` rows with inode, peer and pids', () => {
@@ -153,9 +161,37 @@ describe('parseMaps', () => {
     expect(
       parseMaps('7f00-7f01 r-xp 00000000 08:01 1234 /usr/lib/libssl.so.3 (deleted)\n7f02-7f03 r--p 00000000 08:01 99 /opt/my app/lib.so\n'),
     ).toEqual([
-      { dev: '08:01', inode: 1234, path: '/usr/lib/libssl.so.3', deleted: true },
-      { dev: '08:01', inode: 99, path: '/opt/my app/lib.so', deleted: false },
+      { dev: '08:01', inode: 1234, path: '/usr/lib/libssl.so.3', deleted: true, range: '7f00-7f01' },
+      { dev: '08:01', inode: 99, path: '/opt/my app/lib.so', deleted: false, range: '7f02-7f03' },
     ]);
+  });
+});
+
+describe('TCP tables', () => {
+  it('ss -tanpe: ends, owners and inode; /proc/net/tcp: established and half-closed apart, listeners and TIME_WAIT out', () => {
+    const ss = [
+      'LISTEN    0      128    127.0.0.1:6379   0.0.0.0:*     users:(("redis-server",pid=812,fd=6)) ino:692364 sk:85c cgroup:/ <->',
+      'ESTAB     0      0      127.0.0.1:6379   127.0.0.1:51234     users:(("redis-server",pid=812,fd=9)) uid:0 ino:700001 sk:86 cgroup:/ <->',
+      'ESTAB     0      0      127.0.0.1:51234   127.0.0.1:6379     users:(("app",pid=900,fd=3),("app",pid=901,fd=3)) uid:1000 ino:700002 sk:87 cgroup:/ <->',
+    ].join('\n');
+    expect(parseSsTcp(ss)[2]).toEqual({
+      state: 'ESTAB',
+      local: '127.0.0.1:51234',
+      remote: '127.0.0.1:6379',
+      inode: 700002,
+      pids: [900, 901],
+      names: ['app', 'app'],
+    });
+    const proc = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:18EB 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 692364 1 0 100 0 0 10 0',
+      '   1: 0100007F:18EB 0100007F:C822 01 00000000:00000000 00:00000000 00000000     0        0 700001 1 0 100 0 0 10 0',
+      '   2: 0100007F:18EB 0100007F:C823 08 00000000:00000000 00:00000000 00000000     0        0 700003 1 0 100 0 0 10 0',
+      '   3: 0100007F:18EB 0100007F:C824 06 00000000:00000000 00:00000000 00000000     0        0 0 1 0 100 0 0 10 0',
+    ].join('\n');
+    const c = connectedTcpInodes(proc);
+    expect([...c.established]).toEqual([700001]);
+    expect([...c.halfClosed]).toEqual([700003]);
   });
 });
 

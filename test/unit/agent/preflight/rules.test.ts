@@ -130,8 +130,28 @@ const cases: Case[] = [
   [
     'workload.replaced-files',
     'warn',
-    (c) => void probe(c).maps.push({ pid: 5000, path: '/usr/lib/x86_64-linux-gnu/libssl.so.3', deleted: true, replaced: false }),
+    (c) => void probe(c).maps.push({ pid: 5000, path: '/usr/lib/x86_64-linux-gnu/libssl.so.3', deleted: false, replaced: true }),
   ],
+  [
+    'workload.deleted-files',
+    'info',
+    (c) =>
+      void probe(c).maps.push({ pid: 5000, path: '/usr/lib/x86_64-linux-gnu/libssl.so.3', deleted: true, replaced: false, bytes: 600_000 }),
+  ],
+  [
+    'workload.tcp-local-peer',
+    'warn',
+    (c) =>
+      void probe(c).localTcpPeers.push({
+        pid: 5000,
+        local: '127.0.0.1:6379',
+        remote: '127.0.0.1:40000',
+        peerPids: [777],
+        peerNames: ['app'],
+      }),
+  ],
+  ['workload.external-terminal', 'block', (c) => void (probe(c).ttys.push(5000), probe(c).externalTtys.push(5000))],
+  ['workload.terminal', 'info', (c) => void probe(c).ttys.push(5000)],
   ['pids.boot-usage-unknown', 'info', (c) => void (c.facts.pids.usedBeforeServicesUp = null)],
   ['pids.collision', 'warn', (c) => void (c.facts.pids.usedBeforeServicesUp = 4900)],
   ['preflight.limited', 'warn', (c) => void c.limits.push('ss (iproute2) did not run')],
@@ -176,12 +196,33 @@ describe('preflight rules', () => {
     probe(ctx).establishedTcp = 1;
     probe(ctx).locks.push({ pid: 5000, file: 'x' });
     probe(ctx).ttys.push(5000);
+    probe(ctx).externalTtys.push(5000);
     expect(judge(ctx).criuOptions['unit:redis-server.service']).toEqual([
       '--tcp-established',
       '--file-locks',
       '--shell-job',
       '--manage-cgroups',
     ]);
+  });
+
+  it('half-closed TCP needs --tcp-established too; a terminal of its own needs no --shell-job; a large ghost raises the limit', () => {
+    const ctx = baseContext();
+    probe(ctx).halfClosedTcp = 1;
+    probe(ctx).ttys.push(5000);
+    probe(ctx).maps.push({ pid: 5000, path: '/var/lib/app/big.db', deleted: true, replaced: false, bytes: 5 * 1024 * 1024 });
+    probe(ctx).maps.push({ pid: 5000, path: '/[aio]', deleted: true, replaced: false });
+    const r = judge(ctx);
+    expect(r.criuOptions['unit:redis-server.service']).toEqual(['--tcp-established', '--ghost-limit=6M', '--manage-cgroups']);
+    expect(r.findings.find((f) => f.id === 'workload.deleted-files')?.evidence).not.toContain('[aio]');
+  });
+
+  it('a device that is really shared memory or a closed pty is no block', () => {
+    const ctx = baseContext();
+    probe(ctx).fds.push({ pid: 5000, fd: '9', target: '/dev/zero (deleted)' }, { pid: 5000, fd: '10', target: '/dev/pts/5 (deleted)' });
+    probe(ctx).maps.push({ pid: 5000, path: '/dev/zero', deleted: true, replaced: false });
+    expect(judge(ctx).findings.map((f) => f.id)).not.toContain('workload.device');
+    probe(ctx).fds.push({ pid: 5000, fd: '11', target: '/dev/dri/card0' });
+    expect(judge(ctx).findings.map((f) => f.id)).toContain('workload.device');
   });
 
   it('marks journal streams external (once per socket) and asks --ext-unix-sk only for datagram peers', () => {

@@ -1,4 +1,6 @@
 import { kexecBegin, report, restoreEnd, START, stamped } from '../../../helpers/journalRecords';
+import type { RecordInput } from '../../../../shared/domain/journal';
+import { goneOf, outcomeOf } from '../../../../agent/upgrade/report';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,5 +186,31 @@ describe('journal', () => {
       state: 'ended',
       outcome: 'restored',
     });
+  });
+});
+
+describe('the outcome counts what came back', () => {
+  const failedOn = (selector: string): RecordInput => ({
+    phase: 'restore',
+    state: 'failed',
+    message: 'restore failed',
+    durationMs: 900,
+    data: { restoredAtMs: 1, blackoutMs: 1, restored: [], failed: [selector], sameBoot: false },
+    error: { code: 'CRIU_RESTORE_FAILED', message: 'restore failed' },
+  });
+  it('a service not restored was cold-started; any other workload not restored is lost', () => {
+    expect(outcomeOf(stamped([START, kexecBegin(), failedOn('unit:redis-server.service')]))).toBe('cold-started');
+    expect(outcomeOf(stamped([START, kexecBegin(), failedOn('pid:4242')]))).toBe('lost');
+  });
+  it('workloads that exited by themselves are named, not counted as lost', () => {
+    const gone: RecordInput = {
+      phase: 'checkpoint',
+      state: 'info',
+      message: 'gone',
+      data: { step: 'gone', selector: 'pid:77', rootPid: 77 },
+    };
+    const records = stamped([START, gone, kexecBegin(), restoreEnd('done')]);
+    expect(goneOf(records)).toEqual(['pid:77']);
+    expect(outcomeOf(records)).toBe('restored');
   });
 });
