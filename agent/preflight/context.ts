@@ -2,7 +2,7 @@
 // gathered once (gather.ts). Rules never touch the host themselves, so each can be tested with
 // a case that fires and one that does not.
 import type { DeviceUse } from '../upgrade/storeDevice';
-import type { TcpSocketRow, UnixSocketRow } from './netTables';
+import type { UnixSocketRow } from './netTables';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import type { Plan } from '../../shared/plan/plan';
