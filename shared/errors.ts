@@ -54,6 +54,8 @@ export const ERROR_CODES = [
   'KEXEC_FAILED',
   'CRIU_RESTORE_FAILED',
   'SYSTEMD_HANDBACK_FAILED',
+  /** The host booted without the restore of an unfinished upgrade (reset before the jump, or the new kernel failed). */
+  'UPGRADE_INTERRUPTED',
   /** A file that crosses the kexec (plan, preflight, state, manifest) does not validate: the message names the file and the field. */
   'UPGRADE_FILE_INVALID',
   'REPORT_PDF_UNAVAILABLE',

@@ -8,13 +8,13 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { release } from 'node:os';
-import { toErrorInfo } from '../../shared/errors';
+import { SeamlessError, toErrorInfo } from '../../shared/errors';
 import { sh } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { parseStat, USER_HZ } from '../proc/stat';
 import { kexecBack } from './fallback';
 import { confirmHandBack, releaseHeld, releaseHoldsOf } from './handBack';
-import { Journal } from './journal';
+import { Journal, listUpgrades } from './journal';
 import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, statePath } from './paths';
 import { finish } from './report';
 import { endRestore, nothingRestored, restoreWorkloads, type Restored } from './restore';
@@ -51,12 +51,37 @@ function initStart(): { initStartS?: number } {
   return ticks !== undefined && Number.isFinite(ticks) ? { initStartS: ticks / USER_HZ } : {};
 }
 
+/**
+ * A boot without `seamless.restore=` while an upgrade is still unfinished: the host was reset
+ * between the dump and the jump, or the new kernel did not boot and the machine came back on
+ * another one. Nothing can be restored here; the held services must start as on any boot
+ * (their holds go before they start), and the journal says what happened.
+ */
+async function interruptedBoot(): Promise<number> {
+  const pending = listUpgrades().filter((u) => u.state === 'running');
+  for (const u of pending) {
+    const journal = new Journal(u.id);
+    const released = await releaseHoldsOf(u.id);
+    const error = new SeamlessError(
+      'UPGRADE_INTERRUPTED',
+      `the host booted ${release()} without the restore of ${u.id} (reset before the jump, or the new kernel did not come up)`,
+    ).toInfo();
+    journal.write({
+      phase: 'fallback',
+      state: 'done',
+      message: `interrupted: ${error.message}; ${released.length ? `${released.join(', ')} start normally` : 'no held service'}; the workloads that were dumped did not survive the reboot, their images stay in the store`,
+      data: { aborted: false, cause: error.code, undo: [...released.map((u2) => `released ${u2} to start normally`), 'boot hook removed'] },
+      error,
+    });
+    finish(journal, null);
+  }
+  await removeBootHook();
+  return 0;
+}
+
 export async function restoreFromCmdline(): Promise<number> {
   const m = /(?:^|\s)seamless\.restore=([a-z0-9-]+)/.exec(readText('/proc/cmdline'));
-  if (!m) {
-    process.stderr.write('seamless: no seamless.restore= on the kernel command line\n');
-    return 0;
-  }
+  if (!m) return interruptedBoot();
   const id = m[1]!;
   const journal = new Journal(id);
   let state: RunState;

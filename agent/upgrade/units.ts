@@ -21,7 +21,8 @@ export function bootHookUnit(node: string, agent: string, heldUnits: string[]): 
   return `# Written by Seamless: restores checkpointed workloads after a kexec into a new kernel.
 [Unit]
 Description=Seamless: restore checkpointed workloads after a kernel upgrade
-ConditionKernelCommandLine=seamless.restore
+# On every boot while installed: with seamless.restore= it restores; without (a reset before the
+# jump, or the new kernel did not come up) it releases the held services and says so.
 DefaultDependencies=no
 After=local-fs.target systemd-modules-load.service systemd-udevd.service systemd-journald.socket
 Requires=local-fs.target

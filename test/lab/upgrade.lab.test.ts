@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labExec, LAB_KERNELS } from './lab.js';
+import { guestCmdline } from './vmConfig.js';
 import { runOk } from './run.js';
 import { call, freshLabWithAgent, guest, memload, MIN, plan, sleep, stopLab, waitForKernel, waitForRecord } from './labAgent.js';
 
@@ -271,5 +272,36 @@ describe.sequential('upgrade on the lab', () => {
     console.log(
       `service hand-back: blackout ${String(restore?.data?.blackoutMs)} ms; ${recs.map((r) => `${r.phase} ${r.state} ${r.durationMs ?? ''}`).join('; ')}`,
     );
+  });
+
+  it('a new kernel that does not come up: the machine boots its old kernel, the held service starts normally, the journal says interrupted', async () => {
+    const unit = 'lab-memload@16M.service';
+    await guest(`systemctl start ${unit}`);
+    const before = Number((await guest(`systemctl show -p MainPID --value ${unit}`)).trim());
+    expect(before).toBeGreaterThan(1);
+    const running = (await guest('uname -r')).trim();
+    const target = running === LAB_KERNELS.target ? LAB_KERNELS.boot : LAB_KERNELS.target;
+    // A root device that does not exist: the new kernel's initramfs gives up and reboots
+    // (panic=), and QEMU boots the lab's own kernel again, without seamless.restore=.
+    const p = plan([`unit:${unit}`], {}, target);
+    const broken = { ...p, kernel: { ...p.kernel, cmdline: guestCmdline({ root: '/dev/vdz', extra: ['rootdelay=3', 'panic=5'] }) } };
+    const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: broken });
+    const t0 = Date.now();
+    // The dump ends a second before the jump; then the guest is on its way down.
+    await waitForRecord(upgradeId, (r) => (r.phase === 'checkpoint' && r.state === 'done') || r.phase === 'kexec', 10 * MIN);
+    await sleep(20_000);
+    await waitForKernel(LAB_KERNELS.boot, 15 * MIN);
+    const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 5 * MIN);
+    const fallback = recs.find((r) => r.phase === 'fallback' && r.state === 'done');
+    expect(fallback?.message).toMatch(/^interrupted: the host booted .* without the restore/);
+    expect((fallback as unknown as { error?: { code: string } }).error?.code).toBe('UPGRADE_INTERRUPTED');
+    expect(recs.find((r) => r.phase === 'report' && r.state === 'done')?.data?.outcome).toBe('failed');
+    // The service started as on any boot: active, a new process (the dumped one did not survive).
+    await guest(`systemctl is-active --wait ${unit} || true`);
+    expect((await guest(`systemctl is-active ${unit}`)).trim()).toBe('active');
+    expect(Number((await guest(`systemctl show -p MainPID --value ${unit}`)).trim())).not.toBe(before);
+    expect((await guest(`test -e /etc/systemd/system/${unit}.d/50-seamless-hold.conf; echo $?`)).trim()).toBe('1');
+    expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
+    console.log(`interrupted upgrade: start to the journal's end on the old kernel ${Math.round((Date.now() - t0) / 1000)} s`);
   });
 });

@@ -124,9 +124,9 @@ describe('manifest', () => {
 });
 
 describe('units and names', () => {
-  it('the boot hook runs only on the restore boot, early, and never kills what it restored', () => {
+  it('the boot hook runs on every boot while installed (it also releases holds after an interrupted upgrade), early, and never kills what it restored', () => {
     const u = bootHookUnit('/usr/bin/node', '/var/lib/seamless/upgrades/u-1/agent.cjs', ['redis-server.service']);
-    expect(u).toContain('ConditionKernelCommandLine=seamless.restore');
+    expect(u).not.toMatch(/^Condition/m);
     expect(u).toContain('DefaultDependencies=no');
     expect(u).toMatch(/^Before=.*sysinit\.target.*network-pre\.target.*redis-server\.service$/m);
     expect(u).toContain('KillMode=process');
