@@ -4,9 +4,10 @@
 import { HOLD_RUN_DIR, HOOK_UNIT } from './paths';
 
 /**
- * The boot hook. It runs only on a boot whose command line has `seamless.restore=` (the kexec
- * Seamless staged), early: after the local filesystems, before the network is configured and
- * before the held units. KillMode=process: the restored processes must never be killed with it
+ * The boot hook. It runs on every boot while it is installed, early: after the local
+ * filesystems, before the network is configured and before the held units. On the boot Seamless
+ * staged (`seamless.restore=` on the command line) it restores; on any other (a reset before the
+ * jump, a new kernel that did not come up) it releases the holds and says the upgrade was interrupted. KillMode=process: the restored processes must never be killed with it
  * (they are restored into their own cgroups, but a detached rewarm child stays behind too).
  */
 export function bootHookUnit(node: string, agent: string, heldUnits: string[]): string {
