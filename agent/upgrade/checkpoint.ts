@@ -60,6 +60,7 @@ export async function checkpoint(
   journal: Journal,
   preManifests: Map<string, Manifest>,
   dumped: WorkloadState[],
+  onDumpFailure: 'abort' | 'skip' = 'abort',
 ): Promise<void> {
   const timing = { criuMs: 0, manifestMs: 0 };
   state.freezeAtMs = Date.now();
@@ -84,6 +85,19 @@ export async function checkpoint(
             state: 'info',
             message: `${w.selector} (pid ${w.rootPid}) exited by itself before its dump: nothing to carry`,
             data: { step: 'gone', selector: w.selector, rootPid: w.rootPid },
+          });
+          state.workloads = state.workloads.filter((x) => x !== w);
+          if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);
+          continue;
+        }
+        if (!r.ok && onDumpFailure === 'skip') {
+          // CRIU resumed it; the plan accepted that it does not survive the jump.
+          journal.write({
+            phase: 'checkpoint',
+            state: 'info',
+            message: `criu dump of ${w.selector} (pid ${w.rootPid}) failed; the plan says skip: it runs on until the jump and is not carried${w.unit ? ` (${w.unit} starts cold on the new kernel)` : ''}`,
+            data: { step: 'skipped', selector: w.selector, rootPid: w.rootPid, service: w.unit !== null },
+            error: { code: 'CRIU_DUMP_FAILED', message: `criu dump of ${w.selector} failed`, evidence: criuEvidence(r.log) },
           });
           state.workloads = state.workloads.filter((x) => x !== w);
           if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);

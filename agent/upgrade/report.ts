@@ -34,9 +34,11 @@ export function outcomeOf(records: readonly JournalRecord[]): Outcome {
   if (records.some((r) => r.phase === 'boot' && r.state === 'failed')) return 'failed';
   const end = last(records, isRestoreEnd);
   if (!end) return 'failed';
-  // A service that was not restored starts cold; any other workload is simply gone.
-  if (end.data.failed.some((sel) => !isService(sel))) return 'lost';
-  if (end.data.failed.length > 0) return 'cold-started';
+  // A service that was not restored (or not dumped, when the plan said skip) starts cold; any
+  // other workload is simply gone.
+  const skipped = skippedOf(records);
+  if (end.data.failed.some((sel) => !isService(sel)) || skipped.some((s) => !s.service)) return 'lost';
+  if (end.data.failed.length > 0 || skipped.length > 0) return 'cold-started';
   if (records.some((r) => r.phase === 'kexec' && r.state === 'begin' && r.data.back)) return 'rolled-back';
   const release = last(
     records,
@@ -53,6 +55,14 @@ const isService = (selector: string) => selector.startsWith('unit:');
 export const goneOf = (records: readonly JournalRecord[]): string[] =>
   records.flatMap((r) =>
     (r.phase === 'preflight' || r.phase === 'checkpoint') && r.state === 'info' && r.data.step === 'gone' ? [r.data.selector] : [],
+  );
+
+/** Workloads whose dump failed and that the plan said to leave behind. */
+export const skippedOf = (records: readonly JournalRecord[]): { selector: string; service: boolean }[] =>
+  records.flatMap((r) =>
+    r.phase === 'checkpoint' && r.state === 'info' && r.data.step === 'skipped'
+      ? [{ selector: r.data.selector, service: r.data.service }]
+      : [],
   );
 
 /** Every phase's measured duration, in journal order. */
@@ -96,6 +106,7 @@ export function buildReport(state: RunState, records: readonly JournalRecord[]):
       };
     }),
     gone: goneOf(records),
+    skipped: skippedOf(records).map((s) => s.selector),
   };
 }
 

@@ -63,7 +63,7 @@ export async function runUpgrade(id: string): Promise<number> {
     await preSync(journal);
     const preManifests = await beforeFreeze(state);
     at.frozen = true;
-    await checkpoint(state, journal, preManifests, at.dumped);
+    await checkpoint(state, journal, preManifests, at.dumped, plan.options.onDumpFailure);
   } catch (err) {
     return abortBeforeJump(state, journal, err, at);
   }

@@ -210,7 +210,14 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
     ),
     progress('checkpoint'),
     /** A workload whose processes exited by themselves before CRIU could dump them: nothing to carry. */
-    info('checkpoint', z.object({ step: z.literal('gone'), selector: selectorSchema, rootPid: pid() })),
+    info(
+      'checkpoint',
+      z.discriminatedUnion('step', [
+        z.object({ step: z.literal('gone'), selector: selectorSchema, rootPid: pid() }),
+        /** Its dump failed and the plan says skip: it runs on until the jump and is not carried. */
+        z.object({ step: z.literal('skipped'), selector: selectorSchema, rootPid: pid(), service: z.boolean() }),
+      ]),
+    ),
     failed('checkpoint'),
   ]),
   z.discriminatedUnion('state', [

@@ -58,6 +58,8 @@ export const upgradeReportSchema = z.object({
   ),
   /** Selected workloads that had exited by themselves before they could be dumped: nothing was carried. */
   gone: z.optional(z.array(z.string())),
+  /** Selected workloads whose dump failed and that the plan (onDumpFailure: skip) left behind. */
+  skipped: z.optional(z.array(z.string())),
 });
 export type UpgradeReport = z.infer<typeof upgradeReportSchema>;
 

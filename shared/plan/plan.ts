@@ -35,6 +35,13 @@ export const planOptionsSchema = z.object({
    */
   onRestoreFailure: z._default(z.enum(['kexec-back', 'cold-start']), 'cold-start'),
   /**
+   * When one workload's dump fails: stop the upgrade (default: CRIU resumes that one, the ones
+   * already dumped come back in place, nothing is kexeced), or carry on without it: it keeps
+   * running until the jump and does not survive it (a service then starts cold on the new
+   * kernel; any other workload is lost). Choosing skip is the admin's acceptance of that.
+   */
+  onDumpFailure: z._default(z.enum(['abort', 'skip']), 'abort'),
+  /**
    * Blocking preflight findings the admin has read and accepts, one by one, each for one workload
    * (`workload.perf-event@pid:4242`) or, for a finding about the host or the plan, by its id alone
    * (`store.foreign-filesystem`); there is no "ignore all". A bare workload finding id accepts it
@@ -53,6 +60,7 @@ export const PLAN_OPTION_DEFAULTS: PlanOptions = {
   kexecMode: 'direct',
   preDump: true,
   onRestoreFailure: 'cold-start',
+  onDumpFailure: 'abort',
   acknowledge: [],
   keepImages: false,
 };

@@ -103,6 +103,13 @@ export const SAMPLE_RECORDS: RecordInput[] = [
   },
   { phase: 'checkpoint', state: 'progress', message: '2 MiB', data: { what: sel, bytesDone: 2 << 20, bytesTotal: 16 << 20 } },
   { phase: 'checkpoint', state: 'info', message: 'pid:78 exited by itself', data: { step: 'gone', selector: 'pid:78', rootPid: 78 } },
+  {
+    phase: 'checkpoint',
+    state: 'info',
+    message: 'criu dump of pid:79 failed; skipped',
+    data: { step: 'skipped', selector: 'pid:79', rootPid: 79, service: false },
+    error: err,
+  },
   { phase: 'checkpoint', state: 'failed', message: 'no', durationMs: 10, error: err },
   kexecBegin(false),
   { phase: 'kexec', state: 'failed', message: 'no', error: { code: 'KEXEC_FAILED', message: 'kexec -e returned' } },

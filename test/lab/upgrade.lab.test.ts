@@ -54,9 +54,14 @@ describe.sequential('upgrade on the lab', () => {
     await sleep(1000);
     const pid = Number((await guest('pgrep -xn lab-perf-holder')).trim());
     expect(pid).toBeGreaterThan(1);
-    // Preflight blocks it (workload.perf-event); the plan acknowledges that finding to force the dump.
+    // Preflight blocks it (workload.perf-event); accepting it for another workload accepts nothing here.
+    const elsewhere = await call<{ canStart: boolean }>('preflight.run', {
+      plan: plan([`pid:${pid}`], { acknowledge: ['workload.perf-event@pid:1'] }),
+    });
+    expect(elsewhere.canStart).toBe(false);
+    // The plan acknowledges that finding for this workload, to force the dump.
     const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', {
-      plan: plan([`pid:${pid}`], { acknowledge: ['workload.perf-event'] }),
+      plan: plan([`pid:${pid}`], { acknowledge: [`workload.perf-event@pid:${pid}`] }),
     });
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
     const failed = recs.find((r) => r.phase === 'checkpoint' && r.state === 'failed');
@@ -72,6 +77,18 @@ describe.sequential('upgrade on the lab', () => {
     expect((await guest('uname -r')).trim()).toBe(LAB_KERNELS.boot);
     expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
     expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
+
+    // onDumpFailure: skip makes the failure a decision: journaled with CRIU's own words, the
+    // workload left running; with nothing else selected there is nothing to carry, so no jump.
+    const skip = await call<{ upgradeId: string }>('upgrade.start', {
+      plan: plan([`pid:${pid}`], { acknowledge: [`workload.perf-event@pid:${pid}`], onDumpFailure: 'skip' }),
+    });
+    const recs2 = await waitForRecord(skip.upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
+    const skipped = recs2.find((r) => r.phase === 'checkpoint' && r.state === 'info' && r.data?.step === 'skipped');
+    expect(skipped?.data).toMatchObject({ selector: `pid:${pid}`, service: false });
+    expect(skipped?.error?.evidence).toMatch(/Dumping FAILED|Error/);
+    expect(recs2.some((r) => r.phase === 'kexec')).toBe(false);
+    expect((await guest(`ps -o stat= -p ${pid}`)).trim()).toMatch(/^S/);
     await guest(`kill ${pid}`);
   });
 

@@ -124,6 +124,17 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
             <option value="kexec-back">kexec back to the old kernel and restore there</option>
           </select>
         </label>
+        <label>
+          If a workload’s dump fails
+          <select
+            value={draft.options.onDumpFailure}
+            onChange={(e) => setOption(hostId, 'onDumpFailure', e.target.value === 'skip' ? 'skip' : 'abort')}
+            data-testid="plan-option-dump-failure"
+          >
+            <option value="abort">stop the upgrade: everything keeps running on this kernel</option>
+            <option value="skip">carry on without it: it does not survive the jump (a service starts cold)</option>
+          </select>
+        </label>
       </fieldset>
       <p className="plan-files">
         <label className="file-button">

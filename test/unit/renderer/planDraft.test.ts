@@ -20,6 +20,7 @@ describe('plan files in the draft', () => {
         kexecMode: 'systemctl',
         preDump: true,
         onRestoreFailure: 'cold-start',
+        onDumpFailure: 'abort',
         acknowledge: ['workload.perf-event'],
         keepImages: false,
       },

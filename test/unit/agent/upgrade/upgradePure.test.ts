@@ -202,6 +202,17 @@ describe('the outcome counts what came back', () => {
     expect(outcomeOf(stamped([START, kexecBegin(), failedOn('unit:redis-server.service')]))).toBe('cold-started');
     expect(outcomeOf(stamped([START, kexecBegin(), failedOn('pid:4242')]))).toBe('lost');
   });
+  it('a workload left behind after its dump failed (onDumpFailure: skip): a service starts cold, anything else is lost', () => {
+    const skipped = (service: boolean): RecordInput => ({
+      phase: 'checkpoint',
+      state: 'info',
+      message: 'skipped',
+      data: { step: 'skipped', selector: service ? 'unit:a.service' : 'pid:79', rootPid: 79, service },
+    });
+    expect(outcomeOf(stamped([START, skipped(true), kexecBegin(), restoreEnd('done')]))).toBe('cold-started');
+    expect(outcomeOf(stamped([START, skipped(false), kexecBegin(), restoreEnd('done')]))).toBe('lost');
+  });
+
   it('workloads that exited by themselves are named, not counted as lost', () => {
     const gone: RecordInput = {
       phase: 'checkpoint',
