@@ -43,7 +43,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   3    preflight refused the plan (blocking findings; nothing was changed)
   4    upgrade aborted before the jump (nothing kexeced; the workloads kept running)
   5    a fallback ran (rolled-back, cold-started or restored-unmanaged): the workloads run, not as planned
-  6    upgrade failed where no fallback applied (check the workloads on the host)
+  6    upgrade failed where no fallback applied, or a workload that is not a service was lost (check the host)
   70   internal error in Seamless (please report it)
   130  interrupted (Ctrl-C); an upgrade goes on on the host, \`seamless attach\` follows it again
 `;
