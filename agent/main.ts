@@ -11,6 +11,7 @@ import { collectGarbage } from './rpc/collectGarbage';
 import { runUpgrade } from './upgrade/run';
 import { afterRestore, restoreFromCmdline } from './upgrade/restoreHook';
 import { adopt } from './upgrade/handBack';
+import { recoverRun } from './upgrade/recover';
 
 // Everything the agent and its children (CRIU) write is for root alone: images hold the
 // workloads' memory. Directories 0700, files 0600, whatever the login shell's umask was.
@@ -26,6 +27,7 @@ function runMode(argv: string[]): boolean {
   else if (mode === '--restore-from-cmdline') job = () => restoreFromCmdline();
   else if (mode === '--adopt' && a && b) job = () => adopt(a, b);
   else if (mode === '--after-restore' && a) job = () => afterRestore(a);
+  else if (mode === '--recover' && a) job = () => recoverRun(a);
   if (!job) return false;
   job().then(
     (code) => process.exit(code),

@@ -151,6 +151,8 @@ async function launch(
       '--collect',
       '--property=KillMode=process',
       '--property=TimeoutStopSec=30min',
+      // If the run itself dies before the jump, this undoes it (recover.ts).
+      `--property=ExecStopPost=${node} ${agentCopyPath(id)} --recover ${id}`,
       `--description=Seamless upgrade ${id}`,
       node,
       agentCopyPath(id),

@@ -92,6 +92,39 @@ describe.sequential('upgrade on the lab', () => {
     await guest(`kill ${pid}`);
   });
 
+  it('the upgrade’s own process killed in the middle of the dump: the tree runs on (never left stopped), nothing staged, the journal says so', async () => {
+    const keeper = Number((await guest('lab-memload-tree 256M')).trim());
+    await sleep(2000);
+    const child = Number((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim());
+    const before = await memload(child);
+    const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: plan([`pid:${keeper}`], { preDump: false }) });
+    // In the guest: SIGKILL the run's main process as soon as its checkpoint begins.
+    await guest(
+      `nohup sh -c 'for i in $(seq 1200); do grep -q "\\"phase\\":\\"checkpoint\\"" /var/lib/seamless/upgrades/${upgradeId}/journal.jsonl && break; sleep 0.1; done; systemctl kill -s KILL --kill-whom=main seamless-upgrade-${upgradeId}.service' >/dev/null 2>&1 &`,
+    );
+    const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
+    const fallback = recs.find((r) => r.phase === 'fallback' && r.state === 'done');
+    expect(fallback?.data).toMatchObject({ aborted: true, cause: 'UPGRADE_INTERRUPTED' });
+    expect(fallback?.message).toMatch(/own process was killed during the checkpoint/);
+    expect(recs.some((r) => r.phase === 'kexec')).toBe(false);
+    // Running (not stopped), its memory intact, its counter going on; nothing staged, no hook left.
+    await sleep(2000);
+    expect(
+      (await guest(`ps -o stat= -p ${keeper},${child}`))
+        .trim()
+        .split('\n')
+        .map((x) => x.trim()[0]),
+    ).toEqual(['S', 'S']);
+    const after = await memload(child);
+    expect(after.ok).toBe(true);
+    expect(after.checksum).toBe(before.checksum);
+    expect(after.counter).toBeGreaterThan(before.counter);
+    expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
+    expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
+    console.log(`killed mid-dump: ${recs.map((r) => `${r.phase} ${r.state}`).join('; ')}`);
+    await guest(`kill ${keeper} ${child}`);
+  });
+
   it('upgrades 6.1.0-47 → 6.1.0-50 with a 256 MiB process tree carried across (and a lease holder, its lease unbroken)', async () => {
     const keeper = Number((await guest('lab-memload-tree 256M')).trim());
     await sleep(2000);

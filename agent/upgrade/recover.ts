@@ -1,0 +1,61 @@
+// Why: the run (`--run-upgrade`) can itself be killed: OOM, an admin's kill, a crash. Its unit
+// runs this (`--recover <id>`) after it stops (ExecStopPost). When the journal has not ended and
+// no jump began, the upgrade is undone like any abort before the jump: a CRIU still running is
+// stopped (its tasks run on: ptrace lets go of them), the workloads it had dumped (and so killed)
+// come back in place, the staged kernel, the holds and the boot hook go, and the journal says the
+// run was killed. A jump that began (systemctl kexec stops this unit on its way down) is left to
+// the boot hook.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SeamlessError } from '../../shared/errors';
+import { parsePlan } from '../../shared/plan/plan';
+import { sh } from '../exec/sh';
+import { readText } from '../fs/readOptional';
+import { abortBeforeJump } from './fallback';
+import { Journal } from './journal';
+import { planPath, statePath, storeDir } from './paths';
+import { finish } from './report';
+import { initialState } from './select';
+import { loadState, type RunState } from './state';
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`);
+
+export async function recoverRun(id: string): Promise<number> {
+  const journal = new Journal(id);
+  const records = journal.records();
+  if (records.some((r) => r.phase === 'report' && r.state === 'done')) return 0; // it ended as it should
+  if (records.some((r) => r.phase === 'kexec' && r.state === 'begin')) return 0; // the jump began: the boot hook's
+  let state: RunState | null = null;
+  try {
+    state = loadState(statePath(id));
+  } catch {
+    // killed before the state was written (selection, prepare): nothing dumped yet
+  }
+  // A CRIU the run left behind: stopped, so that it neither kills what it froze nor holds it.
+  await sh('pkill', ['-KILL', '-f', `^criu (pre-dump|dump) .* -D ${state?.storeDir ?? storeDir(id)}/`]);
+  if (!state) {
+    // Killed before the state was written (selection, prepare): nothing dumped yet.
+    const plan = parsePlan(readText(planPath(id)));
+    if (!plan.ok) {
+      journal.write({
+        phase: 'fallback',
+        state: 'done',
+        message: 'the upgrade’s own process was killed before it had a state; nothing was dumped',
+        data: { aborted: true, cause: 'UPGRADE_INTERRUPTED', undo: [] },
+      });
+      finish(journal, null);
+      return 1;
+    }
+    state = initialState(id, plan.plan);
+  }
+  const dumped = state.workloads.filter((w) => !alive(w.rootPid) && existsSync(join(w.dir, 'inventory.img')));
+  const err = new SeamlessError(
+    'UPGRADE_INTERRUPTED',
+    `the upgrade's own process was killed${records.some((r) => r.phase === 'checkpoint') ? ' during the checkpoint' : ''}`,
+  );
+  return abortBeforeJump(state, journal, err, {
+    kernelStaged: readText('/sys/kernel/kexec_loaded').trim() === '1',
+    frozen: records.some((r) => r.phase === 'checkpoint'),
+    dumped,
+  });
+}
