@@ -326,7 +326,7 @@ describe.sequential('upgrade on the lab', () => {
 
   it('a new kernel that does not come up: the machine boots its old kernel, the held service starts normally, the journal says interrupted', async () => {
     const unit = 'lab-memload@16M.service';
-    await guest(`systemctl start ${unit}`);
+    await guest(`systemctl enable --now ${unit}`);
     const before = Number((await guest(`systemctl show -p MainPID --value ${unit}`)).trim());
     expect(before).toBeGreaterThan(1);
     const running = (await guest('uname -r')).trim();
