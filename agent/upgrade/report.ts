@@ -129,7 +129,7 @@ export function finish(journal: Journal, state: RunState | null, message?: (o: O
       // store gone: the state directory copy is the report
     }
   }
-  const images = state ? imagesAfter(state, outcome) : '';
+  const images = state ? imagesAfter(state, outcome, journal) : '';
   journal.write({
     phase: 'report',
     state: 'done',
@@ -140,7 +140,7 @@ export function finish(journal: Journal, state: RunState | null, message?: (o: O
 }
 
 /** Removes the images when nobody needs them any more (see images.ts); what became of them, for the report's message. */
-function imagesAfter(state: RunState, outcome: Outcome): string {
+function imagesAfter(state: RunState, outcome: Outcome, journal: Journal): string {
   let keep = false;
   try {
     const plan = parsePlan(readFileSync(planPath(state.id), 'utf8'));
@@ -151,6 +151,8 @@ function imagesAfter(state: RunState, outcome: Outcome): string {
   if (!IMAGES_DONE.includes(outcome)) return `; images kept in ${state.storeDir} (seamless cleanup removes them)`;
   if (keep) return `; images kept in ${state.storeDir} as the plan asks`;
   try {
+    // The journal's copy on the store goes with them (the state directory keeps the journal).
+    journal.mirrorTo(null);
     return `; images removed (${formatBytes(removeImages(state.storeDir))})`;
   } catch (err) {
     return `; images NOT removed from ${state.storeDir} (${err instanceof Error ? err.message : String(err)}): run seamless cleanup`;
