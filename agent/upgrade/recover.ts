@@ -3,13 +3,15 @@
 // no jump began, the upgrade is undone like any abort before the jump: a CRIU still running is
 // stopped (its tasks run on: ptrace lets go of them), the workloads it had dumped (and so killed)
 // come back in place, the staged kernel, the holds and the boot hook go, and the journal says the
-// run was killed. A jump that began (systemctl kexec stops this unit on its way down) is left to
-// the boot hook.
+// run was killed. A CRIU still running is waited for, never killed: a task with CRIU's parasite
+// in it dies with a killed CRIU (seen on the lab); a dump that ends has either killed its tasks
+// (they are restored in place) or resumed them. A jump that began (systemctl kexec stops this unit
+// on its way down) is left to the boot hook.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeamlessError } from '../../shared/errors';
 import { parsePlan } from '../../shared/plan/plan';
-import { sh } from '../exec/sh';
+import { sh, sleep } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { abortBeforeJump } from './fallback';
 import { Journal } from './journal';
@@ -19,6 +21,8 @@ import { initialState } from './select';
 import { loadState, type RunState } from './state';
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`);
+/** As long as a dump may take (the run's own bound on a criu call). */
+const CRIU_WAIT_MS = 30 * 60_000;
 
 export async function recoverRun(id: string): Promise<number> {
   const journal = new Journal(id);
@@ -31,8 +35,12 @@ export async function recoverRun(id: string): Promise<number> {
   } catch {
     // killed before the state was written (selection, prepare): nothing dumped yet
   }
-  // A CRIU the run left behind: stopped, so that it neither kills what it froze nor holds it.
-  await sh('pkill', ['-KILL', '-f', `^criu (pre-dump|dump) .* -D ${state?.storeDir ?? storeDir(id)}/`]);
+  // A CRIU the run left behind (KillMode=process keeps it running): let it finish.
+  const pattern = `^criu (pre-dump|dump) .* -D ${state?.storeDir ?? storeDir(id)}/`;
+  for (let i = 0; i < CRIU_WAIT_MS / 500; i++) {
+    if ((await sh('pgrep', ['-f', pattern])).code !== 0) break;
+    await sleep(500);
+  }
   if (!state) {
     // Killed before the state was written (selection, prepare): nothing dumped yet.
     const plan = parsePlan(readText(planPath(id)));
