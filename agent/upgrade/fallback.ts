@@ -38,10 +38,12 @@ export async function abortBeforeJump(
   }
   if (state.heldUnits.length) await sh('systemctl', ['daemon-reload']);
   // A workload already dumped (and so killed) comes back right here, on this kernel.
+  const lostInPlace: string[] = [];
   if (at.dumped.length > 0) {
     const inPlace = { ...state, workloads: at.dumped, heldUnits: [] };
     const r = await restoreWorkloads(inPlace, journal, { sameBoot: true });
     endRestore(inPlace, journal, r);
+    lostInPlace.push(...r.failed);
     undo.push(`restored ${r.restored.length}/${at.dumped.length} dumped workload(s) in place`);
   }
   await sh('systemctl', ['disable', '--now', HOOK_UNIT]);
@@ -51,7 +53,9 @@ export async function abortBeforeJump(
   journal.write({
     phase: 'fallback',
     state: 'done',
-    message: `aborted ${at.frozen ? 'during the checkpoint' : 'before the freeze'}: ${error.message}; nothing was kexeced, the workloads keep running`,
+    message: `aborted ${at.frozen ? 'during the checkpoint' : 'before the freeze'}: ${error.message}; nothing was kexeced, ${
+      lostInPlace.length ? `but ${lostInPlace.join(', ')} could not be restored in place (images kept)` : 'the workloads keep running'
+    }`,
     data: { aborted: true, cause: error.code, undo },
     error,
   });

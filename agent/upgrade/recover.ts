@@ -8,7 +8,10 @@
 // (they are restored in place) or resumed them. A jump that began (systemctl kexec stops this unit
 // on its way down) is left to the boot hook.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { manifestSkip } from './checkpoint';
+import { criuSucceeded } from './criuLog';
+import { buildManifest, mergeManifests, prefixed, writeManifest } from './manifest';
 import { SeamlessError } from '../../shared/errors';
 import { parsePlan } from '../../shared/plan/plan';
 import { sh, sleep } from '../exec/sh';
@@ -57,6 +60,19 @@ export async function recoverRun(id: string): Promise<number> {
     state = initialState(id, plan.plan);
   }
   const dumped = state.workloads.filter((w) => !alive(w.rootPid) && existsSync(join(w.dir, 'inventory.img')));
+  // A dump that ended after the run died has no manifest yet: CRIU's log says whether it is
+  // whole, and nothing has touched the images since (no kexec), so the manifest is made now.
+  for (const w of dumped) {
+    const manifest = join(dirname(w.dir), 'manifest.json');
+    if (existsSync(manifest) || !criuSucceeded('dump', 0, readText(join(w.dir, 'dump.log')))) continue;
+    writeManifest(
+      manifest,
+      mergeManifests([
+        ...w.preDumpDirs.map((d) => prefixed(basename(d), buildManifest(d, manifestSkip))),
+        prefixed('dump', buildManifest(w.dir, manifestSkip)),
+      ]),
+    );
+  }
   const err = new SeamlessError(
     'UPGRADE_INTERRUPTED',
     `the upgrade's own process was killed${records.some((r) => r.phase === 'checkpoint') ? ' during the checkpoint' : ''}`,

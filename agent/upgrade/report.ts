@@ -29,8 +29,12 @@ const isRestoreEnd = (r: JournalRecord): r is RecordOf<'restore', 'done' | 'fail
 export function outcomeOf(records: readonly JournalRecord[]): Outcome {
   if (
     records.some((r) => (r.phase === 'fallback' && r.state === 'done' && r.data.aborted) || (r.phase === 'start' && r.state === 'failed'))
-  )
+  ) {
+    // An abort keeps everything running, unless a workload already dumped could not be restored in place.
+    const inPlace = last(records, isRestoreEnd);
+    if (inPlace && inPlace.data.failed.length > 0) return inPlace.data.failed.some((sel) => !isService(sel)) ? 'lost' : 'cold-started';
     return 'aborted';
+  }
   if (records.some((r) => r.phase === 'boot' && r.state === 'failed')) return 'failed';
   const end = last(records, isRestoreEnd);
   if (!end) return 'failed';

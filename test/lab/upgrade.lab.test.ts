@@ -103,6 +103,8 @@ describe.sequential('upgrade on the lab', () => {
       `nohup sh -c 'for i in $(seq 1200); do grep -q "\\"phase\\":\\"checkpoint\\"" /var/lib/seamless/upgrades/${upgradeId}/journal.jsonl && break; sleep 0.1; done; systemctl kill -s KILL --kill-whom=main seamless-upgrade-${upgradeId}.service' >/dev/null 2>&1 &`,
     );
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
+    console.log(`killed mid-dump: ${recs.map((r) => `${r.phase} ${r.state}: ${r.message}`).join('\n')}`);
+    console.log(await guest(`journalctl -o cat -u seamless-upgrade-${upgradeId}.service | tail -30`));
     const fallback = recs.find((r) => r.phase === 'fallback' && r.state === 'done');
     expect(fallback?.data).toMatchObject({ aborted: true, cause: 'UPGRADE_INTERRUPTED' });
     expect(fallback?.message).toMatch(/own process was killed during the checkpoint/);
@@ -121,7 +123,6 @@ describe.sequential('upgrade on the lab', () => {
     expect(after.counter).toBeGreaterThan(before.counter);
     expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
     expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
-    console.log(`killed mid-dump: ${recs.map((r) => `${r.phase} ${r.state}`).join('; ')}`);
     await guest(`kill ${keeper} ${child}`);
   });
 
