@@ -10,16 +10,9 @@ import { saveState, statePaths, type RunState } from './state';
 import { ensurePmemDevice, makeStoreFs, mountStore, unmountStore } from './store';
 import { bootHookUnit } from './units';
 import { guardStoreDevice } from './storeDevice';
-import { parsePlan } from '../../shared/plan/plan';
-import { readFileSync } from 'node:fs';
+import type { Plan } from '../../shared/plan/plan';
 
-/** The findings the plan accepts (the plan file of this upgrade). */
-function acknowledged(state: RunState): string[] {
-  const plan = parsePlan(readFileSync(planPath(state.id), 'utf8'));
-  return plan.ok ? plan.plan.options.acknowledge : [];
-}
-
-export async function prepare(state: RunState, journal: Journal): Promise<void> {
+export async function prepare(state: RunState, plan: Plan, journal: Journal): Promise<void> {
   await journal.phase(
     'prepare',
     'make and mount the image store, install the boot hook',
@@ -28,7 +21,7 @@ export async function prepare(state: RunState, journal: Journal): Promise<void> 
       if (state.store.kind === 'pmem') {
         await ensurePmemDevice(state.store.device);
         await unmountStore(STORE_MOUNT);
-        await guardStoreDevice(state.store.device, STORE_MOUNT, acknowledged(state));
+        await guardStoreDevice(state.store.device, STORE_MOUNT, plan.options.acknowledge);
         await makeStoreFs(state.store.device);
         const m = await mountStore(state.store.device, STORE_MOUNT);
         state.store.dax = m.dax;

@@ -56,7 +56,7 @@ export async function runUpgrade(id: string): Promise<number> {
   const at = { kernelStaged: false, frozen: false, dumped: [] as WorkloadState[] };
   try {
     await select(state, plan, pre, journal);
-    await prepare(state, journal);
+    await prepare(state, plan, journal);
     await stage(state, plan, journal);
     at.kernelStaged = true;
     await preDump(state, plan, journal);
