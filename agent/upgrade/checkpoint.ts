@@ -13,6 +13,7 @@ import { criuEvidence, pagesBytes } from './criuLog';
 import type { Journal } from './journal';
 import { buildManifest, mergeManifests, prefixed, unprefixed, verifyManifest, writeManifest, type Manifest } from './manifest';
 import { listDir } from './preDump';
+import { dumpOrder, finalState, killStopped, thawable } from './dumpedTasks';
 import { pageImageBytes, trackProgress } from './progress';
 import { saveState, statePaths, writeDurable, type RunState, type WorkloadState } from './state';
 
@@ -54,21 +55,25 @@ export async function beforeFreeze(state: RunState): Promise<Map<string, Manifes
   return preManifests;
 }
 
-/** The freeze. `dumped` gets each workload as soon as CRIU has dumped (and so stopped) it. */
+/**
+ * The freeze. A dumped workload is left stopped (`at.stopped`; see dumpedTasks.ts) until every
+ * dump has succeeded, then all are killed together (`at.dumped`); one that carries TCP is killed
+ * by its dump (`at.dumped` at once). What the lists hold when this throws is what the abort undoes.
+ */
 export async function checkpoint(
   state: RunState,
   journal: Journal,
   preManifests: Map<string, Manifest>,
-  dumped: WorkloadState[],
+  at: { dumped: WorkloadState[]; stopped: WorkloadState[] },
   onDumpFailure: 'abort' | 'skip' = 'abort',
 ): Promise<void> {
-  const timing = { criuMs: 0, manifestMs: 0 };
+  const timing = { criuMs: 0, manifestMs: 0, commitMs: 0 };
   state.freezeAtMs = Date.now();
   await journal.phase(
     'checkpoint',
     `criu dump ${state.workloads.map((w) => w.selector).join(', ')}`,
     async () => {
-      for (const w of [...state.workloads]) {
+      for (const w of dumpOrder(state.workloads)) {
         const tc = Date.now();
         const prev = w.preDumpDirs.length ? ['--track-mem', '--prev-images-dir', `../pre-${w.preDumpDirs.length}`] : [];
         const stop = trackProgress(journal, {
@@ -77,7 +82,7 @@ export async function checkpoint(
           bytesTotal: w.preDumpDirs.length ? null : (w.estimatedBytes ?? null),
           measure: () => pageImageBytes(w.dir),
         });
-        const r = await criu('dump', w, w.dir, prev).finally(stop);
+        const r = await criu('dump', w, w.dir, [...prev, ...finalState(w)]).finally(stop);
         if (!r.ok && !existsSync(`/proc/${w.rootPid}`)) {
           // It exited by itself (before or during its dump): nothing to carry, nothing to resume.
           journal.write({
@@ -109,7 +114,7 @@ export async function checkpoint(
             details: { selector: w.selector, log: join(w.dir, 'dump.log') },
           });
         }
-        dumped.push(w);
+        (thawable(w) ? at.stopped : at.dumped).push(w);
         timing.criuMs += Date.now() - tc;
         const tm = Date.now();
         // Only the final dump is hashed under the freeze; the pre-dump rounds were hashed
@@ -126,6 +131,18 @@ export async function checkpoint(
       }
       if (state.workloads.length === 0)
         throw new SeamlessError('WORKLOAD_NOT_FOUND', 'every selected workload exited by itself before its dump: nothing to carry');
+      // Every dump succeeded: the stopped workloads go the way CRIU's default would have sent them.
+      const tk = Date.now();
+      const left = await killStopped(at.stopped);
+      at.dumped.push(...at.stopped.splice(0));
+      timing.commitMs = Date.now() - tk;
+      if (left.length > 0)
+        journal.write({
+          phase: 'checkpoint',
+          state: 'info',
+          message: `pid(s) ${left.join(', ')} did not exit within 10 s of SIGKILL (uninterruptible sleep?); the jump ends them`,
+          data: { step: 'unkillable', pids: left },
+        });
       state.dumpedAtMs = Date.now();
       if (state.workloads.some((w) => w.criuOptions.includes('--tcp-established'))) {
         // CRIU's network lock (iptables DROP rules) must still be there when restore runs.

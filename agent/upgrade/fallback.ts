@@ -1,6 +1,7 @@
 // Why: phase "fallback": what runs when a step fails, so that failure never loses a workload.
-// Before the jump: abort (the staged kernel unloaded, the holds and the boot hook removed, a
-// workload already dumped restored in place on this kernel), outcome `aborted`. After the jump,
+// Before the jump: abort (a workload its dump left stopped continued at once, the staged kernel
+// unloaded, the holds and the boot hook removed, a workload already dumped and killed restored in
+// place on this kernel), outcome `aborted`. After the jump,
 // policy kexec-back: every workload goes back to the old kernel together and is restored there
 // from the same images.
 import { release } from 'node:os';
@@ -9,6 +10,7 @@ import { SeamlessError, toErrorInfo } from '../../shared/errors';
 import { sh } from '../exec/sh';
 import { loadNetworkLock } from '../criu/networkLockCommands';
 import { noRestartPath } from './checkpoint';
+import { thaw } from './dumpedTasks';
 import type { Journal } from './journal';
 import { jump } from './jump';
 import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT } from './paths';
@@ -24,10 +26,18 @@ export async function abortBeforeJump(
   state: RunState,
   journal: Journal,
   err: unknown,
-  at: { kernelStaged: boolean; frozen: boolean; dumped: WorkloadState[] },
+  at: { kernelStaged: boolean; frozen: boolean; dumped: WorkloadState[]; stopped: WorkloadState[] },
+  failedAtMs = Date.now(),
 ): Promise<number> {
   const error = toErrorInfo(err);
   const undo: string[] = [];
+  // First of all, the workloads a dump left stopped run again: nothing else is as urgent.
+  let thawed: { workloads: string[]; tasks: number; afterMs: number } | undefined;
+  if (at.stopped.length > 0) {
+    const tasks = thaw(at.stopped);
+    thawed = { workloads: at.stopped.map((w) => w.selector), tasks, afterMs: Date.now() - failedAtMs };
+    undo.push(`continued ${at.stopped.length} dumped workload(s) (${tasks} task(s)) ${thawed.afterMs} ms after the failure`);
+  }
   if (at.kernelStaged) {
     await sh('kexec', ['-u']);
     undo.push('staged kernel unloaded');
@@ -56,7 +66,7 @@ export async function abortBeforeJump(
     message: `aborted ${at.frozen ? 'during the checkpoint' : 'before the freeze'}: ${error.message}; nothing was kexeced, ${
       lostInPlace.length ? `but ${lostInPlace.join(', ')} could not be restored in place (images kept)` : 'the workloads keep running'
     }`,
-    data: { aborted: true, cause: error.code, undo },
+    data: { aborted: true, cause: error.code, undo, ...(thawed ? { thawed } : {}) },
     error,
   });
   finish(journal, state);

@@ -1,12 +1,12 @@
 // Why: the run (`--run-upgrade`) can itself be killed: OOM, an admin's kill, a crash. Its unit
 // runs this (`--recover <id>`) after it stops (ExecStopPost). When the journal has not ended and
-// no jump began, the upgrade is undone like any abort before the jump: a CRIU still running is
-// stopped (its tasks run on: ptrace lets go of them), the workloads it had dumped (and so killed)
-// come back in place, the staged kernel, the holds and the boot hook go, and the journal says the
-// run was killed. A CRIU still running is waited for, never killed: a task with CRIU's parasite
-// in it dies with a killed CRIU (seen on the lab); a dump that ends has either killed its tasks
-// (they are restored in place) or resumed them. A jump that began (systemctl kexec stops this unit
-// on its way down) is left to the boot hook.
+// no jump began, the upgrade is undone like any abort before the jump: the workloads a finished
+// dump left stopped are continued, the ones already killed (TCP carriers, or all after the
+// commit) come back in place from their images, the staged kernel, the holds and the boot hook
+// go, and the journal says the run was killed. A CRIU still running is waited for, never killed:
+// a task with CRIU's parasite in it dies with a killed CRIU (seen on the lab); a dump that ends
+// has either left its tasks stopped, killed them, or resumed them (a failed dump). A jump that
+// began (systemctl kexec stops this unit on its way down) is left to the boot hook.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { manifestSkip } from './checkpoint';
@@ -17,6 +17,7 @@ import { parsePlan } from '../../shared/plan/plan';
 import { sh, sleep } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { abortBeforeJump } from './fallback';
+import { isStopped, thawable } from './dumpedTasks';
 import { Journal } from './journal';
 import { planPath, statePath, storeDir } from './paths';
 import { finish } from './report';
@@ -60,6 +61,10 @@ export async function recoverRun(id: string): Promise<number> {
     state = initialState(id, plan.plan);
   }
   const dumped = state.workloads.filter((w) => !alive(w.rootPid) && existsSync(join(w.dir, 'inventory.img')));
+  // A dump that ended leaves its tasks stopped (dumpedTasks.ts): they are continued, not restored.
+  const stopped = state.workloads.filter(
+    (w) => thawable(w) && isStopped(w.rootPid) && criuSucceeded('dump', 0, readText(join(w.dir, 'dump.log'))),
+  );
   // A dump that ended after the run died has no manifest yet: CRIU's log says whether it is
   // whole, and nothing has touched the images since (no kexec), so the manifest is made now.
   for (const w of dumped) {
@@ -81,5 +86,6 @@ export async function recoverRun(id: string): Promise<number> {
     kernelStaged: readText('/sys/kernel/kexec_loaded').trim() === '1',
     frozen: records.some((r) => r.phase === 'checkpoint'),
     dumped,
+    stopped,
   });
 }

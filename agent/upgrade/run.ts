@@ -53,7 +53,7 @@ export async function runUpgrade(id: string): Promise<number> {
     return 1;
   }
   const state = initialState(id, plan);
-  const at = { kernelStaged: false, frozen: false, dumped: [] as WorkloadState[] };
+  const at = { kernelStaged: false, frozen: false, dumped: [] as WorkloadState[], stopped: [] as WorkloadState[] };
   try {
     await select(state, plan, pre, journal);
     await prepare(state, plan, journal);
@@ -63,7 +63,7 @@ export async function runUpgrade(id: string): Promise<number> {
     await preSync(journal);
     const preManifests = await beforeFreeze(state);
     at.frozen = true;
-    await checkpoint(state, journal, preManifests, at.dumped, plan.options.onDumpFailure);
+    await checkpoint(state, journal, preManifests, at, plan.options.onDumpFailure);
   } catch (err) {
     return abortBeforeJump(state, journal, err, at);
   }

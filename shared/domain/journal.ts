@@ -204,6 +204,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         bytesDumped: nonneg(),
         criuMs: nonneg(),
         manifestMs: nonneg(),
+        /** Killing the workloads left stopped by their dumps, once all had succeeded (absent in older journals). */
+        commitMs: z.optional(nonneg()),
         workloads: z.array(dumpedWorkloadSchema),
         netLock: z.boolean(),
       }),
@@ -216,6 +218,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         z.object({ step: z.literal('gone'), selector: selectorSchema, rootPid: pid() }),
         /** Its dump failed and the plan says skip: it runs on until the jump and is not carried. */
         z.object({ step: z.literal('skipped'), selector: selectorSchema, rootPid: pid(), service: z.boolean() }),
+        /** Tasks that outlived SIGKILL after their dump (uninterruptible sleep); the jump ends them. */
+        z.object({ step: z.literal('unkillable'), pids: z.array(pid()) }),
       ]),
     ),
     failed('checkpoint'),
@@ -324,6 +328,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         aborted: z.boolean(),
         cause: z.string(),
         undo: z.array(z.string()),
+        /** Dumped workloads left stopped, continued by the abort: how many tasks, and when, from the failure (absent in older journals). */
+        thawed: z.optional(z.object({ workloads: z.array(selectorSchema), tasks: count(), afterMs: nonneg() })),
       }),
       error: z.optional(recordedErrorSchema),
     }),

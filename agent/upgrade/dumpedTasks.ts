@@ -1,0 +1,66 @@
+// Why: a dump leaves its tasks stopped (CRIU's --leave-stopped), not killed, until every dump of
+// the upgrade has succeeded. Then they are killed together (the commit: the same end state as
+// CRIU's default); if a later dump fails they are only continued (the thaw: milliseconds, where a
+// restore in place from the images takes seconds per workload). A workload that carries TCP is
+// the exception: CRIU leaves its sockets in repair mode behind the network lock, which a thaw
+// would not undo, so it is dumped the default way (killed) and last, and comes back by a restore
+// in place if the upgrade stops.
+import { sleep } from '../exec/sh';
+import { readText } from '../fs/readOptional';
+import { treePids } from '../proc/processTree';
+import type { WorkloadState } from './state';
+
+/** A dump that can be undone by a thaw: the workload's sockets are not in repair mode. */
+export const thawable = (w: Pick<WorkloadState, 'criuOptions'>): boolean => !w.criuOptions.includes('--tcp-established');
+
+/** The dump order: thawable workloads first, so that a failure among them never needs a restore in place. */
+export const dumpOrder = <W extends Pick<WorkloadState, 'criuOptions'>>(workloads: readonly W[]): W[] => [
+  ...workloads.filter(thawable),
+  ...workloads.filter((w) => !thawable(w)),
+];
+
+/** The CRIU option for a workload's final dump. */
+export const finalState = (w: Pick<WorkloadState, 'criuOptions'>): string[] => (thawable(w) ? ['--leave-stopped'] : []);
+
+/** The process's state letter (proc(5): R, S, D, T, Z …), '' when it is gone. */
+function procState(pid: number): string {
+  const stat = readText(`/proc/${pid}/stat`);
+  const end = stat.lastIndexOf(')');
+  return end < 0 ? '' : stat.slice(end + 2, end + 3);
+}
+
+/** True when the process is alive and stopped (state T: the stop a --leave-stopped dump leaves). */
+export const isStopped = (pid: number): boolean => procState(pid) === 'T';
+
+function signalAll(pids: number[], signal: NodeJS.Signals): number {
+  let sent = 0;
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+      sent++;
+    } catch {
+      // gone already
+    }
+  }
+  return sent;
+}
+
+/** Continues every task of the stopped workloads. Returns how many tasks were continued. */
+export function thaw(workloads: readonly Pick<WorkloadState, 'rootPid'>[]): number {
+  return workloads.reduce((n, w) => n + signalAll(treePids(w.rootPid), 'SIGCONT'), 0);
+}
+
+/**
+ * Kills every task of the stopped workloads (their images are complete) and waits, up to
+ * `timeoutMs`, until they are gone: their PIDs must be free for a restore in place.
+ * Returns the PIDs still there after the wait (none, normally).
+ */
+export async function killStopped(workloads: readonly Pick<WorkloadState, 'rootPid'>[], timeoutMs = 10_000): Promise<number[]> {
+  const pids = workloads.flatMap((w) => treePids(w.rootPid));
+  signalAll(pids, 'SIGKILL');
+  const deadline = Date.now() + timeoutMs;
+  let left = pids;
+  // A zombie still holds its PID; its parent (outside the tree) reaps it.
+  while ((left = left.filter((p) => procState(p) !== '')).length > 0 && Date.now() < deadline) await sleep(20);
+  return left;
+}
