@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { sh, sleep } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import type { Journal } from './journal';
-import { HOLD_RUN_DIR } from './paths';
+import { HOLD_RUN_DIR, interruptedRestorePath } from './paths';
 import type { Restored } from './restore';
 import type { RunState } from './state';
 import { holdDropInPath, holdPidFile, restoredPidFile } from './units';
@@ -122,7 +122,8 @@ export async function confirmHandBack(state: RunState, journal: Journal): Promis
 
 /** `--adopt <id> <unit>`: the held unit's ExecStart; exits 0 when the restored process is its to take. */
 export async function adopt(id: string, unit: string): Promise<number> {
-  if (!new RegExp(`(?:^|\\s)seamless\\.restore=${id}(?:\\s|$)`).test(readText('/proc/cmdline'))) {
+  const restoreBoot = new RegExp(`(?:^|\\s)seamless\\.restore=${id}(?:\\s|$)`).test(readText('/proc/cmdline'));
+  if (!restoreBoot && readText(interruptedRestorePath).trim() !== id) {
     process.stderr.write(
       `seamless: ${unit} is held for upgrade ${id}, but this boot is not its restore boot; remove ${holdDropInPath(unit)}\n`,
     );

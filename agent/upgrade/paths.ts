@@ -8,6 +8,8 @@ export const HOOK_UNIT = 'seamless-restore.service';
 export const HOOK_UNIT_PATH = `/etc/systemd/system/${HOOK_UNIT}`;
 /** Held units get their restored main PID here (read by systemd through PIDFile=). */
 export const HOLD_RUN_DIR = '/run/seamless/hold';
+/** On an ordinary boot that restores an interrupted upgrade: its id (in /run, so this boot's alone); the holds' --adopt accepts it. */
+export const interruptedRestorePath = `${HOLD_RUN_DIR}/interrupted-restore`;
 
 export const upgradeDir = (id: string) => join(UPGRADES_DIR, id);
 export const journalPath = (id: string) => join(upgradeDir(id), 'journal.jsonl');

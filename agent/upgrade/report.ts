@@ -23,7 +23,7 @@ const isRestoreEnd = (r: JournalRecord): r is RecordOf<'restore', 'done' | 'fail
 /**
  * The outcome of an upgrade from its records. Before the jump: an abort (or a start that never
  * ran) is `aborted`. After it: a workload not restored by the last restore → `cold-started`; all
- * restored after a jump back → `rolled-back`; systemd refused a service → `restored-unmanaged`;
+ * restored after a jump back, or on an ordinary boot after a reset → `rolled-back`; systemd refused a service → `restored-unmanaged`;
  * else `restored`. No readable state on the new boot, or no restore that ended → `failed`.
  */
 export function outcomeOf(records: readonly JournalRecord[]): Outcome {
@@ -44,6 +44,8 @@ export function outcomeOf(records: readonly JournalRecord[]): Outcome {
   if (end.data.failed.some((sel) => !isService(sel)) || skipped.some((s) => !s.service)) return 'lost';
   if (end.data.failed.length > 0 || skipped.length > 0) return 'cold-started';
   if (records.some((r) => r.phase === 'kexec' && r.state === 'begin' && r.data.back)) return 'rolled-back';
+  // An ordinary boot (a reset, or a new kernel that did not come up) restored everything where it was.
+  if (last(records, (r): r is RecordOf<'boot', 'done'> => r.phase === 'boot' && r.state === 'done')?.data.interrupted) return 'rolled-back';
   const release = last(
     records,
     (r): r is RecordOf<'release', 'done' | 'failed'> => r.phase === 'release' && (r.state === 'done' || r.state === 'failed'),

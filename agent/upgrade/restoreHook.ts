@@ -5,7 +5,7 @@
 // reports. Whatever stops it, the held services are released to start cold (never left
 // waiting), the images are kept, and the journal ends with the outcome.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release } from 'node:os';
 import { SeamlessError, toErrorInfo } from '../../shared/errors';
@@ -15,7 +15,8 @@ import { parseStat, USER_HZ } from '../proc/stat';
 import { kexecBack } from './fallback';
 import { confirmHandBack, releaseHeld, releaseHoldsOf } from './handBack';
 import { Journal, listUpgrades } from './journal';
-import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT, statePath } from './paths';
+import { HOLD_RUN_DIR, HOOK_UNIT, HOOK_UNIT_PATH, interruptedRestorePath, STORE_MOUNT, statePath } from './paths';
+import { holdDropInPath } from './units';
 import { finish } from './report';
 import { endRestore, nothingRestored, restoreWorkloads, type Restored } from './restore';
 import { rewarm } from './rewarm';
@@ -44,23 +45,43 @@ async function stopRestore(id: string, journal: Journal, err: unknown): Promise<
   return 1;
 }
 
-/** `--restore-from-cmdline`: the boot hook's entry point. */
 /** When PID 1 started (USER_HZ ticks after boot, proc(5)): the end of the kernel's own boot. */
 function initStart(): { initStartS?: number } {
   const ticks = parseStat(readText('/proc/1/stat'))?.startTicks;
   return ticks !== undefined && Number.isFinite(ticks) ? { initStartS: ticks / USER_HZ } : {};
 }
 
+/** The state of an upgrade whose dump had ended (images complete), or null. */
+function dumpedState(id: string): RunState | null {
+  try {
+    const state = loadState(statePath(id));
+    return state.dumpedAtMs !== null ? state : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A boot without `seamless.restore=` while an upgrade is still unfinished: the host was reset
- * between the dump and the jump, or the new kernel did not boot and the machine came back on
- * another one. Nothing can be restored here; the held services must start as on any boot
- * (their holds go before they start), and the journal says what happened.
+ * (after the dump, before the jump or during the restore), or the new kernel did not boot and the
+ * machine came back on another one. When the dump had ended, the images are restored here, on
+ * this kernel, exactly as on the restore boot (each checked against its manifest first: a store
+ * that did not survive the reset, or a damaged image, is refused and that workload's service
+ * starts cold). Otherwise nothing can be restored: the held services start as on any boot (their
+ * holds go before they start), and the journal says what happened.
  */
 async function interruptedBoot(): Promise<number> {
   const pending = listUpgrades().filter((u) => u.state === 'running');
+  let code = 0;
+  let restoring = false;
   for (const u of pending) {
     const journal = new Journal(u.id);
+    const state = dumpedState(u.id);
+    if (state) {
+      restoring = true;
+      code = Math.max(code, await restoreOnThisBoot(state, journal, true));
+      continue;
+    }
     const released = await releaseHoldsOf(u.id);
     const error = new SeamlessError(
       'UPGRADE_INTERRUPTED',
@@ -69,16 +90,18 @@ async function interruptedBoot(): Promise<number> {
     journal.write({
       phase: 'fallback',
       state: 'done',
-      message: `interrupted: ${error.message}; ${released.length ? `${released.join(', ')} start normally` : 'no held service'}; the workloads that were dumped did not survive the reboot, their images stay in the store`,
+      message: `interrupted: ${error.message}; ${released.length ? `${released.join(', ')} start normally` : 'no held service'}; no dump had ended, so nothing can be restored`,
       data: { aborted: false, cause: error.code, undo: [...released.map((u2) => `released ${u2} to start normally`), 'boot hook removed'] },
       error,
     });
     finish(journal, null);
   }
-  await removeBootHook();
-  return 0;
+  // A restore here removes the hook when it has finished (--after-restore).
+  if (!restoring) await removeBootHook();
+  return code;
 }
 
+/** `--restore-from-cmdline`: the boot hook's entry point. */
 export async function restoreFromCmdline(): Promise<number> {
   const m = /(?:^|\s)seamless\.restore=([a-z0-9-]+)/.exec(readText('/proc/cmdline'));
   if (!m) return interruptedBoot();
@@ -92,16 +115,41 @@ export async function restoreFromCmdline(): Promise<number> {
     journal.write({ phase: 'boot', state: 'failed', message: `booted ${release()}; no readable state for ${id}: ${error.message}`, error });
     return stopRestore(id, journal, err);
   }
+  return restoreOnThisBoot(state, journal, false);
+}
+
+/**
+ * The restore on this boot: the one Seamless staged, or (`interrupted`) an ordinary boot after
+ * a reset or a new kernel that did not come up, where the workloads go back onto this kernel.
+ */
+async function restoreOnThisBoot(state: RunState, journal: Journal, interrupted: boolean): Promise<number> {
+  const id = state.id;
   const uptime = Number(readText('/proc/uptime').split(' ')[0]);
   journal.write({
     phase: 'boot',
     state: 'done',
-    message: `booted ${release()}; restore hook started ${uptime.toFixed(1)} s after the kernel`,
-    durationMs: state.kexecAtMs !== null ? Date.now() - state.kexecAtMs : undefined,
-    data: { kernelAfter: release(), uptimeAtHookS: uptime, ...initStart(), cmdline: readText('/proc/cmdline').trim() },
+    message: interrupted
+      ? `booted ${release()} without the restore of ${id} (the host was reset after the dump, or the new kernel did not come up); the workloads are restored from their images on this kernel`
+      : `booted ${release()}; restore hook started ${uptime.toFixed(1)} s after the kernel`,
+    durationMs: !interrupted && state.kexecAtMs !== null ? Date.now() - state.kexecAtMs : undefined,
+    data: {
+      kernelAfter: release(),
+      uptimeAtHookS: uptime,
+      ...initStart(),
+      cmdline: readText('/proc/cmdline').trim(),
+      ...(interrupted ? { interrupted: true } : {}),
+    },
   });
   let restored: Restored | null = null;
   try {
+    // A held service is adopted only where its hold was written (just before the jump); one
+    // without starts by itself on this boot, so its images are left alone.
+    const unheld = interrupted ? state.workloads.filter((w) => w.unit !== null && !existsSync(holdDropInPath(w.unit))) : [];
+    if (interrupted) {
+      mkdirSync(HOLD_RUN_DIR, { recursive: true });
+      writeFileSync(interruptedRestorePath, `${id}\n`);
+    }
+    const toRestore = { ...state, workloads: state.workloads.filter((w) => !unheld.includes(w)) };
     let storeReady = true;
     try {
       if (state.store.kind === 'pmem') {
@@ -126,8 +174,18 @@ export async function restoreFromCmdline(): Promise<number> {
         error,
       });
     }
-    restored = storeReady ? await restoreWorkloads(state, journal, { sameBoot: false }) : nothingRestored(state, false);
-    if (restored.failed.length > 0 && state.onRestoreFailure === 'kexec-back' && !state.backAttempted) {
+    restored = storeReady ? await restoreWorkloads(toRestore, journal, { sameBoot: false }) : nothingRestored(toRestore, false);
+    for (const w of unheld) {
+      restored.failed.push(w.selector);
+      restored.handBack.push({ unit: w.unit!, ok: false, pid: null });
+      journal.write({
+        phase: 'restore',
+        state: 'info',
+        message: `${w.selector}: its hold was not written before the host went down, so it starts as on any boot; images kept in ${w.dir}`,
+        data: { step: 'gave-up', selector: w.selector, dir: w.dir },
+      });
+    }
+    if (!interrupted && restored.failed.length > 0 && state.onRestoreFailure === 'kexec-back' && !state.backAttempted) {
       // Returns only when the jump back could not be made (journaled); then the services start cold here.
       await kexecBack(state, journal, restored.failed, restored.restoredPids);
     }

@@ -39,7 +39,8 @@ export type UpgradePhase = (typeof UPGRADE_PHASES)[number];
  * How an upgrade ended, decided once on the host and shown as this word everywhere.
  * restored: every workload runs again on the new kernel, services back under systemd.
  * restored-unmanaged: every workload runs again, but systemd did not take a service back.
- * rolled-back: the restore failed on the new kernel; everything was restored on the old one.
+ * rolled-back: everything was restored on the old kernel: after a restore that failed on the new
+ *   one (the jump back), or after a reset or a new kernel that did not come up (an ordinary boot).
  * cold-started: a workload could not be restored; its service was started cold (images kept).
  * aborted: stopped before the jump; nothing was kexeced, the workloads keep running.
  * failed: the upgrade stopped where no fallback applied; the journal says where.
@@ -253,6 +254,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         /** When PID 1 started, in seconds of uptime: the kernel's own boot (absent in older journals). */
         initStartS: z.optional(nonneg()),
         cmdline: z.string(),
+        /** An ordinary boot after a reset or a new kernel that did not come up: the workloads go back onto this (old) kernel. */
+        interrupted: z.optional(z.boolean()),
       }),
     }),
     failed('boot'),

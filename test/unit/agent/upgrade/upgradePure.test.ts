@@ -213,6 +213,20 @@ describe('the outcome counts what came back', () => {
     expect(outcomeOf(stamped([START, skipped(false), kexecBegin(), restoreEnd('done')]))).toBe('lost');
   });
 
+  it('an ordinary boot after a reset that restored everything on the old kernel is rolled-back; one that lost a process is lost', () => {
+    const boot = (interrupted: boolean): RecordInput => ({
+      phase: 'boot',
+      state: 'done',
+      message: 'booted',
+      data: { kernelAfter: '6.1.0-47-amd64', uptimeAtHookS: 3, cmdline: 'root=/dev/vda', ...(interrupted ? { interrupted: true } : {}) },
+    });
+    // Reset during the restore on the new kernel: two boots, the last one ordinary.
+    expect(outcomeOf(stamped([START, kexecBegin(), boot(false), boot(true), restoreEnd('done')]))).toBe('rolled-back');
+    expect(outcomeOf(stamped([START, kexecBegin(), boot(false), restoreEnd('done')]))).toBe('restored');
+    expect(outcomeOf(stamped([START, boot(true), failedOn('pid:4242')]))).toBe('lost');
+    expect(outcomeOf(stamped([START, boot(true), failedOn('unit:a.service')]))).toBe('cold-started');
+  });
+
   it('workloads that exited by themselves are named, not counted as lost', () => {
     const gone: RecordInput = {
       phase: 'checkpoint',
