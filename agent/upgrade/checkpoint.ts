@@ -2,7 +2,8 @@
 // waits for little), note the page cache each workload leans on, keep systemd from restarting a
 // dumped service on this kernel, then the freeze: `criu dump` of each tree with its manifest
 // (sizes, sha256) verified, and CRIU's network lock saved beside the images when TCP is carried.
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
+import { formatBytes } from '../../shared/format';
 import { basename, dirname, join } from 'node:path';
 import { SeamlessError } from '../../shared/errors';
 import { must, sh } from '../exec/sh';
@@ -19,6 +20,16 @@ import { saveState, statePaths, writeDurable, type RunState, type WorkloadState 
 
 export const noRestartPath = (unit: string) => `/run/systemd/system/${unit}.d/50-seamless-no-restart.conf`;
 const NO_RESTART = '# Seamless: the upgrade dumps this service; do not restart it on this kernel.\n[Service]\nRestart=no\n';
+
+/** The store's free and total space, for an error message. */
+function storeSpace(dir: string): string {
+  try {
+    const st = statfsSync(dir);
+    return `${formatBytes(st.bavail * st.bsize)} free of ${formatBytes(st.blocks * st.bsize)}`;
+  } catch {
+    return 'its size unknown';
+  }
+}
 
 /** Manifest of a workload's image directory tree (all rounds), without logs written later. */
 export const manifestSkip = (rel: string) =>
@@ -94,6 +105,14 @@ export async function checkpoint(
           state.workloads = state.workloads.filter((x) => x !== w);
           if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);
           continue;
+        }
+        if (!r.ok && /No space left on device|ENOSPC/.test(r.log)) {
+          // Not this workload's fault, and the next would fail the same way: stop, whatever the plan says for failures.
+          throw new SeamlessError(
+            'STORE_TOO_SMALL',
+            `the image store filled up during the dump of ${w.selector} (${storeSpace(state.storeDir)}): the workloads hold more than when the plan was checked${w.estimatedBytes ? ` (estimated ${formatBytes(w.estimatedBytes)} for this one)` : ''}. Free space on the store or make it larger, check the plan again, then start`,
+            { evidence: criuEvidence(r.log), details: { selector: w.selector, log: join(w.dir, 'dump.log') } },
+          );
         }
         if (!r.ok && onDumpFailure === 'skip') {
           // CRIU resumed it; the plan accepted that it does not survive the jump.

@@ -49,6 +49,7 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
       const r = await criu('pre-dump', w, dir, ['--track-mem', ...prev]).finally(stop);
       if (!r.ok) {
         failed = criuEvidence(r.log);
+        rmSync(dir, { recursive: true, force: true }); // a partial round (a full store, say) is of no use
         break;
       }
       w.preDumpDirs.push(dir);
