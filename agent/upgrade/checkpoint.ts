@@ -78,7 +78,7 @@ export async function checkpoint(
   at: { dumped: WorkloadState[]; stopped: WorkloadState[] },
   onDumpFailure: 'abort' | 'skip' = 'abort',
 ): Promise<void> {
-  const timing = { criuMs: 0, manifestMs: 0, commitMs: 0 };
+  const timing = { criuMs: 0, manifestMs: 0, commitMs: 0, syncMs: 0 };
   state.freezeAtMs = Date.now();
   await journal.phase(
     'checkpoint',
@@ -168,6 +168,11 @@ export async function checkpoint(
         state.netLock = await saveNetworkLock(join(state.storeDir, 'netlock'));
       }
       saveState(statePaths(state), state);
+      // The images durable now, not at the jump's sync: a reset in between (or a new kernel that
+      // does not come up) is then followed by a restore from them on the next ordinary boot.
+      const ts = Date.now();
+      await sh('sync', ['-f', state.storeDir], { timeoutMs: 10 * 60_000 });
+      timing.syncMs = Date.now() - ts;
     },
     (_, durationMs) => ({
       phase: 'checkpoint',

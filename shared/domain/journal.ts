@@ -207,6 +207,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         manifestMs: nonneg(),
         /** Killing the workloads left stopped by their dumps, once all had succeeded (absent in older journals). */
         commitMs: z.optional(nonneg()),
+        /** syncfs of the store after the last dump (absent in older journals). */
+        syncMs: z.optional(nonneg()),
         workloads: z.array(dumpedWorkloadSchema),
         netLock: z.boolean(),
       }),
