@@ -109,6 +109,21 @@ export async function waitForKernel(kernel: string, timeoutMs: number): Promise<
   throw new Error(`the guest did not answer on ${kernel} within ${timeoutMs / 1000} s`);
 }
 
+/** This boot's id (changes with every boot, kexec or reset). */
+export const bootId = async (): Promise<string> => (await guest('cat /proc/sys/kernel/random/boot_id')).trim();
+
+/** Polls until the guest answers SSH from a boot other than `previous`; returns its kernel. */
+export async function waitForNewBoot(previous: string, timeoutMs: number): Promise<string> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const r = await labExec('cat /proc/sys/kernel/random/boot_id; uname -r', { timeoutMs: 20_000 }).catch(() => null);
+    const [id, kernel] = r && r.code === 0 ? r.stdout.trim().split('\n') : [];
+    if (id && kernel && id !== previous) return kernel;
+    await sleep(3000);
+  }
+  throw new Error(`the guest did not come back from a new boot within ${timeoutMs / 1000} s`);
+}
+
 export async function waitForRecord(id: string, done: (r: Rec) => boolean, timeoutMs: number): Promise<Rec[]> {
   const t0 = Date.now();
   let recs: Rec[] = [];
