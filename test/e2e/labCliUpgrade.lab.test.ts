@@ -1,7 +1,9 @@
 // Fault case through the CLI: `seamless plan` then `seamless upgrade` against the lab, and the
-// SSH link is killed in the middle of the checkpoint. The upgrade runs on the host by itself and
-// completes; the CLI reconnects, re-attaches to the journal, follows it across the kexec and
-// exits 0 because the workload runs on the new kernel with its PIDs.
+// SSH link is killed in every phase before the jump (prepare, stage, pre-dump, the checkpoint;
+// the kexec itself is the last cut). The upgrade runs on the host by itself and
+// completes; the CLI reconnects each time, re-attaches to the journal, follows it across the kexec
+// and exits 0 because the workload runs on the new kernel with its PIDs. (The restore runs before
+// sshd starts on the new boot: no link to cut there.)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,8 @@ import { runSeamless, seamlessBin } from '../helpers/run';
 import type { Report } from '../../shared/report/model';
 
 let keeper: number;
+/** The phases before the jump that last long enough on the lab (≥ 1 s) for a cut to land in each (pre-sync: 60 ms). */
+const CUT_PHASES = ['prepare', 'stage', 'pre-dump', 'checkpoint'];
 let child: number;
 
 async function guest(cmd: string): Promise<string> {
@@ -31,7 +35,7 @@ afterAll(async () => {
   await labDown();
 }, 5 * 60_000);
 
-describe('seamless upgrade survives the SSH link dying during the checkpoint', () => {
+describe('seamless upgrade survives the SSH link dying in every phase', () => {
   it('re-attaches and exits 0 with the workload on the new kernel', async () => {
     const planFile = join(mkdtempSync(join(tmpdir(), 'seamless-lab-plan-')), 'plan.json');
     const made = await runSeamless([
@@ -51,18 +55,22 @@ describe('seamless upgrade survives the SSH link dying during the checkpoint', (
     const cli = spawn(process.execPath, [seamlessBin, 'upgrade', '--plan', planFile, '--json']);
     let out = '';
     let consumed = 0;
-    let killed = false;
+    let watching: Promise<unknown> | null = null;
     cli.stderr.on('data', (c: Buffer) => process.stderr.write(c));
     cli.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const complete = out.split('\n').slice(0, -1);
       for (const line of complete.slice(consumed)) {
         if (!line.startsWith('{')) continue;
-        const e = JSON.parse(line) as { event: string; record?: { phase: string; state: string } };
-        if (!killed && e.record?.phase === 'checkpoint' && e.record.state === 'begin') {
-          killed = true;
-          // Cut every root SSH session on the guest (the CLI's included) while it freezes.
-          void labExec("pkill -KILL -f 'sshd: root@notty' || true", { timeoutMs: 30_000 }).catch(() => undefined);
+        const e = JSON.parse(line) as { event: string; id?: string };
+        if (!watching && e.event === 'started' && e.id) {
+          // In the guest: as each phase becomes the journal's latest, cut every root SSH session
+          // (the CLI's included), and note the cut.
+          const j = `/var/lib/seamless/upgrades/${e.id}/journal.jsonl`;
+          watching = labExec(
+            `rm -f /var/lib/lab-cuts; nohup setsid sh -c 'for p in ${CUT_PHASES.join(' ')}; do for i in $(seq 6000); do tail -n 1 ${j} | grep -q "\\"phase\\":\\"$p\\"" && { pkill -KILL -f "sshd: root@notty"; echo $p >> /var/lib/lab-cuts; break; }; sleep 0.02; done; done' >/dev/null 2>&1 < /dev/null &`,
+            { timeoutMs: 30_000 },
+          ).catch(() => undefined);
         }
       }
       consumed = complete.length;
@@ -73,11 +81,13 @@ describe('seamless upgrade survives the SSH link dying during the checkpoint', (
       .split('\n')
       .filter((l) => l.startsWith('{'));
     const last = JSON.parse(lines.at(-1)!) as { event: string; id: string; outcome: string; summary: { state: string } };
-    expect(killed).toBe(true);
+    expect(watching).not.toBeNull();
     expect(last).toMatchObject({ event: 'summary', outcome: 'restored', summary: { state: 'ended', outcome: 'restored' } });
     expect(code).toBe(0);
     expect(await guest('uname -r')).toBe(LAB_KERNELS.target);
     expect(Number(await guest(`cat /proc/${keeper}/task/${keeper}/children`))).toBe(child);
+    // Every cut landed in its phase (the jump's sync kept the guest's note of them).
+    expect((await guest('cat /var/lib/lab-cuts')).split('\n')).toEqual(CUT_PHASES);
     expect(JSON.parse(await guest(`lab-memload-status ${child}`))).toMatchObject({ ok: true });
 
     // The report of that very upgrade: the promise journaled at the start beside what was measured.
