@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release } from 'node:os';
 import { SeamlessError, toErrorInfo } from '../../shared/errors';
+import type { JournalRecord } from '../../shared/domain/journal';
 import { sh } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { parseStat, USER_HZ } from '../proc/stat';
@@ -49,6 +50,15 @@ async function stopRestore(id: string, journal: Journal, err: unknown): Promise<
 function initStart(): { initStartS?: number } {
   const ticks = parseStat(readText('/proc/1/stat'))?.startTicks;
   return ticks !== undefined && Number.isFinite(ticks) ? { initStartS: ticks / USER_HZ } : {};
+}
+
+/** What the journal says about where the upgrade was when the host went down. */
+function whyInterrupted(records: readonly JournalRecord[]): string {
+  const restoreBoot = records.findLast((r) => r.phase === 'boot' && r.state === 'done');
+  if (restoreBoot) return `the host went down during the restore on ${restoreBoot.kernel}`;
+  const jump = records.findLast((r) => r.phase === 'kexec' && r.state === 'begin');
+  if (jump) return 'the new kernel did not come up, or the host went down during the jump';
+  return 'the host was reset after the dump, before the jump';
 }
 
 /** The state of an upgrade whose dump had ended (images complete), or null. */
@@ -129,7 +139,7 @@ async function restoreOnThisBoot(state: RunState, journal: Journal, interrupted:
     phase: 'boot',
     state: 'done',
     message: interrupted
-      ? `booted ${release()} without the restore of ${id} (the host was reset after the dump, or the new kernel did not come up); the workloads are restored from their images on this kernel`
+      ? `booted ${release()} without the restore of ${id} (${whyInterrupted(journal.records())}); the workloads are restored from their images on this kernel`
       : `booted ${release()}; restore hook started ${uptime.toFixed(1)} s after the kernel`,
     durationMs: !interrupted && state.kexecAtMs !== null ? Date.now() - state.kexecAtMs : undefined,
     data: {

@@ -253,6 +253,7 @@ describe.sequential('upgrade on the lab', () => {
     expect(recs.some((r) => r.phase === 'kexec')).toBe(false);
     const boot = recs.find((r) => r.phase === 'boot' && r.state === 'done');
     expect(boot?.data).toMatchObject({ interrupted: true, kernelAfter: LAB_KERNELS.boot });
+    expect(boot?.message).toMatch(/the host was reset after the dump, before the jump/);
     expect((await summary(upgradeId)).outcome).toBe('rolled-back');
     // The tree: same PIDs, its memory intact, its counter continued.
     expect((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim()).toBe(String(child));
@@ -522,6 +523,7 @@ systemctl enable lab-reset-during-restore.service 2>&1`);
       [LAB_KERNELS.target, false],
       [LAB_KERNELS.boot, true],
     ]);
+    expect(boots[1]?.message).toContain(`the host went down during the restore on ${LAB_KERNELS.target}`);
     const restoredOn = recs
       .filter((r) => r.phase === 'restore' && r.data?.step === 'restored')
       .map((r) => `${String(r.data?.selector)}@${r.kernel}`);
