@@ -68,7 +68,7 @@ describe('seamless upgrade survives the SSH link dying in every phase', () => {
           // (the CLI's included), and note the cut.
           const j = `/var/lib/seamless/upgrades/${e.id}/journal.jsonl`;
           watching = labExec(
-            `rm -f /var/lib/lab-cuts; nohup setsid sh -c 'for p in ${CUT_PHASES.join(' ')}; do for i in $(seq 6000); do tail -n 1 ${j} | grep -q "\\"phase\\":\\"$p\\"" && { pkill -KILL -f "sshd: root@notty"; echo $p >> /var/lib/lab-cuts; break; }; sleep 0.02; done; done' >/dev/null 2>&1 < /dev/null &`,
+            `rm -f /var/lib/lab-cuts; nohup setsid sh -c 'for p in ${CUT_PHASES.join(' ')}; do for i in $(seq 6000); do tail -n 1 ${j} | grep -q "^{\\"phase\\":\\"$p\\"" && { pkill -KILL -f "sshd: root@notty"; echo $p >> /var/lib/lab-cuts; break; }; sleep 0.02; done; done' >/dev/null 2>&1 < /dev/null &`,
             { timeoutMs: 30_000 },
           ).catch(() => undefined);
         }

@@ -152,7 +152,7 @@ describe.sequential('upgrade on the lab', () => {
       });
       // In the guest: SIGKILL the run's main process as soon as the phase begins.
       await guest(
-        `nohup sh -c 'for i in $(seq 2400); do grep -q "\\"phase\\":\\"${at}\\"" /var/lib/seamless/upgrades/${upgradeId}/journal.jsonl && break; sleep 0.05; done; systemctl kill -s KILL --kill-whom=main seamless-upgrade-${upgradeId}.service' >/dev/null 2>&1 &`,
+        `nohup sh -c 'for i in $(seq 2400); do grep -q "^{\\"phase\\":\\"${at}\\"" /var/lib/seamless/upgrades/${upgradeId}/journal.jsonl && break; sleep 0.05; done; systemctl kill -s KILL --kill-whom=main seamless-upgrade-${upgradeId}.service' >/dev/null 2>&1 &`,
       );
       const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
       const fallback = recs.find((r) => r.phase === 'fallback' && r.state === 'done');
@@ -204,7 +204,7 @@ describe.sequential('upgrade on the lab', () => {
     // Something fills the store after the plan was checked (a workload that grew does the same):
     // when the freeze is near, the store keeps 128 MiB free: enough for the first tree only.
     await guest(
-      `nohup sh -c 'for i in $(seq 2400); do grep -q "\\"phase\\":\\"pre-sync\\"" /var/lib/seamless/upgrades/${upgradeId}/journal.jsonl && break; sleep 0.05; done; free=$(df -B1 --output=avail /var/lib/seamless/store | tail -1); fallocate -l $((free - 134217728)) /var/lib/seamless/store/lab-filler' >/dev/null 2>&1 &`,
+      `nohup sh -c 'for i in $(seq 2400); do grep -q "^{\\"phase\\":\\"pre-sync\\"" /var/lib/seamless/upgrades/${upgradeId}/journal.jsonl && break; sleep 0.05; done; free=$(df -B1 --output=avail /var/lib/seamless/store | tail -1); fallocate -l $((free - 134217728)) /var/lib/seamless/store/lab-filler' >/dev/null 2>&1 &`,
     );
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
     await guest('rm -f /var/lib/seamless/store/lab-filler');
