@@ -65,10 +65,10 @@ describe('seamless upgrade survives the SSH link dying in every phase', () => {
         const e = JSON.parse(line) as { event: string; id?: string };
         if (!watching && e.event === 'started' && e.id) {
           // In the guest: as each phase becomes the journal's latest, cut every root SSH session
-          // (the CLI's included), and note the cut.
+          // (the CLI's included), and note the cut. (`^`: not this watcher, whose own command line names it.)
           const j = `/var/lib/seamless/upgrades/${e.id}/journal.jsonl`;
           watching = labExec(
-            `rm -f /var/lib/lab-cuts; nohup setsid sh -c 'for p in ${CUT_PHASES.join(' ')}; do for i in $(seq 6000); do tail -n 1 ${j} | grep -q "^{\\"phase\\":\\"$p\\"" && { pkill -KILL -f "sshd: root@notty"; echo $p >> /var/lib/lab-cuts; break; }; sleep 0.02; done; done' >/dev/null 2>&1 < /dev/null &`,
+            `rm -f /var/lib/lab-cuts; nohup setsid sh -c 'for p in ${CUT_PHASES.join(' ')}; do for i in $(seq 6000); do tail -n 1 ${j} | grep -q "^{\\"phase\\":\\"$p\\"" && { echo $p >> /var/lib/lab-cuts; pkill -KILL -f "^sshd: root@notty"; break; }; sleep 0.02; done; done' >/dev/null 2>&1 < /dev/null &`,
             { timeoutMs: 30_000 },
           ).catch(() => undefined);
         }
