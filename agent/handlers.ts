@@ -5,6 +5,7 @@ import type { AgentHandlers } from './rpc/server';
 import { readHostFacts } from './facts/hostFacts';
 import { listInventoryJson } from './inventory/inventory';
 import { residencyOf } from './footprint/fileResidency';
+import { listContainers } from './containers/listContainers';
 import { runPreflight } from './preflight/runPreflight';
 import { dryRun } from './dryRun/dryRun';
 import { AGENT_VERSION, ownBuildHash } from './identity';
@@ -23,6 +24,7 @@ export function createHandlers(): AgentHandlers {
     }),
     'host.facts': async () => readHostFacts(),
     'inventory.list': async ({ details, detailPids }) => listInventoryJson({ details, detailPids }),
+    'containers.list': async () => listContainers(),
     'footprint.files': async ({ pids }, signal) => residencyOf(pids, '/proc', signal),
     'preflight.run': async ({ plan }) => runPreflight(plan),
     'upgrade.dryRun': async ({ plan, trialDump }, signal) => dryRun(plan, { trialDump, signal }),

@@ -5,6 +5,7 @@
 import * as z from './zod';
 import { hostFactsSchema } from './domain/hostFacts';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
+import { containersSchema } from './domain/containers';
 import { preflightResultSchema } from './domain/findings';
 import { planSchema } from './plan/plan';
 import { upgradeIdSchema, upgradeReportSchema, upgradeSummarySchema } from './domain/upgrade';
@@ -56,6 +57,8 @@ export const agentMethods = {
     }),
     result: inventorySchema,
   },
+  /** The container runtimes on the host, what each can do, and their containers (restart policy, ports, volumes, unit). */
+  'containers.list': { params: noParams, result: containersSchema },
   'footprint.files': {
     params: z.strictObject({ pids: z.array(z.number().check(z.int(), z.positive())).check(z.minLength(1), z.maxLength(100_000)) }),
     result: z.array(fileResidencySchema),

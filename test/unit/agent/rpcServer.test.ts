@@ -26,6 +26,7 @@ function setup(overrides: Partial<AgentHandlers> = {}) {
       detail: { level: 'full', reason: null },
       problems: [],
     }),
+    'containers.list': async () => ({ runtimes: [], containers: [] }),
     'footprint.files': async () => [],
     'preflight.run': async () => ({ findings: [], criuOptions: {}, estimatedImageBytes: 0, canStart: true }),
     'upgrade.dryRun': async () => {
