@@ -6,21 +6,12 @@
 // fix it names applied, redis comes back on the new kernel with every key, the same PID under
 // systemd (not started twice), and a client connection opened from outside the VM before the
 // upgrade answers on the same connection after it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+//
+// Registered by upgrade.lab.test.ts after its own cases, in the same boot of the lab (one boot
+// less in CI); every case here starts from whichever kernel the lab runs.
+import { expect, it } from 'vitest';
 import { labForwardPort } from './lab.js';
-import {
-  call,
-  freshLabWithAgent,
-  guest,
-  MIN,
-  otherKernel,
-  plan,
-  stopLab,
-  summary,
-  waitForKernel,
-  waitForRecord,
-  type Rec,
-} from './labAgent.js';
+import { call, guest, MIN, otherKernel, plan, summary, waitForKernel, waitForRecord, type Rec } from './labAgent.js';
 import { RespClient } from './respClient.js';
 
 interface Finding {
@@ -57,10 +48,8 @@ async function cgroupProcs(cgroup: string): Promise<string[]> {
   return (await guest(`cat '/sys/fs/cgroup${cgroup}/cgroup.procs'`)).trim().split('\n');
 }
 
-describe.sequential('services on the lab: refusals, fallbacks, redis', () => {
-  beforeAll(freshLabWithAgent, 15 * MIN);
-  afterAll(stopLab, 5 * MIN);
-
+/** The cases, registered inside the caller's describe (the caller owns the lab's boot). */
+export function servicesOnTheLab(): void {
   it('refuses a store too small at preflight and touches nothing', async () => {
     await guest(
       'truncate -s 64M /root/small-store.img && mkfs.ext4 -q -F /root/small-store.img && mkdir -p /mnt/small-store && mount -o loop /root/small-store.img /mnt/small-store',
@@ -244,7 +233,7 @@ systemctl daemon-reload && systemctl restart ${unit} && systemctl restart lab-re
       `redis: blackout ${report.blackoutMs} ms; ${recs.map((r) => `${r.phase} ${r.state}${r.durationMs !== undefined ? ` ${r.durationMs} ms` : ''}`).join('; ')}`,
     );
   });
-});
+}
 
 async function waitForActive(unit: string): Promise<void> {
   for (let i = 0; i < 60; i++) {
