@@ -8,6 +8,7 @@
 import { sleep } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { treePids } from '../proc/processTree';
+import { parseStat } from '../proc/stat';
 import type { WorkloadState } from './state';
 
 /** A dump that can be undone by a thaw: the workload's sockets are not in repair mode. */
@@ -23,11 +24,7 @@ export const dumpOrder = <W extends Pick<WorkloadState, 'criuOptions'>>(workload
 export const finalState = (w: Pick<WorkloadState, 'criuOptions'>): string[] => (thawable(w) ? ['--leave-stopped'] : []);
 
 /** The process's state letter (proc(5): R, S, D, T, Z …), '' when it is gone. */
-function procState(pid: number): string {
-  const stat = readText(`/proc/${pid}/stat`);
-  const end = stat.lastIndexOf(')');
-  return end < 0 ? '' : stat.slice(end + 2, end + 3);
-}
+const procState = (pid: number): string => parseStat(readText(`/proc/${pid}/stat`))?.state ?? '';
 
 /** True when the process is alive and stopped (state T: the stop a --leave-stopped dump leaves). */
 export const isStopped = (pid: number): boolean => procState(pid) === 'T';

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dumpOrder, finalState, isStopped, killStopped, thaw, thawable } from '../../../../agent/upgrade/dumpedTasks';
 import { treePids } from '../../../../agent/proc/processTree';
+import { parseStat } from '../../../../agent/proc/stat';
 import { readFileSync } from 'node:fs';
 
 const started: ChildProcess[] = [];
@@ -21,11 +22,7 @@ async function tree(): Promise<number> {
   return c.pid!;
 }
 
-const states = (pids: number[]) =>
-  pids.map((p) => {
-    const s = readFileSync(`/proc/${p}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3);
-  });
+const states = (pids: number[]) => pids.map((p) => parseStat(readFileSync(`/proc/${p}/stat`, 'utf8'))?.state);
 
 describe('dumped tasks: thaw and commit', () => {
   it('orders the thawable workloads first and stops only those', () => {
