@@ -26,6 +26,7 @@ import {
   memload,
   MIN,
   plan,
+  type Memload,
   sleep,
   stopLab,
   summary,
@@ -56,6 +57,16 @@ int main(void) {
   for (;;) pause();
 }
 `;
+
+/** The tree came back whole: the same child under the same keeper, its memory intact, its counter gone on. */
+async function expectTreeCarried(keeper: number, child: number, before: Memload): Promise<Memload> {
+  expect((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim()).toBe(String(child));
+  const after = await memload(child);
+  expect(after.ok).toBe(true);
+  expect(after.checksum).toBe(before.checksum);
+  expect(after.counter).toBeGreaterThan(before.counter);
+  return after;
+}
 
 // One boot of the lab for every case below, the services' included (servicesCases.ts).
 beforeAll(freshLabWithAgent, 15 * MIN);
@@ -174,11 +185,7 @@ describe.sequential('upgrade on the lab', () => {
           .split('\n')
           .map((x) => x.trim()[0]),
       ).toEqual(['S', 'S']);
-      const after = await memload(child);
-      expect(after.ok).toBe(true);
-      expect(after.checksum).toBe(before.checksum);
-      expect(after.counter).toBeGreaterThan(before.counter);
-      before = after;
+      before = await expectTreeCarried(keeper, child, before);
       expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
       expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
       expect((await guest(`test -e /var/lib/seamless/store/${upgradeId}; echo $?`)).trim()).toBe('1');
@@ -254,11 +261,7 @@ describe.sequential('upgrade on the lab', () => {
     expect(boot?.message).toMatch(/the host was reset after the dump, before the jump/);
     expect((await summary(upgradeId)).outcome).toBe('rolled-back');
     // The tree: same PIDs, its memory intact, its counter continued.
-    expect((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim()).toBe(String(child));
-    const after = await memload(child);
-    expect(after.ok).toBe(true);
-    expect(after.checksum).toBe(before.checksum);
-    expect(after.counter).toBeGreaterThan(before.counter);
+    await expectTreeCarried(keeper, child, before);
     // The service: its restored process adopted by systemd (not a cold start beside it), the hold gone.
     expect((await guest(`systemctl is-active ${unit}`)).trim()).toBe('active');
     expect(Number((await guest(`systemctl show -p MainPID --value ${unit}`)).trim())).toBe(mainPid);
@@ -359,12 +362,8 @@ describe.sequential('upgrade on the lab', () => {
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
 
     expect((await guest('uname -r')).trim()).toBe(LAB_KERNELS.target);
-    expect((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim()).toBe(String(child));
     expect((await guest(`ps -o comm= -p ${keeper},${child}`)).trim().split('\n')).toEqual(['lab-memload-tre', 'lab-memload']);
-    const after = await memload(child);
-    expect(after.ok).toBe(true);
-    expect(after.checksum).toBe(before.checksum);
-    expect(after.counter).toBeGreaterThan(before.counter);
+    const after = await expectTreeCarried(keeper, child, before);
     // Preflight said the lease would be broken and waited for at the dump (with everyone frozen).
     const kept = await call<{ preflight: { findings: { id: string; workload?: string; severity: string }[] } | null }>('upgrade.files', {
       id: upgradeId,
@@ -529,11 +528,7 @@ systemctl enable lab-reset-during-restore.service 2>&1`);
     expect(recs.find((r) => r.data?.step === 'images-rejected')?.data?.selector).toBe(`unit:${unit}`);
     expect((await summary(upgradeId)).outcome).toBe('cold-started');
     // The tree: same PIDs, its memory intact, its counter continued, on the old kernel.
-    expect((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim()).toBe(String(child));
-    const after = await memload(child);
-    expect(after.ok).toBe(true);
-    expect(after.checksum).toBe(before.checksum);
-    expect(after.counter).toBeGreaterThan(before.counter);
+    await expectTreeCarried(keeper, child, before);
     // The service started cold (a new process), its hold gone; the images kept for a look.
     await guest(`systemctl is-active --wait ${unit} || true`);
     expect((await guest(`systemctl is-active ${unit}`)).trim()).toBe('active');
