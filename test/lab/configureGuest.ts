@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { runOk } from './run.js';
 import { chrootRun, withChroot } from './chroot.js';
 import {
+  DISABLED_UNITS,
   ENABLED_UNITS,
   GUEST_BINARIES,
   HOSTNAME,
@@ -102,6 +103,7 @@ export async function configureGuest(rootfs: string, labSrc: string, binDir: str
   await withChroot(rootfs, async () => {
     await chrootRun(rootfs, ['systemctl', 'enable', ...ENABLED_UNITS], logFile);
     await chrootRun(rootfs, ['systemctl', 'mask', ...MASKED_UNITS], logFile);
+    await chrootRun(rootfs, ['systemctl', 'disable', ...DISABLED_UNITS], logFile);
     await chrootRun(rootfs, ['systemctl', 'set-default', 'multi-user.target'], logFile);
   });
 }

@@ -43,6 +43,13 @@ export const BASE_PACKAGES: readonly string[] = [
   // workloads
   'redis-server',
   'redis-tools',
+  // container runtimes (issue 16): podman (rootful, CNI networking) and docker; their test image is
+  // made inside the lab from lab-kv (lab-container-images), no registry needed
+  'podman',
+  'containernetworking-plugins',
+  'docker.io',
+  // dockerd refuses to start containers without apparmor_parser on an AppArmor kernel
+  'apparmor',
 ];
 
 /** Installed in a second step, after the initramfs is configured to be small. */
@@ -104,6 +111,13 @@ export const MASKED_UNITS: readonly string[] = [
   'ndctl-monitor.service',
 ];
 
+/**
+ * Enabled by their packages, disabled here: docker and containerd would start on every boot, add
+ * their iptables chains and bridges to every upgrade's network lock, and cost boot time. The
+ * container tests start them.
+ */
+export const DISABLED_UNITS: readonly string[] = ['docker.service', 'docker.socket', 'containerd.service'];
+
 export const HOSTNAME = 'seamless-lab';
 
 /** Statically linked on the host (`gcc -O2 -static`) and copied into the image. */
@@ -111,6 +125,7 @@ export const GUEST_BINARIES: readonly { source: string; dest: string }[] = [
   { source: 'memload.c', dest: '/usr/local/bin/lab-memload' },
   { source: 'memload-tree.c', dest: '/usr/local/bin/lab-memload-tree' },
   { source: 'redis-gen.c', dest: '/usr/local/bin/lab-redis-gen' },
+  { source: 'kv.c', dest: '/usr/local/bin/lab-kv' },
 ];
 
 /** Free space left in the ext4 image beyond what the root filesystem uses. */
