@@ -10,7 +10,7 @@ import { createMessageWriter } from './rpc/messageWriter';
 import { collectGarbage } from './rpc/collectGarbage';
 import { runUpgrade } from './upgrade/run';
 import { afterRestore, restoreFromCmdline } from './upgrade/restoreHook';
-import { adopt } from './upgrade/handBack';
+import { adopt, awaitContainers } from './upgrade/handBack';
 import { recoverRun } from './upgrade/recover';
 
 // Everything the agent and its children (CRIU) write is for root alone: images hold the
@@ -26,6 +26,7 @@ function runMode(argv: string[]): boolean {
   if (mode === '--run-upgrade' && a) job = () => runUpgrade(a);
   else if (mode === '--restore-from-cmdline') job = () => restoreFromCmdline();
   else if (mode === '--adopt' && a && b) job = () => adopt(a, b);
+  else if (mode === '--await-containers' && a && b) job = () => awaitContainers(a, b);
   else if (mode === '--after-restore' && a) job = () => afterRestore(a);
   else if (mode === '--recover' && a) job = () => recoverRun(a);
   if (!job) return false;

@@ -7,6 +7,7 @@ import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory, Workload } from '../../shared/domain/inventory';
 import type { Plan } from '../../shared/plan/plan';
 import type { ImageCheck } from './kernelImage';
+import type { Containers } from '../../shared/domain/containers';
 
 export interface FdRef {
   pid: number;
@@ -76,6 +77,10 @@ export interface PreflightContext {
   estimatedImageBytes: number;
   /** /proc/sys/fs/lease-break-time: how long a broken lease is waited for, in seconds (null: unreadable). */
   leaseBreakTimeS: number | null;
+  /** The container runtimes and their containers, when a container is selected (else null). */
+  containers: Containers | null;
+  /** The OCI runtimes of the selected podman containers: whether each is built with CRIU. */
+  ociRuntimes: { name: string; criu: boolean; evidence: string }[];
   /** Checks that could not run here, and why. */
   limits: string[];
 }

@@ -17,12 +17,33 @@ import { parseLocks } from '../proc/locks';
 import { readRegularFile, readText } from '../fs/readOptional';
 import { probeWorkload } from './probeWorkload';
 import { resolveSelection } from '../../shared/plan/resolveSelection';
+import { listContainers } from '../containers/listContainers';
+import { sh } from '../exec/sh';
 
 const MiB = 1024 * 1024;
 
 function leaseBreakTime(): number | null {
   const text = readText('/proc/sys/fs/lease-break-time').trim();
   return /^\d+$/.test(text) ? Number(text) : null;
+}
+
+/** The runtimes' view of the selected containers, and whether their OCI runtimes can checkpoint. */
+async function containerFacts(selected: PreflightContext['selected']): Promise<Pick<PreflightContext, 'containers' | 'ociRuntimes'>> {
+  if (!selected.some((s) => s.workload.kind === 'container')) return { containers: null, ociRuntimes: [] };
+  const containers = await listContainers();
+  const ids = new Set(selected.map((s) => s.workload.containerId));
+  const names = new Set(
+    containers.containers.filter((c) => c.runtime === 'podman' && ids.has(c.id)).flatMap((c) => (c.ociRuntime ? [c.ociRuntime] : [])),
+  );
+  const ociRuntimes = await Promise.all(
+    [...names].map(async (name) => {
+      const r = await sh(name, ['--version'], { timeoutMs: 30_000 });
+      const evidence = `${name} --version: ${(r.stdout || r.stderr).trim().split('\n').join(' | ')}`;
+      // runc checkpoints through the criu binary; crun only when built with it (+CRIU in its feature list).
+      return { name, criu: name === 'crun' ? /\+CRIU\b/.test(r.stdout) : r.code === 0, evidence };
+    }),
+  );
+  return { containers, ociRuntimes };
 }
 
 async function storeInfo(plan: Plan, facts: HostFacts): Promise<PreflightContext['store']> {
@@ -90,6 +111,7 @@ export async function gatherContext(plan: Plan, facts: HostFacts, inventory: Inv
     store: await storeInfo(plan, facts),
     estimatedImageBytes,
     leaseBreakTimeS: leaseBreakTime(),
+    ...(await containerFacts(selected)),
     limits:
       tables.unixSockets === null
         ? [`ss (iproute2) did not run (${ss.installed ? `exit ${ss.code}` : 'not installed'}): unix socket peers were not checked`]

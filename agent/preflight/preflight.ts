@@ -5,6 +5,7 @@ import type { Finding, PreflightResult } from '../../shared/domain/findings';
 import type { PreflightContext } from './context';
 import { criuRules, dirtyCacheRules, kexecRules, limitRules, pidRules } from './rules/hostRules';
 import { kernelRules } from './rules/kernelRules';
+import { containerRules } from './rules/containerRules';
 import { storeRules } from './rules/storeRules';
 import { criuOptionsFor, selectionRules, workloadRules } from './rules/workloadRules';
 
@@ -15,6 +16,7 @@ export const RULES: ((ctx: PreflightContext) => Finding[])[] = [
   kernelRules,
   storeRules,
   workloadRules,
+  containerRules,
   pidRules,
   dirtyCacheRules,
   limitRules,

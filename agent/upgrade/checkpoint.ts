@@ -15,6 +15,13 @@ import type { Journal } from './journal';
 import { buildManifest, mergeManifests, prefixed, unprefixed, verifyManifest, writeManifest, type Manifest } from './manifest';
 import { listDir } from './preDump';
 import { dumpOrder, finalState, killStopped, thawable } from './dumpedTasks';
+import {
+  checkpointContainer,
+  holdRestartPolicy,
+  isContainer,
+  releaseRestartPolicy,
+  type ContainerWorkload,
+} from '../containers/runtimeCheckpoint';
 import { pageImageBytes, trackProgress } from './progress';
 import { saveState, statePaths, writeDurable, type RunState, type WorkloadState } from './state';
 
@@ -34,6 +41,25 @@ function storeSpace(dir: string): string {
 /** Manifest of a workload's image directory tree (all rounds), without logs written later. */
 export const manifestSkip = (rel: string) =>
   rel === 'manifest.json' || /(^|\/)restore[^/]*\.log$/.test(rel) || rel.endsWith('restored.pid');
+
+/**
+ * A container's final dump, through its runtime (docker's restart policy held first, given back
+ * if the checkpoint fails and the container runs on). The same answer as `criu()`'s.
+ */
+async function dumpContainer(w: ContainerWorkload, journal: Journal): Promise<{ ok: boolean; log: string }> {
+  const held = await holdRestartPolicy(w);
+  if (held && held.code !== 0) return { ok: false, log: `docker update --restart=no ${w.container.name} failed: ${held.stderr}` };
+  if (held)
+    journal.write({
+      phase: 'checkpoint',
+      state: 'info',
+      message: `${w.selector}: restart policy ${w.container.restartPolicy} set to no until the restore (dockerd would restart it cold)`,
+      data: { step: 'restart-policy-held', selector: w.selector, policy: w.container.restartPolicy },
+    });
+  const r = await checkpointContainer(w);
+  if (!r.ok && held) await releaseRestartPolicy(w);
+  return { ok: r.ok, log: r.evidence };
+}
 
 export async function preSync(journal: Journal): Promise<void> {
   await journal.phase(
@@ -93,7 +119,7 @@ export async function checkpoint(
           bytesTotal: w.preDumpDirs.length ? null : (w.estimatedBytes ?? null),
           measure: () => pageImageBytes(w.dir),
         });
-        const r = await criu('dump', w, w.dir, [...prev, ...finalState(w)]).finally(stop);
+        const r = await (isContainer(w) ? dumpContainer(w, journal) : criu('dump', w, w.dir, [...prev, ...finalState(w)])).finally(stop);
         if (!r.ok && !existsSync(`/proc/${w.rootPid}`)) {
           // It exited by itself (before or during its dump): nothing to carry, nothing to resume.
           journal.write({

@@ -11,17 +11,21 @@ import { treePids } from '../proc/processTree';
 import { parseStat } from '../proc/stat';
 import type { WorkloadState } from './state';
 
-/** A dump that can be undone by a thaw: the workload's sockets are not in repair mode. */
-export const thawable = (w: Pick<WorkloadState, 'criuOptions'>): boolean => !w.criuOptions.includes('--tcp-established');
+/**
+ * A dump that can be undone by a thaw: the workload's sockets are not in repair mode, and CRIU
+ * itself dumped it (a container's runtime has no --leave-stopped: its checkpoint ends the container).
+ */
+export const thawable = (w: Pick<WorkloadState, 'criuOptions' | 'container'>): boolean =>
+  !w.criuOptions.includes('--tcp-established') && !w.container;
 
 /** The dump order: thawable workloads first, so that a failure among them never needs a restore in place. */
-export const dumpOrder = <W extends Pick<WorkloadState, 'criuOptions'>>(workloads: readonly W[]): W[] => [
+export const dumpOrder = <W extends Pick<WorkloadState, 'criuOptions' | 'container'>>(workloads: readonly W[]): W[] => [
   ...workloads.filter(thawable),
   ...workloads.filter((w) => !thawable(w)),
 ];
 
 /** The CRIU option for a workload's final dump. */
-export const finalState = (w: Pick<WorkloadState, 'criuOptions'>): string[] => (thawable(w) ? ['--leave-stopped'] : []);
+export const finalState = (w: Pick<WorkloadState, 'criuOptions' | 'container'>): string[] => (thawable(w) ? ['--leave-stopped'] : []);
 
 /** The process's state letter (proc(5): R, S, D, T, Z …), '' when it is gone. */
 const procState = (pid: number): string => parseStat(readText(`/proc/${pid}/stat`))?.state ?? '';

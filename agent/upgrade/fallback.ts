@@ -19,7 +19,7 @@ import { endRestore, restoreWorkloads } from './restore';
 import { stageKernel } from './stageKernel';
 import { saveState, statePaths, type RunState, type WorkloadState } from './state';
 import { mountStore } from './store';
-import { holdDropInPath } from './units';
+import { containerHoldUnits, holdDropInPath } from './units';
 
 /** Stops the upgrade before the jump; everything keeps running. Returns the run's exit code. */
 export async function abortBeforeJump(
@@ -46,7 +46,8 @@ export async function abortBeforeJump(
     rmSync(holdDropInPath(unit), { force: true });
     rmSync(noRestartPath(unit), { force: true });
   }
-  if (state.heldUnits.length) await sh('systemctl', ['daemon-reload']);
+  for (const unit of containerHoldUnits(state)) rmSync(holdDropInPath(unit), { force: true });
+  if (state.heldUnits.length || containerHoldUnits(state).length) await sh('systemctl', ['daemon-reload']);
   // A workload already dumped (and so killed) comes back right here, on this kernel.
   const lostInPlace: string[] = [];
   if (at.dumped.length > 0) {

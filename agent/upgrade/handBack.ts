@@ -120,10 +120,15 @@ export async function confirmHandBack(state: RunState, journal: Journal): Promis
     });
 }
 
+/** This boot restores upgrade `id`: the boot Seamless staged, or an ordinary one that restores after an interruption. */
+function isRestoreBootOf(id: string): boolean {
+  const staged = new RegExp(`(?:^|\\s)seamless\\.restore=${id}(?:\\s|$)`).test(readText('/proc/cmdline'));
+  return staged || readText(interruptedRestorePath).trim() === id;
+}
+
 /** `--adopt <id> <unit>`: the held unit's ExecStart; exits 0 when the restored process is its to take. */
 export async function adopt(id: string, unit: string): Promise<number> {
-  const restoreBoot = new RegExp(`(?:^|\\s)seamless\\.restore=${id}(?:\\s|$)`).test(readText('/proc/cmdline'));
-  if (!restoreBoot && readText(interruptedRestorePath).trim() !== id) {
+  if (!isRestoreBootOf(id)) {
     process.stderr.write(
       `seamless: ${unit} is held for upgrade ${id}, but this boot is not its restore boot; remove ${holdDropInPath(unit)}\n`,
     );
@@ -134,4 +139,28 @@ export async function adopt(id: string, unit: string): Promise<number> {
   const v = readText(verdict).trim();
   process.stderr.write(`seamless: ${unit}: ${v || 'no verdict'}; main pid ${readText(holdPidFile(unit)).trim()}\n`);
   return v === 'adopt' ? 0 : 1;
+}
+
+/** The containers are back (or given up): the units that waited for them go on with their own start. */
+export async function releaseContainerHolds(units: string[]): Promise<void> {
+  for (const unit of units) releaseCold(unit);
+  if (units.length) await sh('systemctl', ['daemon-reload']);
+}
+
+/**
+ * `--await-containers <id> <unit>`: an ExecStartPre of a unit that would start a container cold
+ * (podman-restart.service); returns when the containers' restore has ended, always 0 (the unit's
+ * own start then leaves a restored container alone). On any other boot it does not wait.
+ */
+export async function awaitContainers(id: string, unit: string): Promise<number> {
+  if (!isRestoreBootOf(id)) {
+    process.stderr.write(
+      `seamless: ${unit} waited for upgrade ${id}, but this boot is not its restore boot; remove ${holdDropInPath(unit)}\n`,
+    );
+    return 0;
+  }
+  const verdict = verdictPath(unit);
+  for (let i = 0; i < 30 * 60 * 5 && !existsSync(verdict); i++) await sleep(200);
+  process.stderr.write(`seamless: ${unit}: the containers of ${id} are restored or given up; ${unit} starts\n`);
+  return 0;
 }

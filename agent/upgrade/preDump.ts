@@ -26,7 +26,9 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
     journal.write({ phase: 'pre-dump', state: 'skipped', message: 'plan.options.preDump is off' });
     return;
   }
-  for (const w of state.workloads) {
+  // A container's runtime takes its checkpoint in one go here (podman's --pre-checkpoint rounds
+  // are not used yet): the whole dump is under the freeze.
+  for (const w of state.workloads.filter((x) => !x.container)) {
     const t0 = Date.now();
     journal.write({
       phase: 'pre-dump',

@@ -22,7 +22,8 @@ const isRestoreEnd = (r: JournalRecord): r is RecordOf<'restore', 'done' | 'fail
 
 /**
  * The outcome of an upgrade from its records. Before the jump: an abort (or a start that never
- * ran) is `aborted`. After it: a workload not restored by the last restore → `cold-started`; all
+ * ran) is `aborted`. After it: a service not restored by the last restore, or a container its runtime
+ * started cold instead → `cold-started` (any other workload not restored → `lost`); all
  * restored after a jump back, or on an ordinary boot after a reset → `rolled-back`; systemd refused a service → `restored-unmanaged`;
  * else `restored`. No readable state on the new boot, or no restore that ended → `failed`.
  */
@@ -32,7 +33,9 @@ export function outcomeOf(records: readonly JournalRecord[]): Outcome {
   ) {
     // An abort keeps everything running, unless a workload already dumped could not be restored in place.
     const inPlace = last(records, isRestoreEnd);
-    if (inPlace && inPlace.data.failed.length > 0) return inPlace.data.failed.some((sel) => !isService(sel)) ? 'lost' : 'cold-started';
+    const cold = coldStartedOf(records);
+    if (inPlace && inPlace.data.failed.length > 0)
+      return inPlace.data.failed.some((sel) => !isService(sel) && !cold.includes(sel)) ? 'lost' : 'cold-started';
     return 'aborted';
   }
   if (records.some((r) => r.phase === 'boot' && r.state === 'failed')) return 'failed';
@@ -41,7 +44,8 @@ export function outcomeOf(records: readonly JournalRecord[]): Outcome {
   // A service that was not restored (or not dumped, when the plan said skip) starts cold; any
   // other workload is simply gone.
   const skipped = skippedOf(records);
-  if (end.data.failed.some((sel) => !isService(sel)) || skipped.some((s) => !s.service)) return 'lost';
+  const cold = coldStartedOf(records);
+  if (end.data.failed.some((sel) => !isService(sel) && !cold.includes(sel)) || skipped.some((s) => !s.service)) return 'lost';
   if (end.data.failed.length > 0 || skipped.length > 0) return 'cold-started';
   if (records.some((r) => r.phase === 'kexec' && r.state === 'begin' && r.data.back)) return 'rolled-back';
   // An ordinary boot (a reset, or a new kernel that did not come up) restored everything where it was.
@@ -56,6 +60,12 @@ export function outcomeOf(records: readonly JournalRecord[]): Outcome {
 
 /** Only a service has something (systemd) to start it cold after a failed restore. */
 const isService = (selector: string) => selector.startsWith('unit:');
+
+/** Containers whose restore failed and that their runtime started cold (by their restart policy). */
+export const coldStartedOf = (records: readonly JournalRecord[]): string[] =>
+  records.flatMap((r) =>
+    r.phase === 'restore' && r.state === 'info' && r.data.step === 'cold-started' && r.data.started ? [r.data.selector] : [],
+  );
 
 /** Selected workloads that exited by themselves before their dump (journaled as gone). */
 export const goneOf = (records: readonly JournalRecord[]): string[] =>
@@ -89,6 +99,7 @@ export function buildReport(state: RunState, records: readonly JournalRecord[]):
     last(records, (r): r is RecordOf<'release', 'done' | 'failed'> => r.phase === 'release' && r.state !== 'info')?.data.adopted ?? [],
   );
   const failed = end?.data.failed ?? [];
+  const cold = coldStartedOf(records);
   // After a jump back there are two boots; the last one is where the workloads are now.
   const boot = last(records, (r): r is RecordOf<'boot', 'done'> => r.phase === 'boot' && r.state === 'done');
   return {
@@ -108,7 +119,8 @@ export function buildReport(state: RunState, records: readonly JournalRecord[]):
         bytesDumped: w.bytesDumped,
         restored: !failed.includes(w.selector) && info !== undefined,
         handedBackTo: w.unit && adopted.has(w.unit) ? w.unit : null,
-        fate: !failed.includes(w.selector) && info !== undefined ? 'restored' : w.unit ? 'cold-started' : 'lost',
+        fate:
+          !failed.includes(w.selector) && info !== undefined ? 'restored' : w.unit || cold.includes(w.selector) ? 'cold-started' : 'lost',
       };
     }),
     gone: goneOf(records),

@@ -14,7 +14,18 @@ import { openJournalStream, restoreOptions } from '../criu/journalStream';
 import { borrowAddressesOnLoopback, loadNetworkLock, removeLeftoverLocks } from '../criu/networkLockCommands';
 import { criuEvidence, criuSucceeded } from './criuLog';
 import type { Journal } from './journal';
+import type { RecordOf } from '../../shared/domain/journal';
+import { releaseContainerHolds } from './handBack';
+import { containerHoldUnits } from './units';
 import { readManifest, verifyManifest } from './manifest';
+import {
+  coldStartContainer,
+  isContainer,
+  releaseRestartPolicy,
+  removeLink,
+  restoreContainer,
+  type ContainerWorkload,
+} from '../containers/runtimeCheckpoint';
 import type { RunState, WorkloadState } from './state';
 
 const cgroupOf = (pid: number | 'self') => /^0::(.*)$/m.exec(readText(`/proc/${pid}/cgroup`))?.[1] ?? null;
@@ -64,6 +75,68 @@ function moveOutOfOwnCgroup(state: RunState, w: WorkloadState, pids: number[]): 
     }
   }
   return cgroupOf(w.rootPid);
+}
+
+/** A container restored by its runtime (see runtimeCheckpoint.ts); false when it was not. */
+async function restoreThroughRuntime(w: ContainerWorkload, journal: Journal, out: Restored): Promise<boolean> {
+  const r = await restoreContainer(w);
+  if (!r.ok) {
+    journal.write({
+      phase: 'restore',
+      state: 'info',
+      message: `${w.selector}: ${w.container.runtime} could not restore it; images kept in ${w.dir}`,
+      durationMs: r.ms,
+      data: { step: 'gave-up', selector: w.selector, dir: w.dir },
+      error: { code: 'CRIU_RESTORE_FAILED', message: `${w.container.runtime} restore of ${w.container.name} failed`, evidence: r.evidence },
+    });
+    return false;
+  }
+  removeLink(w);
+  const policy = await releaseRestartPolicy(w);
+  const rootPid = r.pid ?? w.rootPid;
+  const pids = treePids(rootPid);
+  out.restored.push(w.selector);
+  out.restoredPids.push(...pids);
+  journal.write({
+    phase: 'restore',
+    state: 'info',
+    message: `${w.selector}: ${w.container.runtime} restored container ${w.container.name} (${w.container.id.slice(0, 12)}), ${pids.length} process(es), init pid ${rootPid}${
+      policy
+        ? policy.code === 0
+          ? `; restart policy ${w.container.restartPolicy} again`
+          : `; its restart policy could NOT be set back to ${w.container.restartPolicy}: ${policy.stderr.trim()}`
+        : ''
+    }`,
+    durationMs: r.ms,
+    data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup: cgroupOf(rootPid) },
+  });
+  return true;
+}
+
+/** A container not restored starts cold as a reboot would have started it (its restart policy); its images stay. */
+async function startContainerCold(w: ContainerWorkload, journal: Journal): Promise<void> {
+  const c = await coldStartContainer(w);
+  const what = c.started
+    ? c.ok
+      ? `started cold by ${w.container.runtime} (restart policy ${w.container.restartPolicy}), init pid ${c.pid ?? '?'}`
+      : `its cold start failed too`
+    : `left stopped (restart policy ${w.container.restartPolicy}): start it with ${w.container.runtime} start ${w.container.name}`;
+  journal.write({
+    phase: 'restore',
+    state: 'info',
+    message: `${w.selector}: ${what}`,
+    durationMs: c.ms,
+    data: { step: 'cold-started', selector: w.selector, started: c.started && c.ok, rootPid: c.pid },
+    ...(c.ok
+      ? {}
+      : {
+          error: {
+            code: 'CRIU_RESTORE_FAILED' as const,
+            message: `${w.container.runtime} start ${w.container.name} failed`,
+            evidence: c.evidence,
+          },
+        }),
+  });
 }
 
 /** What the restore did, for the hand-back and the fallback. */
@@ -124,9 +197,10 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
 
   for (const w of state.workloads) {
     const wdir = dirname(w.dir);
-    const giveUp = () => {
+    const giveUp = async () => {
       out.failed.push(w.selector);
       if (w.unit) out.handBack.push({ unit: w.unit, ok: false, pid: null });
+      if (isContainer(w)) await startContainerCold(w, journal);
     };
     try {
       const tv = Date.now();
@@ -139,7 +213,7 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
         data: { step: 'images-checked', selector: w.selector },
       });
     } catch (err) {
-      giveUp();
+      await giveUp();
       const error = toErrorInfo(err, 'MANIFEST_MISMATCH');
       journal.write({
         phase: 'restore',
@@ -148,6 +222,11 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
         data: { step: 'images-rejected', selector: w.selector },
         error,
       });
+      continue;
+    }
+    if (isContainer(w)) {
+      if (await restoreThroughRuntime(w, journal, out)) continue;
+      await giveUp();
       continue;
     }
     const tr = Date.now();
@@ -164,7 +243,7 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
       r = await restoreOne(w, safer, 'restore-retry.log');
     }
     if (!r.ok) {
-      giveUp();
+      await giveUp();
       journal.write({
         phase: 'restore',
         state: 'info',
@@ -226,4 +305,28 @@ export function endRestore(state: RunState, journal: Journal, r: Restored): void
       data,
       error: { code: 'CRIU_RESTORE_FAILED', message: `not restored: ${r.failed.join(', ')}` },
     });
+}
+
+/**
+ * The containers, once the boot hook has restored the rest and the boot goes on (`--after-restore`):
+ * each through its runtime (docker's daemon started first), then the units that waited for them
+ * released. Ends with a second restore record that counts every workload, so the outcome and the
+ * blackout are the whole upgrade's.
+ */
+export async function restoreContainersAfterBoot(state: RunState, journal: Journal): Promise<void> {
+  const containers = state.workloads.filter(isContainer);
+  if (containers.length === 0) return;
+  const records = journal.records();
+  const before = records.findLast(
+    (x): x is RecordOf<'restore', 'done' | 'failed'> => x.phase === 'restore' && (x.state === 'done' || x.state === 'failed'),
+  );
+  // The boot hook stopped before its restore ended: it has released every hold already.
+  if (!before) return;
+  const r = await restoreWorkloads({ ...state, workloads: containers, netLock: null }, journal, { sameBoot: before.data.sameBoot });
+  await releaseContainerHolds(containerHoldUnits(state));
+  endRestore(state, journal, {
+    ...r,
+    restored: [...before.data.restored, ...r.restored],
+    failed: [...before.data.failed, ...r.failed],
+  });
 }

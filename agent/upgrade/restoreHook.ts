@@ -19,7 +19,7 @@ import { Journal, listUpgrades } from './journal';
 import { HOLD_RUN_DIR, HOOK_UNIT, HOOK_UNIT_PATH, interruptedRestorePath, STORE_MOUNT, statePath } from './paths';
 import { holdDropInPath } from './units';
 import { finish } from './report';
-import { endRestore, nothingRestored, restoreWorkloads, type Restored } from './restore';
+import { endRestore, nothingRestored, restoreContainersAfterBoot, restoreWorkloads, type Restored } from './restore';
 import { rewarm } from './rewarm';
 import { loadState, saveState, type RunState } from './state';
 import { ensurePmemDevice, mountStore } from './store';
@@ -159,7 +159,9 @@ async function restoreOnThisBoot(state: RunState, journal: Journal, interrupted:
       mkdirSync(HOLD_RUN_DIR, { recursive: true });
       writeFileSync(interruptedRestorePath, `${id}\n`);
     }
-    const toRestore = { ...state, workloads: state.workloads.filter((w) => !unheld.includes(w)) };
+    // Containers come back later, through their runtimes (restoreContainersAfterBoot): docker
+    // needs its daemon, which starts after this hook.
+    const toRestore = { ...state, workloads: state.workloads.filter((w) => !unheld.includes(w) && !w.container) };
     let storeReady = true;
     try {
       if (state.store.kind === 'pmem') {
@@ -217,6 +219,7 @@ export async function afterRestore(id: string): Promise<number> {
   try {
     state = loadState(statePath(id));
     journal.mirrorTo(join(state.storeDir, 'journal.jsonl'));
+    await restoreContainersAfterBoot(state, journal);
     await confirmHandBack(state, journal);
     journal.write({ phase: 'verify', state: 'skipped', message: 'the plan has no health check' });
     await rewarm(state, journal);

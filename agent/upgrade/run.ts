@@ -21,7 +21,7 @@ import { initialState, select } from './select';
 import { stage } from './stage';
 import { readUpgradeFile, saveState, statePaths, writeDurable, type WorkloadState } from './state';
 import { mountStore } from './store';
-import { holdDropIn, holdDropInPath } from './units';
+import { containerHoldDropIn, containerHoldUnits, holdDropIn, holdDropInPath } from './units';
 
 /** plan.json, validated; UPGRADE_FILE_INVALID names the file and the field. */
 function readPlan(id: string): Plan {
@@ -71,7 +71,10 @@ export async function runUpgrade(id: string): Promise<number> {
   // The point of no easy return: hold the services for the restore boot, then jump.
   try {
     for (const unit of state.heldUnits) writeDurable(holdDropInPath(unit), holdDropIn(state.node, state.agent, id, unit));
-    if (state.heldUnits.length) await must('KEXEC_FAILED', 'daemon-reload', 'systemctl', ['daemon-reload']);
+    for (const unit of containerHoldUnits(state))
+      writeDurable(holdDropInPath(unit), containerHoldDropIn(state.node, state.agent, id, unit));
+    if (state.heldUnits.length || containerHoldUnits(state).length)
+      await must('KEXEC_FAILED', 'daemon-reload', 'systemctl', ['daemon-reload']);
     state.kexecAtMs = Date.now();
     saveState(statePaths(state), state);
     await jump(state, journal, {

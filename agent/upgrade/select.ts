@@ -9,6 +9,11 @@ import { unitOf } from '../../shared/plan/selector';
 import { resolveSelection } from '../../shared/plan/resolveSelection';
 import { STATE_FILE_VERSION, type PreflightFile } from '../../shared/domain/upgradeFiles';
 import { listInventory } from '../inventory/inventory';
+import { listContainers } from '../containers/listContainers';
+import { checkpointLinkOf } from '../containers/runtimeCheckpoint';
+import type { Containers } from '../../shared/domain/containers';
+import type { ContainerState } from '../../shared/domain/upgradeFiles';
+import type { Workload } from '../../shared/domain/inventory';
 import type { Journal } from './journal';
 import { STORE_MOUNT, agentCopyPath, safeName, storeDir } from './paths';
 import type { RunState, WorkloadState } from './state';
@@ -34,6 +39,23 @@ export function initialState(id: string, plan: Plan): RunState {
     kexecAtMs: null,
     kexecMode: plan.options.kexecMode,
     onRestoreFailure: plan.options.onRestoreFailure,
+  };
+}
+
+/** A selected container as its runtime knows it now; one the runtime cannot checkpoint was refused at preflight. */
+function containerStateOf(id: string, selector: string, workload: Workload, found: Containers | null): ContainerState {
+  const c = found?.containers.find((x) => x.id === workload.containerId && x.runtime === workload.runtime);
+  if (!c || !c.stateDir)
+    throw new SeamlessError(
+      'PREFLIGHT_BLOCKED',
+      `${selector}: ${workload.runtime ?? 'its runtime'} does not report container ${workload.containerId ?? '?'} any more (or not its directory): it can only be carried through podman or docker`,
+    );
+  return {
+    runtime: c.runtime,
+    id: c.id,
+    name: c.name,
+    restartPolicy: c.restartPolicy,
+    checkpointLink: checkpointLinkOf(c.runtime, c.stateDir, id),
   };
 }
 
@@ -63,6 +85,7 @@ export async function select(state: RunState, plan: Plan, pre: PreflightFile, jo
       data: { workloads: found.map((f) => ({ selector: f.selector, rootPid: f.workload.rootPid, pids: f.workload.pids.length })) },
     }),
   );
+  const containers = found.some((f) => f.workload.kind === 'container') ? await listContainers() : null;
   state.workloads = found.map(({ selector, workload }): WorkloadState => ({
     selector,
     kind: workload.kind,
@@ -79,6 +102,7 @@ export async function select(state: RunState, plan: Plan, pre: PreflightFile, jo
     estimatedBytes: workload.memory.anonBytes + workload.memory.shmemBytes,
     bytesDumped: 0,
     residency: [],
+    container: workload.kind === 'container' ? containerStateOf(state.id, selector, workload, containers) : null,
   }));
   state.heldUnits = state.workloads.flatMap((w) => (w.unit ? [w.unit] : []));
 }

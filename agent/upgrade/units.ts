@@ -1,6 +1,7 @@
 // Why: the new boot must restore before anything takes the workloads' PIDs, ports or data, and
 // before systemd cold-starts a service that is coming back from the images. These are the unit
 // files that make it so; plain text, generated here so that tests can read them.
+import type { RunState } from '../../shared/domain/upgradeFiles';
 import { HOLD_RUN_DIR, HOOK_UNIT } from './paths';
 
 /**
@@ -86,3 +87,24 @@ Restart=no
 }
 
 export const holdDropInPath = (unit: string) => `/etc/systemd/system/${unit}.d/50-seamless-hold.conf`;
+
+/**
+ * Units that would start a podman container cold on the restore boot: podman-restart.service
+ * starts every `always` container after the network is online. It waits (this drop-in) until the
+ * containers are restored, then does its own start, which leaves a running container alone and
+ * starts one whose restore failed. docker's hold is its restart policy (runtimeCheckpoint.ts).
+ */
+export function containerHoldUnits(state: Pick<RunState, 'workloads'>): string[] {
+  return state.workloads.some((w) => w.container?.runtime === 'podman' && w.container.restartPolicy === 'always')
+    ? ['podman-restart.service']
+    : [];
+}
+
+export function containerHoldDropIn(node: string, agent: string, id: string, unit: string): string {
+  return `# Written by Seamless for upgrade ${id}: hold this unit until the containers are restored on the restore boot.
+# Removed by Seamless once they are (or if the kexec does not happen).
+[Service]
+ExecStartPre=+${node} ${agent} --await-containers ${id} ${unit}
+TimeoutStartSec=30min
+`;
+}

@@ -41,6 +41,10 @@ export const containerInfoSchema = z.object({
   mounts: z.array(containerMountSchema),
   /** The systemd unit that manages it (podman generate systemd / quadlet label), if any. */
   unit: z.nullable(z.string()),
+  /** The OCI runtime that runs it (runc, crun …): the one that checkpoints it. */
+  ociRuntime: z.nullable(z.string()),
+  /** The runtime's directory for this container (podman's StaticDir, docker's containers/<id>), where its checkpoints go. */
+  stateDir: z.nullable(z.string()),
 });
 export type ContainerInfo = z.infer<typeof containerInfoSchema>;
 
@@ -69,8 +73,15 @@ export const inspectEntrySchema = z.object({
   /** docker: the image as asked for; podman: ImageName. */
   Config: z.optional(z.object({ Image: z.optional(z.string()), Labels: z.optional(z.nullable(z.record(z.string(), z.string()))) })),
   ImageName: z.optional(z.string()),
+  /** podman: the OCI runtime and the container's own directory. */
+  OCIRuntime: z.optional(z.string()),
+  StaticDir: z.optional(z.string()),
+  /** docker: a file in the container's own directory. */
+  HostnamePath: z.optional(z.string()),
   State: z.object({ Status: z.string(), Pid: z.optional(z.number()) }),
-  HostConfig: z.optional(z.object({ RestartPolicy: z.optional(z.nullable(z.object({ Name: z.optional(z.string()) }))) })),
+  HostConfig: z.optional(
+    z.object({ Runtime: z.optional(z.string()), RestartPolicy: z.optional(z.nullable(z.object({ Name: z.optional(z.string()) }))) }),
+  ),
   NetworkSettings: z.optional(z.object({ Ports: z.optional(z.nullable(z.record(z.string(), portBindings))) })),
   Mounts: z.optional(
     z.nullable(
@@ -113,6 +124,8 @@ export function toContainerInfo(runtime: ContainerRuntime, e: InspectEntry): Con
       readWrite: m.RW ?? true,
     })),
     unit: labels.PODMAN_SYSTEMD_UNIT ?? null,
+    ociRuntime: e.OCIRuntime ?? e.HostConfig?.Runtime ?? null,
+    stateDir: e.StaticDir ?? (e.HostnamePath ? e.HostnamePath.replace(/\/[^/]+$/, '') : null),
   };
 }
 

@@ -133,6 +133,8 @@ const restoreInfoData = z.discriminatedUnion('step', [
     cgroup: z.nullable(z.string()),
   }),
   z.object({ step: z.literal('leftover-locks'), removed: z.array(z.string()) }),
+  /** A container whose restore failed, started cold by its runtime as its restart policy says (or left stopped: started false). */
+  z.object({ step: z.literal('cold-started'), selector: selectorSchema, started: z.boolean(), rootPid: z.nullable(pid()) }),
 ]);
 
 const phaseRecordSchema = z.discriminatedUnion('phase', [
@@ -223,6 +225,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         z.object({ step: z.literal('skipped'), selector: selectorSchema, rootPid: pid(), service: z.boolean() }),
         /** Tasks that outlived SIGKILL after their dump (uninterruptible sleep); the jump ends them. */
         z.object({ step: z.literal('unkillable'), pids: z.array(pid()) }),
+        /** docker: the container's restart policy set to no from its checkpoint until its restore. */
+        z.object({ step: z.literal('restart-policy-held'), selector: selectorSchema, policy: z.string() }),
       ]),
     ),
     failed('checkpoint'),

@@ -7,6 +7,7 @@
 import * as z from '../zod';
 import { selectorSchema } from '../plan/plan';
 import { preflightResultSchema } from './findings';
+import { CONTAINER_RUNTIMES, RESTART_POLICIES } from './containers';
 
 export const PREFLIGHT_FILE_VERSION = 1;
 export const STATE_FILE_VERSION = 1;
@@ -28,6 +29,18 @@ export const mountedStoreSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dir'), path: z.string() }),
 ]);
 
+/** What the run needs to know of a container to checkpoint, hold and restore it through its runtime. */
+export const containerStateSchema = z.object({
+  runtime: z.enum(CONTAINER_RUNTIMES),
+  id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  name: z.string(),
+  /** The policy the container had; docker's is set to `no` from the checkpoint until the restore (the hold). */
+  restartPolicy: z.enum(RESTART_POLICIES),
+  /** The runtime's own checkpoint directory, linked to the images in the store. */
+  checkpointLink: z.string(),
+});
+export type ContainerState = z.infer<typeof containerStateSchema>;
+
 export const workloadStateSchema = z.object({
   selector: selectorSchema,
   kind: z.string(),
@@ -47,6 +60,11 @@ export const workloadStateSchema = z.object({
   bytesDumped: nonneg(),
   /** Files the workload had resident in the page cache just before the freeze. */
   residency: z.array(z.object({ path: z.string(), residentBytes: nonneg(), sizeBytes: nonneg() })),
+  /**
+   * A container: checkpointed and restored through its runtime (podman, docker), not by CRIU
+   * directly. Absent (older state files) or null for any other workload.
+   */
+  container: z.optional(z.nullable(containerStateSchema)),
 });
 export type WorkloadState = z.infer<typeof workloadStateSchema>;
 

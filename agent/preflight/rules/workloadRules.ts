@@ -120,7 +120,8 @@ function undumpable(s: SelectedWorkload): Finding[] {
       evidence: `pids ${p.uprobes.join(', ')} map [uprobes]`,
       fix: 'Remove the probes (perf/bpftrace/uprobe_events) first.',
     });
-  if (p.memoryFsFiles.length > 0)
+  // A container's tmpfs mounts are its own: CRIU saves their contents with it (containerRules).
+  if (p.memoryFsFiles.length > 0 && s.workload.kind !== 'container')
     out.push({
       id: 'workload.memory-fs-files',
       severity: 'block',
@@ -317,7 +318,8 @@ function splitUnixPeers(p: SelectedWorkload['probe']) {
 /** Namespaces CRIU 3.17 cannot take from a systemd sandbox or a container without its runtime's help. */
 function ownNamespaces(ctx: PreflightContext, s: SelectedWorkload): Finding[] {
   const init = ctx.inventory.processes.find((p) => p.pid === 1);
-  if (!init) return [];
+  // A container's namespaces are its runtime's to checkpoint (containerRules).
+  if (!init || s.workload.kind === 'container') return [];
   const own: string[] = [];
   for (const pid of s.workload.pids) {
     const p = ctx.inventory.processes.find((x) => x.pid === pid);
@@ -336,11 +338,11 @@ function ownNamespaces(ctx: PreflightContext, s: SelectedWorkload): Finding[] {
       workload: s.selector,
       message: service
         ? `${s.workload.name} runs in a mount or user namespace of its own (systemd sandboxing); Seamless cannot carry those yet (CRIU needs every mount of it described).`
-        : 'The workload runs in a mount or user namespace of its own (a container); checkpointing through the container runtime is not built yet.',
+        : 'The workload runs in a mount or user namespace of its own, and it is not a container Seamless can checkpoint through its runtime.',
       evidence: `${list(own, (x) => x)}; init: mnt:[${init.namespaces.mnt ?? '?'}] user:[${init.namespaces.user ?? '?'}]`,
       fix: service
         ? `Turn the sandboxing off for this unit and restart it before the upgrade (systemctl edit ${s.workload.name}): PrivateUsers=no, ProtectHostname=no, PrivateTmp=no, PrivateDevices=no, ProtectSystem=no, ProtectHome=no, ProtectKernelTunables=no, ProtectKernelModules=no, ProtectKernelLogs=no, ProtectControlGroups=no, ProtectClock=no, ProtectProc=default, ReadWritePaths=, NoExecPaths=, ExecPaths= (and any other *Paths=, RootDirectory=, PrivateMounts=).`
-        : 'Leave the container out of this upgrade (restart it afterwards).',
+        : 'Leave it out of this upgrade (restart it afterwards).',
     },
   ];
 }

@@ -34,6 +34,8 @@ describe('container inspect, as podman and docker answer it', () => {
             { type: 'bind', name: null, source: '/tmp/kvimg', destination: '/host', readWrite: false },
           ],
           unit: 'container-kv1.service',
+          ociRuntime: 'crun',
+          stateDir: '/var/lib/containers/storage/overlay-containers/8f5a328a706f89f729b77c87f3fa580510a80ad2c0abc47681b8442e89ee18e6/userdata',
         },
       ],
     });
@@ -52,17 +54,20 @@ describe('container inspect, as podman and docker answer it', () => {
     });
   });
 
-  it('docker names: the leading slash goes, an empty restart policy is no', () => {
+  it('docker names: the leading slash goes, an empty restart policy is no, its directory is the hostname file\'s', () => {
     const entry = {
       Id: 'a'.repeat(64),
       Name: '/web',
       Config: { Image: 'nginx' },
       State: { Status: 'running', Pid: 4242 },
-      HostConfig: { RestartPolicy: { Name: '' } },
+      HostConfig: { Runtime: 'runc', RestartPolicy: { Name: '' } },
+      HostnamePath: `/var/lib/docker/containers/${'a'.repeat(64)}/hostname`,
     };
     expect(parseInspect('docker', JSON.stringify([entry]))).toMatchObject({
       ok: true,
-      containers: [{ name: 'web', image: 'nginx', pid: 4242, restartPolicy: 'no', ports: [], mounts: [], unit: null }],
+      containers: [{ name: 'web', image: 'nginx', pid: 4242, restartPolicy: 'no', ports: [], mounts: [], unit: null, ociRuntime: 'runc' }],
     });
+    const c = parseInspect('docker', JSON.stringify([entry]));
+    expect(c.ok && c.containers[0]?.stateDir).toBe(`/var/lib/docker/containers/${'a'.repeat(64)}`);
   });
 });

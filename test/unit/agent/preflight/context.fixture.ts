@@ -104,6 +104,8 @@ export function baseContext(): PreflightContext {
     },
     estimatedImageBytes: 400 * MiB,
     leaseBreakTimeS: 45,
+    containers: null,
+    ociRuntimes: [],
     limits: [],
   };
 }
