@@ -6,6 +6,7 @@ import { errorInfoSchema } from './errors';
 import { hostFactsSchema } from './domain/hostFacts';
 import { hostRefSchema } from './domain/host';
 import { fileResidencySchema, inventorySchema } from './domain/inventory';
+import { containersSchema } from './domain/containers';
 import { preflightResultSchema } from './domain/findings';
 import { planSchema } from './plan/plan';
 import { planDraftSchema } from './plan/planDraft';
@@ -74,6 +75,8 @@ export const apiMethods = {
   },
   'host.facts': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: hostFactsSchema },
   'host.inventory': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: inventorySchema },
+  /** The host's container runtimes and their containers (restart policy, ports, volumes, the unit that manages each). */
+  'host.containers': { params: z.strictObject({ hostId: z.string().check(z.minLength(1)) }), result: containersSchema },
   'host.files': {
     params: z.strictObject({
       hostId: z.string().check(z.minLength(1)),

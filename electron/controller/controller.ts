@@ -185,6 +185,7 @@ export function createController(opts: ControllerOptions): Controller {
     'prompt.answer': async ({ promptId, value, remember }) => ({ accepted: ui.answer(promptId, value, remember) }),
     'host.facts': async ({ hostId }) => (await agent(hostId)).call('host.facts', {}, { timeoutMs: 60_000 }),
     'host.inventory': async ({ hostId }) => (await agent(hostId)).call('inventory.list', {}, { timeoutMs: 60_000 }),
+    'host.containers': async ({ hostId }) => (await agent(hostId)).call('containers.list', {}, { timeoutMs: 120_000 }),
     'host.files': async ({ hostId, pids }) => (await agent(hostId)).call('footprint.files', { pids }, { timeoutMs: 120_000 }),
     'plan.build': async ({ hostId, draft }) => {
       const handle = await agent(hostId);

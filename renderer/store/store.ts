@@ -10,6 +10,7 @@ import type { Report } from '../../shared/report/model';
 import type { HostRef } from '../../shared/domain/host';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory } from '../../shared/domain/inventory';
+import type { Containers } from '../../shared/domain/containers';
 import type { PreflightResult } from '../../shared/domain/findings';
 import { parsePlan, type Plan, type PlanOptions } from '../../shared/plan/plan';
 import type { ErrorInfo } from '../../shared/errors';
@@ -50,6 +51,8 @@ export type HostControl =
 export interface HostDataSlice {
   facts: Record<string, Loadable<HostFacts>>;
   inventory: Record<string, Loadable<Inventory>>;
+  /** The runtimes' own view of the containers (restart policy, runtime), loaded with the inventory. */
+  containers: Record<string, Loadable<Containers>>;
   loadFacts(hostId: string): Promise<void>;
   loadInventory(hostId: string): Promise<void>;
 }
@@ -142,7 +145,7 @@ export function startablePlan(s: AppState, hostId: string): Plan | null {
 
 export function createAppStore(api: ApiClient): AppStore {
   return createStore<AppState>()((set, get) => {
-    async function track<K extends 'facts' | 'inventory'>(
+    async function track<K extends 'facts' | 'inventory' | 'containers'>(
       key: K,
       hostId: string,
       call: () => Promise<AppState[K][string] extends Loadable<infer T> ? T : never>,
@@ -223,6 +226,7 @@ export function createAppStore(api: ApiClient): AppStore {
                   sessions: { ...s.sessions, [hostId]: { state: 'closed', reason: 'stopped from the app' } },
                   facts: Object.fromEntries(Object.entries(s.facts).filter(([id]) => id !== hostId)),
                   inventory: Object.fromEntries(Object.entries(s.inventory).filter(([id]) => id !== hostId)),
+                  containers: Object.fromEntries(Object.entries(s.containers).filter(([id]) => id !== hostId)),
                 }
               : {}),
           }));
@@ -239,7 +243,13 @@ export function createAppStore(api: ApiClient): AppStore {
         const facts = get().facts[hostId];
         if (facts?.status === 'ready') editDraft(hostId, (d) => drafts.seedDraft(d, facts.data));
       },
-      loadInventory: (hostId) => track('inventory', hostId, () => api.call('host.inventory', { hostId })),
+      containers: {},
+      async loadInventory(hostId) {
+        await Promise.all([
+          track('inventory', hostId, () => api.call('host.inventory', { hostId })),
+          track('containers', hostId, () => api.call('host.containers', { hostId })),
+        ]);
+      },
 
       planning: { drafts: {}, checks: {}, dryRuns: {} },
       toggleWorkload: (hostId, selector) => editDraft(hostId, (d) => drafts.toggleSelector(d, selector)),

@@ -43,6 +43,15 @@ export const DEFAULTS = {
   hookShareOfUserspace: 0.85,
   /** At the reference CPU: handing one service back to systemd (adopt helper, daemon-reload). */
   handBackPerServiceMs: 300,
+  /**
+   * At the reference CPU: a container runtime's own steps around CRIU (podman/docker CLI, runc,
+   * conmon/shim, network namespace), per container, at the checkpoint and at the restore; and the
+   * wait from the boot hook to the containers' restore (the boot goes on; dockerd starts).
+   * Fitted on the lab's podman and docker upgrades (issue 16).
+   */
+  containerCheckpointMs: 150,
+  containerRestoreMs: 250,
+  containerStageMs: 300,
   /** Reading page cache back (rewarm), from the root disk. */
   rewarmBytesPerS: 150e6,
   /** The CPU factor is kept within these bounds (a wildly off hash rate must not wreck the estimate). */

@@ -226,15 +226,19 @@ export function estimate(
   const restoreShare = input('CRIU restore share of store read', DEFAULTS.restoreShareOfStoreRead, '×', 'default');
 
   // pre-dump: one full copy of each workload's memory while it runs (the dry run timed it).
+  // (A container is checkpointed by its runtime in one go: no pre-dump rounds.)
+  const isContainer = (w: Carried) => w.workload.kind === 'container';
   const preDumpTerms: Term[] = plan.options.preDump
-    ? ws.map((w) =>
-        w.trial
-          ? { ms: w.trial.preDumpMs, inputs: [input(`pre-dump round of ${w.selector}`, w.trial.preDumpMs, 'ms', 'dry-run')] }
-          : {
-              ms: DEFAULTS.dumpBaseMs * cpu.value + (w.bytes / (perS(storeWrite) * dumpShare.value)) * 1000,
-              inputs: [bytesIn(w), storeWrite, dumpShare],
-            },
-      )
+    ? ws
+        .filter((w) => !isContainer(w))
+        .map((w) =>
+          w.trial
+            ? { ms: w.trial.preDumpMs, inputs: [input(`pre-dump round of ${w.selector}`, w.trial.preDumpMs, 'ms', 'dry-run')] }
+            : {
+                ms: DEFAULTS.dumpBaseMs * cpu.value + (w.bytes / (perS(storeWrite) * dumpShare.value)) * 1000,
+                inputs: [bytesIn(w), storeWrite, dumpShare],
+              },
+        )
     : [];
 
   // freeze + dump: what is left to copy at the freeze (everything without pre-dump), per-process
@@ -253,7 +257,20 @@ export function estimate(
     }
     let left = w.bytes;
     const leftInputs = [bytesIn(w)];
-    if (plan.options.preDump) {
+    if (isContainer(w)) {
+      freezeTerms.push({
+        ms: DEFAULTS.containerCheckpointMs * cpu.value,
+        inputs: [
+          input(
+            `${w.workload.runtime ?? 'runtime'} checkpoint's own steps for ${w.selector} (reference CPU)`,
+            DEFAULTS.containerCheckpointMs,
+            'ms',
+            'default',
+          ),
+          cpu,
+        ],
+      });
+    } else if (plan.options.preDump) {
       const rate = w.trial?.dirtyBytesPerS;
       const window = (w.trial?.preDumpMs ?? 1000) / 1000;
       if (rate !== null && rate !== undefined) {
@@ -362,7 +379,29 @@ export function estimate(
       inputs: [...objectInputs(w), input('criu restore fixed cost (reference CPU)', DEFAULTS.restoreBaseMs, 'ms', 'default'), cpu],
     },
     { ms: (w.bytes / (perS(storeRead) * restoreShare.value)) * 1000, inputs: [bytesIn(w), storeRead, restoreShare] },
+    ...(isContainer(w)
+      ? [
+          {
+            ms: DEFAULTS.containerRestoreMs * cpu.value,
+            inputs: [
+              input(
+                `${w.workload.runtime ?? 'runtime'} restore's own steps for ${w.selector} (reference CPU)`,
+                DEFAULTS.containerRestoreMs,
+                'ms',
+                'default',
+              ),
+              cpu,
+            ],
+          },
+        ]
+      : []),
   ]);
+  // Containers are restored after the boot hook, once the boot has gone on (docker: its daemon up).
+  if (ws.some(isContainer))
+    restoreTerms.push({
+      ms: DEFAULTS.containerStageMs * cpu.value,
+      inputs: [input('from the boot hook to the containers’ restore (reference CPU)', DEFAULTS.containerStageMs, 'ms', 'default'), cpu],
+    });
 
   const services = ws.filter((w) => w.workload.kind === 'service').length;
   const handBack: Term[] = services

@@ -42,8 +42,8 @@ export async function labExec(cmd: string | readonly string[], opts: ExecOptions
   return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The host port that reaches `name`'s port in the running guest (e.g. redis: 127.0.0.1:PORT → guest 6379). */
-export function labForwardPort(name: 'redis'): number {
+/** The host port that reaches `name`'s port in the running guest (redis: 127.0.0.1:PORT → guest 6379; kv, a container's published port: → 7000). */
+export function labForwardPort(name: 'redis' | 'kv'): number {
   const forward = requireRunningLab().state.forwards?.[name];
   if (!forward)
     throw new LabError(

@@ -105,7 +105,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
   const cmdline = guestCmdline();
 
   let port = opts.port ?? (await freePort());
-  let forwards = { redis: { host: await freePort(), guest: 6379 } };
+  let forwards = { redis: { host: await freePort(), guest: 6379 }, kv: { host: await freePort(), guest: 7000 } };
   let pid: number | undefined;
   let started = 0;
   for (let attempt = 1; pid === undefined; attempt++) {
@@ -132,7 +132,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
     if (portTaken && opts.port === undefined && attempt < 3) {
       progress.note(`port ${port} was taken, trying another`);
       port = await freePort();
-      forwards = { redis: { host: await freePort(), guest: 6379 } };
+      forwards = { redis: { host: await freePort(), guest: 6379 }, kv: { host: await freePort(), guest: 7000 } };
       continue;
     }
     rmSync(r.overlay, { force: true });
@@ -140,7 +140,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
   }
   writeRunState(root, { pid, port, forwards, imageKey: entry.manifest.key, kernel, cmdline, startedAt: new Date(started).toISOString() });
   progress.note(
-    `QEMU running (pid ${pid}), ssh forward 127.0.0.1:${port}, redis forward 127.0.0.1:${forwards.redis.host}, serial log ${r.serialLog}`,
+    `QEMU running (pid ${pid}), ssh forward 127.0.0.1:${port}, redis forward 127.0.0.1:${forwards.redis.host}, kv forward 127.0.0.1:${forwards.kv.host}, serial log ${r.serialLog}`,
   );
 
   let bootToSshSec = 0;

@@ -9,7 +9,7 @@
 // dumped before it continued at once), the run SIGKILLed in each phase before the jump, the store
 // filling during the dump, a reset after the dump and during the restore (sysrq b, timed from the
 // journal inside the guest), a damaged page image, a new kernel that does not come up. The
-// services' cases (servicesCases.ts) run after these in the same boot.
+// services' cases (servicesCases.ts) and the containers' (containerCases.ts) run after these in the same boot.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { labExec, LAB_KERNELS } from './lab.js';
 import { guestCmdline } from './vmConfig.js';
 import { runOk } from './run.js';
 import { servicesOnTheLab } from './servicesCases.js';
+import { containersOnTheLab } from './containerCases.js';
 import {
   bootId,
   call,
@@ -581,3 +582,4 @@ systemctl enable lab-reset-during-restore.service 2>&1`);
 });
 
 describe.sequential('services on the lab: refusals, fallbacks, redis', servicesOnTheLab);
+describe.sequential('containers on the lab', containersOnTheLab);

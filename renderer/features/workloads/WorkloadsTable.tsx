@@ -8,7 +8,8 @@ import { useApp } from '../../store/context';
 import { formatBytes } from '../../../shared/format';
 import { WORKLOAD_KINDS, type ProcessInfo, type Workload } from '../../../shared/domain/inventory';
 import { ErrorBox } from '../../ui/ErrorBox';
-import { selectionTotals, workloadRows, type RowQuery, type SortKey } from './workloadRows';
+import type { Containers } from '../../../shared/domain/containers';
+import { containerLine, selectionTotals, workloadRows, type RowQuery, type SortKey } from './workloadRows';
 
 /** Below this many rows every row is in the page (find-in-page and screen readers see all). */
 const VIRTUAL_ABOVE = 200;
@@ -41,6 +42,7 @@ function ProcessRows({ pids, processes }: { pids: readonly number[]; processes: 
 
 function Row({
   w,
+  containers,
   checked,
   onToggle,
   style,
@@ -48,6 +50,8 @@ function Row({
   onExpand,
 }: {
   w: Workload;
+  /** The runtimes' view of the containers, once loaded. */
+  containers: Containers | null;
   checked: boolean;
   onToggle: (id: string) => void;
   expanded?: boolean;
@@ -55,6 +59,7 @@ function Row({
   onExpand?: (id: string) => void;
   style?: React.CSSProperties;
 }) {
+  const container = containerLine(w, containers);
   return (
     <tr data-testid={`workload-${w.id}`} style={style}>
       <td>
@@ -74,6 +79,11 @@ function Row({
         ) : null}{' '}
         {w.name}
         <div className="muted mono">{w.id}</div>
+        {container ? (
+          <div className="muted" data-testid={`container-line-${w.id}`}>
+            {container}
+          </div>
+        ) : null}
       </td>
       <td>{w.kind}</td>
       <td className="num">{w.pids.length}</td>
@@ -90,11 +100,13 @@ function Row({
 
 function VirtualBody({
   rows,
+  containers,
   selected,
   onToggle,
   scroller,
 }: {
   rows: Workload[];
+  containers: Containers | null;
   selected: ReadonlySet<string>;
   onToggle: (id: string) => void;
   scroller: React.RefObject<HTMLDivElement | null>;
@@ -110,7 +122,7 @@ function VirtualBody({
       {top > 0 ? <tr style={{ height: top }} aria-hidden="true" /> : null}
       {items.map((it) => {
         const w = rows[it.index]!;
-        return <Row key={w.id} w={w} checked={selected.has(w.id)} onToggle={onToggle} style={{ height: ROW_PX }} />;
+        return <Row key={w.id} w={w} containers={containers} checked={selected.has(w.id)} onToggle={onToggle} style={{ height: ROW_PX }} />;
       })}
       {bottom > 0 ? <tr style={{ height: bottom }} aria-hidden="true" /> : null}
     </tbody>
@@ -127,6 +139,8 @@ export function WorkloadsTable({
   onToggle: (id: string) => void;
 }) {
   const inv = useApp((s) => s.inventory[hostId]);
+  const loadedContainers = useApp((s) => s.containers[hostId]);
+  const containers = loadedContainers?.status === 'ready' ? loadedContainers.data : null;
   const reload = useApp((s) => s.loadInventory);
   const [query, setQuery] = useState<RowQuery>({ text: '', kind: 'all', sort: 'rss' });
   // Typing stays responsive: the list follows the text a frame later if it has to.
@@ -218,12 +232,19 @@ export function WorkloadsTable({
                 </tr>
               </thead>
               {virtual ? (
-                <VirtualBody rows={rows} selected={selected} onToggle={onToggle} scroller={scroller} />
+                <VirtualBody rows={rows} containers={containers} selected={selected} onToggle={onToggle} scroller={scroller} />
               ) : (
                 <tbody>
                   {rows.map((w) => (
                     <Fragment key={w.id}>
-                      <Row w={w} checked={selected.has(w.id)} onToggle={onToggle} expanded={expanded.has(w.id)} onExpand={toggleExpanded} />
+                      <Row
+                        w={w}
+                        containers={containers}
+                        checked={selected.has(w.id)}
+                        onToggle={onToggle}
+                        expanded={expanded.has(w.id)}
+                        onExpand={toggleExpanded}
+                      />
                       {expanded.has(w.id) ? <ProcessRows pids={w.pids} processes={procs} /> : null}
                     </Fragment>
                   ))}

@@ -2,6 +2,7 @@
 // order (memory first by default). Pure, so the filter that runs on every keystroke over 10,000
 // rows is tested and measured on its own.
 import type { Workload, WorkloadKind } from '../../../shared/domain/inventory';
+import type { Containers } from '../../../shared/domain/containers';
 
 export type SortKey = 'rss' | 'anon' | 'pss' | 'processes' | 'name';
 export interface RowQuery {
@@ -41,4 +42,20 @@ export function selectionTotals(
       anonBytes += w.memory.anonBytes;
     }
   return { count, rssBytes, anonBytes };
+}
+
+/**
+ * What the row of a container says beside its name: its runtime, its restart policy and the unit
+ * that manages it, as the runtime reports them (or why they are not known).
+ */
+export function containerLine(w: Workload, containers: Containers | null): string | null {
+  if (w.kind !== 'container') return null;
+  const c = containers?.containers.find((x) => x.runtime === w.runtime && x.id === w.containerId);
+  if (!c) {
+    const rt = containers?.runtimes.find((r) => r.runtime === w.runtime);
+    return `${w.runtime ?? 'runtime unknown'}${rt?.unavailable ? ` (${rt.unavailable})` : containers ? '' : ' (asking the runtime…)'}`;
+  }
+  return [c.runtime, `restart ${c.restartPolicy}`, ...(c.ociRuntime ? [c.ociRuntime] : []), ...(c.unit ? [`unit ${c.unit}`] : [])].join(
+    ' · ',
+  );
 }

@@ -174,6 +174,27 @@ describe('estimate', () => {
     expect(ph(orderly, 'kexec-jump').midMs - ph(direct, 'kexec-jump').midMs).toBe(20_000);
   });
 
+  it('a container: no pre-dump round (its runtime checkpoints in one go), and the runtime’s own steps on both sides of the kexec', () => {
+    const inv = sampleInventory(64);
+    const tree = estimate(plan({ preDump: true }), facts, inv, calibration(), []);
+    const asContainer = structuredClone(inv);
+    Object.assign(asContainer.workloads[0]!, {
+      id: 'container:kv',
+      kind: 'container',
+      name: 'kv',
+      runtime: 'podman',
+      containerId: 'c'.repeat(64),
+    });
+    const kv = estimate(plan({ preDump: true }, ['container:kv']), facts, asContainer, calibration(), []);
+    expect(ph(tree, 'pre-dump').midMs).toBeGreaterThan(0);
+    expect(ph(kv, 'pre-dump').midMs).toBe(0);
+    // Everything is dumped under the freeze, plus the runtime's steps (150 ms at the reference CPU × 8 here).
+    expect(ph(kv, 'freeze-dump').midMs).toBeGreaterThan(ph(tree, 'freeze-dump').midMs + 150 * 8);
+    // The restore: the runtime's steps (250 ms) and the wait for the containers' turn (300 ms), × 8.
+    expect(ph(kv, 'restore').midMs - ph(tree, 'restore').midMs).toBe((250 + 300) * 8);
+    expect(ph(kv, 'restore').inputs.map((i) => i.name)).toContain("podman restore's own steps for container:kv (reference CPU)");
+  });
+
   it('knows nothing of a selector the inventory does not have (no bytes invented)', () => {
     const e = estimate(plan({}, ['pid:999']), facts, sampleInventory(64), calibration(), []);
     expect(e.workloads).toEqual([]);
