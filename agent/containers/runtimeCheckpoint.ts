@@ -13,13 +13,14 @@
 // podman: `container checkpoint` has no directory option; its checkpoint directory
 // (<StaticDir>/checkpoint) is the link. Its restart policy acts only through
 // podman-restart.service on boot, which the restore boot holds (see units.ts).
-import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ContainerRuntime } from '../../shared/domain/containers';
 import type { ContainerState, WorkloadState } from '../../shared/domain/upgradeFiles';
 import { tailOf } from '../../shared/errors';
 import { sh, type ShResult } from '../exec/sh';
 import { readText } from '../fs/readOptional';
+import { ensureProfile, savePolicy } from './appArmorPolicy';
 
 const TIMEOUT_MS = 30 * 60_000;
 
@@ -37,16 +38,40 @@ export function runtimeFlags(runtime: ContainerRuntime, criuOptions: readonly st
   return criuOptions.filter((o) => o === '--tcp-established' || o === '--file-locks');
 }
 
-/** Makes `link` a symlink to `target`, replacing whatever the runtime left there (an old checkpoint). */
-function linkTo(link: string, target: string): void {
+/**
+ * Makes the runtime's checkpoint directory lead to the images in the store, replacing whatever
+ * the runtime left there (an old checkpoint). podman: a symlink. docker: a bind mount, since
+ * containerd archives the directory it is given, and an archive of a symlink is the link alone.
+ */
+async function linkTo(c: ContainerState, target: string): Promise<void> {
+  await unlink(c);
   try {
-    lstatSync(link);
-    rmSync(link, { recursive: true, force: true });
+    lstatSync(c.checkpointLink);
+    rmSync(c.checkpointLink, { recursive: true, force: true });
   } catch {
     // nothing there
   }
-  mkdirSync(dirname(link), { recursive: true, mode: 0o700 });
-  symlinkSync(target, link);
+  mkdirSync(dirname(c.checkpointLink), { recursive: true, mode: 0o700 });
+  if (c.runtime === 'podman') symlinkSync(target, c.checkpointLink);
+  else {
+    mkdirSync(c.checkpointLink, { mode: 0o700 });
+    const r = await sh('mount', ['--bind', target, c.checkpointLink], { timeoutMs: 60_000 });
+    if (r.code !== 0) throw new Error(`mount --bind ${target} ${c.checkpointLink}: ${tailOf(r.stderr, 3)}`);
+  }
+}
+
+/** Undoes linkTo (the images stay where they are). */
+async function unlink(c: ContainerState): Promise<void> {
+  try {
+    const st = lstatSync(c.checkpointLink);
+    if (st.isSymbolicLink()) rmSync(c.checkpointLink);
+    else if (st.isDirectory()) {
+      await sh('umount', [c.checkpointLink], { timeoutMs: 60_000 });
+      rmdirSync(c.checkpointLink);
+    }
+  } catch {
+    // not there, or not empty (then it is not ours: left alone)
+  }
 }
 
 export interface RuntimeResult {
@@ -56,6 +81,8 @@ export interface RuntimeResult {
   /** The container's init process on the host after a restore or start. */
   pid: number | null;
   ms: number;
+  /** What was done on the way (an AppArmor profile loaded again), for the journal. */
+  notes?: string[];
 }
 
 function result(r: ShResult, t0: number, log: string | null, pid: number | null = null): RuntimeResult {
@@ -90,20 +117,21 @@ export async function checkpointContainer(w: ContainerWorkload): Promise<Runtime
   const c = w.container;
   const t0 = Date.now();
   const flags = runtimeFlags(c.runtime, w.criuOptions);
+  mkdirSync(dirname(w.dir), { recursive: true, mode: 0o700 });
+  // The new boot will not have its AppArmor profile loaded (see appArmorPolicy.ts).
+  if (c.appArmor) c.appArmor.saved = savePolicy(c.appArmor.profile, join(dirname(w.dir), 'apparmor-policy.bin'));
   if (c.runtime === 'podman') {
     mkdirSync(w.dir, { recursive: true, mode: 0o700 });
-    linkTo(c.checkpointLink, w.dir);
+    await linkTo(c, w.dir);
     const r = await sh('podman', ['container', 'checkpoint', '--keep', ...flags, c.id], { timeoutMs: TIMEOUT_MS });
     return result(r, t0, join(dirname(c.checkpointLink), 'dump.log'));
   }
   // docker writes <checkpoint-dir>/<name> itself and refuses one that exists.
   rmSync(w.dir, { recursive: true, force: true });
-  mkdirSync(dirname(w.dir), { recursive: true, mode: 0o700 });
   const r = await sh('docker', ['checkpoint', 'create', '--checkpoint-dir', dirname(w.dir), c.id, basename(w.dir)], {
     timeoutMs: TIMEOUT_MS,
   });
   const out = result(r, t0, existsSync(join(w.dir, 'dump.log')) ? join(w.dir, 'dump.log') : null);
-  if (out.ok) linkTo(c.checkpointLink, w.dir);
   return out;
 }
 
@@ -128,14 +156,24 @@ export async function restoreContainer(w: ContainerWorkload): Promise<RuntimeRes
     const ready = await dockerReady();
     if (ready.code !== 0) return result(ready, t0, null);
   }
-  linkTo(c.checkpointLink, w.dir);
+  const notes: string[] = [];
+  if (c.appArmor) {
+    const profile = ensureProfile(c.appArmor.profile, c.appArmor.saved);
+    if (!profile.ok) return { ok: false, evidence: profile.what, pid: null, ms: Date.now() - t0, notes };
+    notes.push(profile.what);
+  }
+  try {
+    await linkTo(c, w.dir);
+  } catch (err) {
+    return { ok: false, evidence: String(err), pid: null, ms: Date.now() - t0, notes };
+  }
   const r =
     c.runtime === 'podman'
       ? await sh('podman', ['container', 'restore', '--keep', ...runtimeFlags('podman', w.criuOptions), c.id], { timeoutMs: TIMEOUT_MS })
       : await sh('docker', ['start', '--checkpoint', basename(c.checkpointLink), c.id], { timeoutMs: TIMEOUT_MS });
   const log = c.runtime === 'podman' ? join(dirname(c.checkpointLink), 'restore.log') : join(w.dir, 'restore.log');
   const now = await runtimeState(c);
-  const out = result(r, t0, existsSync(log) ? log : null, now.pid);
+  const out = { ...result(r, t0, existsSync(log) ? log : null, now.pid), notes };
   if (out.ok && now.status !== 'running')
     return { ...out, ok: false, evidence: `${c.runtime} says ${c.name} is ${now.status}\n${out.evidence}` };
   return out;
@@ -145,7 +183,7 @@ export async function restoreContainer(w: ContainerWorkload): Promise<RuntimeRes
 export async function coldStartContainer(w: ContainerWorkload): Promise<RuntimeResult & { started: boolean }> {
   const c = w.container;
   const t0 = Date.now();
-  removeLink(w);
+  await removeLink(w);
   const policy = await releaseRestartPolicy(w);
   if (c.restartPolicy !== 'always' && c.restartPolicy !== 'unless-stopped')
     return {
@@ -161,10 +199,4 @@ export async function coldStartContainer(w: ContainerWorkload): Promise<RuntimeR
 }
 
 /** The link is the runtime's way to the images; once they are restored (or given up) it goes. */
-export function removeLink(w: ContainerWorkload): void {
-  try {
-    if (lstatSync(w.container.checkpointLink).isSymbolicLink()) rmSync(w.container.checkpointLink);
-  } catch {
-    // not there
-  }
-}
+export const removeLink = (w: ContainerWorkload): Promise<void> => unlink(w.container);

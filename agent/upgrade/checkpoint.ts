@@ -189,8 +189,9 @@ export async function checkpoint(
           data: { step: 'unkillable', pids: left },
         });
       state.dumpedAtMs = Date.now();
-      if (state.workloads.some((w) => w.criuOptions.includes('--tcp-established'))) {
-        // CRIU's network lock (iptables DROP rules) must still be there when restore runs.
+      if (state.workloads.some((w) => w.criuOptions.includes('--tcp-established') && !w.container)) {
+        // CRIU's network lock (iptables DROP rules) must still be there when restore runs. (A
+        // container's lock is inside its own network namespace, which CRIU restores with it.)
         state.netLock = await saveNetworkLock(join(state.storeDir, 'netlock'));
       }
       saveState(statePaths(state), state);

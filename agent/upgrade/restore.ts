@@ -91,7 +91,7 @@ async function restoreThroughRuntime(w: ContainerWorkload, journal: Journal, out
     });
     return false;
   }
-  removeLink(w);
+  await removeLink(w);
   const policy = await releaseRestartPolicy(w);
   const rootPid = r.pid ?? w.rootPid;
   const pids = treePids(rootPid);
@@ -100,7 +100,7 @@ async function restoreThroughRuntime(w: ContainerWorkload, journal: Journal, out
   journal.write({
     phase: 'restore',
     state: 'info',
-    message: `${w.selector}: ${w.container.runtime} restored container ${w.container.name} (${w.container.id.slice(0, 12)}), ${pids.length} process(es), init pid ${rootPid}${
+    message: `${w.selector}: ${w.container.runtime} restored container ${w.container.name} (${w.container.id.slice(0, 12)}), ${pids.length} process(es), init pid ${rootPid}${(r.notes ?? []).map((n) => `; ${n}`).join('')}${
       policy
         ? policy.code === 0
           ? `; restart policy ${w.container.restartPolicy} again`
@@ -195,12 +195,15 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
       data: { step: 'borrowed-addresses', added: borrowed.added, errors: borrowed.errors },
     });
 
+  // Containers not restored start cold after every restore was tried: a cold start must not
+  // take the address or port of a container still to be restored.
+  const coldLater: ContainerWorkload[] = [];
   for (const w of state.workloads) {
     const wdir = dirname(w.dir);
-    const giveUp = async () => {
+    const giveUp = () => {
       out.failed.push(w.selector);
       if (w.unit) out.handBack.push({ unit: w.unit, ok: false, pid: null });
-      if (isContainer(w)) await startContainerCold(w, journal);
+      if (isContainer(w)) coldLater.push(w);
     };
     try {
       const tv = Date.now();
@@ -213,7 +216,7 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
         data: { step: 'images-checked', selector: w.selector },
       });
     } catch (err) {
-      await giveUp();
+      giveUp();
       const error = toErrorInfo(err, 'MANIFEST_MISMATCH');
       journal.write({
         phase: 'restore',
@@ -226,7 +229,7 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
     }
     if (isContainer(w)) {
       if (await restoreThroughRuntime(w, journal, out)) continue;
-      await giveUp();
+      giveUp();
       continue;
     }
     const tr = Date.now();
@@ -243,7 +246,7 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
       r = await restoreOne(w, safer, 'restore-retry.log');
     }
     if (!r.ok) {
-      await giveUp();
+      giveUp();
       journal.write({
         phase: 'restore',
         state: 'info',
@@ -267,6 +270,7 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
     });
     if (w.unit) out.handBack.push({ unit: w.unit, ok: true, pid: rootPid });
   }
+  for (const w of coldLater) await startContainerCold(w, journal);
   await borrowed?.undo();
   if (state.netLock) {
     // A socket restored closed (the safer retry) or not at all leaves CRIU's lock behind; the
@@ -320,13 +324,14 @@ export async function restoreContainersAfterBoot(state: RunState, journal: Journ
   const before = records.findLast(
     (x): x is RecordOf<'restore', 'done' | 'failed'> => x.phase === 'restore' && (x.state === 'done' || x.state === 'failed'),
   );
-  // The boot hook stopped before its restore ended: it has released every hold already.
-  if (!before) return;
-  const r = await restoreWorkloads({ ...state, workloads: containers, netLock: null }, journal, { sameBoot: before.data.sameBoot });
+  // No restore record before: the hook had no process to restore (a hook that stopped early
+  // does not start this). The store may still be missing: then every image check fails.
+  const earlier = before?.data ?? { restored: [], failed: [], sameBoot: false };
+  const r = await restoreWorkloads({ ...state, workloads: containers, netLock: null }, journal, { sameBoot: earlier.sameBoot });
   await releaseContainerHolds(containerHoldUnits(state));
   endRestore(state, journal, {
     ...r,
-    restored: [...before.data.restored, ...r.restored],
-    failed: [...before.data.failed, ...r.failed],
+    restored: [...earlier.restored, ...r.restored],
+    failed: [...earlier.failed, ...r.failed],
   });
 }

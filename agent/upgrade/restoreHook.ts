@@ -186,7 +186,13 @@ async function restoreOnThisBoot(state: RunState, journal: Journal, interrupted:
         error,
       });
     }
-    restored = storeReady ? await restoreWorkloads(toRestore, journal, { sameBoot: false }) : nothingRestored(toRestore, false);
+    // Only containers: nothing for this hook to restore (their restore writes the restore records).
+    const onlyContainers = toRestore.workloads.length === 0 && state.workloads.some((w) => w.container);
+    restored = onlyContainers
+      ? nothingRestored(toRestore, false)
+      : storeReady
+        ? await restoreWorkloads(toRestore, journal, { sameBoot: false })
+        : nothingRestored(toRestore, false);
     for (const w of unheld) {
       restored.failed.push(w.selector);
       restored.handBack.push({ unit: w.unit!, ok: false, pid: null });
@@ -201,7 +207,7 @@ async function restoreOnThisBoot(state: RunState, journal: Journal, interrupted:
       // Returns only when the jump back could not be made (journaled); then the services start cold here.
       await kexecBack(state, journal, restored.failed, restored.restoredPids);
     }
-    endRestore(state, journal, restored);
+    if (!onlyContainers) endRestore(state, journal, restored);
     await releaseHeld(state, journal, restored);
   } catch (err) {
     return stopRestore(id, journal, err);

@@ -56,6 +56,7 @@ function containerStateOf(id: string, selector: string, workload: Workload, foun
     name: c.name,
     restartPolicy: c.restartPolicy,
     checkpointLink: checkpointLinkOf(c.runtime, c.stateDir, id),
+    appArmor: c.appArmorProfile ? { profile: c.appArmorProfile, saved: null } : null,
   };
 }
 

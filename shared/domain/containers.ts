@@ -45,6 +45,8 @@ export const containerInfoSchema = z.object({
   ociRuntime: z.nullable(z.string()),
   /** The runtime's directory for this container (podman's StaticDir, docker's containers/<id>), where its checkpoints go. */
   stateDir: z.nullable(z.string()),
+  /** The AppArmor profile it runs under (null: none, or not running); CRIU restores it into that profile. */
+  appArmorProfile: z.nullable(z.string()),
 });
 export type ContainerInfo = z.infer<typeof containerInfoSchema>;
 
@@ -76,6 +78,7 @@ export const inspectEntrySchema = z.object({
   /** podman: the OCI runtime and the container's own directory. */
   OCIRuntime: z.optional(z.string()),
   StaticDir: z.optional(z.string()),
+  AppArmorProfile: z.optional(z.string()),
   /** docker: a file in the container's own directory. */
   HostnamePath: z.optional(z.string()),
   State: z.object({ Status: z.string(), Pid: z.optional(z.number()) }),
@@ -126,6 +129,7 @@ export function toContainerInfo(runtime: ContainerRuntime, e: InspectEntry): Con
     unit: labels.PODMAN_SYSTEMD_UNIT ?? null,
     ociRuntime: e.OCIRuntime ?? e.HostConfig?.Runtime ?? null,
     stateDir: e.StaticDir ?? (e.HostnamePath ? e.HostnamePath.replace(/\/[^/]+$/, '') : null),
+    appArmorProfile: e.AppArmorProfile && e.AppArmorProfile !== 'unconfined' ? e.AppArmorProfile : null,
   };
 }
 

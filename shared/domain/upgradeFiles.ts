@@ -38,6 +38,16 @@ export const containerStateSchema = z.object({
   restartPolicy: z.enum(RESTART_POLICIES),
   /** The runtime's own checkpoint directory, linked to the images in the store. */
   checkpointLink: z.string(),
+  /** Its AppArmor profile, and the compiled policy saved beside the images (the new boot has not loaded it yet). */
+  appArmor: z.optional(
+    z.nullable(
+      z.object({
+        profile: z.string(),
+        /** The policy as the kernel had it loaded (apparmorfs raw_data), null when it could not be read. */
+        saved: z.nullable(z.object({ file: z.string(), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)) })),
+      }),
+    ),
+  ),
 });
 export type ContainerState = z.infer<typeof containerStateSchema>;
 

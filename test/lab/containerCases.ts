@@ -36,6 +36,20 @@ export function containersOnTheLab(): void {
     await guest(`set -e
 mkdir -p /etc/docker && echo '{"experimental": true}' > /etc/docker/daemon.json
 systemctl enable --now containerd.service docker.socket docker.service 2>&1
+# dockerd sets the FORWARD policy to DROP, which also drops new connections from outside to
+# podman's containers; a host running both needs this (on every boot: dockerd does it again).
+cat > /etc/systemd/system/lab-podman-forward.service <<'LAB'
+[Unit]
+Description=lab: outside clients reach podman's containers (dockerd sets FORWARD to DROP)
+After=docker.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/iptables -I FORWARD -d 10.88.0.0/16 -j ACCEPT
+[Install]
+WantedBy=multi-user.target
+LAB
+systemctl enable --now lab-podman-forward.service 2>&1
 lab-container-images podman docker
 podman run -d --name kv --runtime runc --restart always -p 7000:7000 localhost/lab-kv:latest
 podman run -d --name kvfail --runtime runc --restart always -p 7002:7000 localhost/lab-kv:latest
@@ -132,7 +146,7 @@ cp /usr/local/bin/lab-kv "$u/lab-kv" && printf '\\0' >> "$u/lab-kv"`);
     } finally {
       client.close();
       await guest(
-        'podman rm -f kv kvfail kvcrun; docker rm -f dkv; systemctl disable --now docker.service docker.socket containerd.service 2>&1 || true',
+        'podman rm -f kv kvfail kvcrun; docker rm -f dkv; systemctl disable --now lab-podman-forward.service docker.service docker.socket containerd.service 2>&1 || true',
       );
     }
   });

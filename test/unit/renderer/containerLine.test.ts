@@ -38,6 +38,7 @@ const container = {
   unit: null,
   ociRuntime: 'runc',
   stateDir: `/var/lib/docker/containers/${ID}`,
+  appArmorProfile: 'docker-default',
 };
 
 describe('containerLine', () => {

@@ -36,6 +36,7 @@ describe('container inspect, as podman and docker answer it', () => {
           unit: 'container-kv1.service',
           ociRuntime: 'crun',
           stateDir: '/var/lib/containers/storage/overlay-containers/8f5a328a706f89f729b77c87f3fa580510a80ad2c0abc47681b8442e89ee18e6/userdata',
+          appArmorProfile: null,
         },
       ],
     });

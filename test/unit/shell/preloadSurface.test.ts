@@ -39,6 +39,7 @@ describe('the preload bridge', () => {
         "prompt.answer",
         "host.facts",
         "host.inventory",
+        "host.containers",
         "host.files",
         "plan.build",
         "host.preflight",

@@ -47,6 +47,7 @@ function containerContext(runtime: 'podman' | 'docker' = 'podman', change: Parti
         unit: null,
         ociRuntime: 'runc',
         stateDir: `/var/lib/containers/storage/overlay-containers/${ID}/userdata`,
+        appArmorProfile: 'containers-default-0.50.1',
         ...change,
       },
     ],
