@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/lab/**/*.test.ts'],
-          exclude: ['test/lab/**/*.smoke.test.ts', 'test/lab/**/*.lab.test.ts'],
+          exclude: ['test/lab/**/*.lab.test.ts'],
         },
       },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
@@ -27,7 +27,7 @@ export default defineConfig({
       {
         test: {
           name: 'lab',
-          include: ['test/lab/**/*.smoke.test.ts', 'test/lab/**/*.lab.test.ts', 'test/e2e/**/*.lab.test.ts'],
+          include: ['test/lab/**/*.lab.test.ts', 'test/e2e/**/*.lab.test.ts'],
           testTimeout: 30 * 60_000,
           hookTimeout: 30 * 60_000,
           fileParallelism: false,

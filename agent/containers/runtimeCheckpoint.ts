@@ -21,6 +21,7 @@ import { tailOf } from '../../shared/errors';
 import { sh, type ShResult } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { ensureProfile, savePolicy } from './appArmorPolicy';
+import { criuEvidence } from '../upgrade/criuLog';
 
 const TIMEOUT_MS = 30 * 60_000;
 
@@ -87,7 +88,7 @@ export interface RuntimeResult {
 
 function result(r: ShResult, t0: number, log: string | null, pid: number | null = null): RuntimeResult {
   const criuLog = log ? readText(log) : '';
-  const evidence = [tailOf(r.stderr || r.stdout, 10), criuLog ? `${log}:\n${tailOf(criuLog, 15)}` : ''].filter(Boolean).join('\n');
+  const evidence = [tailOf(r.stderr || r.stdout, 10), criuLog ? `${log}:\n${criuEvidence(criuLog, 15)}` : ''].filter(Boolean).join('\n');
   return { ok: r.code === 0 && !r.timedOut, evidence: r.timedOut ? `timed out\n${evidence}` : evidence, pid, ms: Date.now() - t0 };
 }
 

@@ -105,6 +105,7 @@ export async function checkpoint(
   onDumpFailure: 'abort' | 'skip' = 'abort',
 ): Promise<void> {
   const timing = { criuMs: 0, manifestMs: 0, commitMs: 0, syncMs: 0 };
+  const dumpMs = new Map<string, number>();
   state.freezeAtMs = Date.now();
   await journal.phase(
     'checkpoint',
@@ -160,6 +161,7 @@ export async function checkpoint(
           });
         }
         (thawable(w) ? at.stopped : at.dumped).push(w);
+        dumpMs.set(w.selector, Date.now() - tc);
         timing.criuMs += Date.now() - tc;
         const tm = Date.now();
         // Only the final dump is hashed under the freeze; the pre-dump rounds were hashed
@@ -215,6 +217,7 @@ export async function checkpoint(
           rootPid: w.rootPid,
           processes: w.pids.length,
           bytesDumped: w.bytesDumped,
+          dumpMs: dumpMs.get(w.selector),
         })),
         netLock: state.netLock !== null,
       },

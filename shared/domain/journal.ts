@@ -111,7 +111,14 @@ export type TargetKernel = z.infer<typeof targetKernelSchema>;
 /** The store as mounted: the same shape state.json keeps. */
 const storeSchema = mountedStoreSchema;
 
-const dumpedWorkloadSchema = z.object({ selector: selectorSchema, rootPid: pid(), processes: count(), bytesDumped: nonneg() });
+const dumpedWorkloadSchema = z.object({
+  selector: selectorSchema,
+  rootPid: pid(),
+  processes: count(),
+  bytesDumped: nonneg(),
+  /** Its final dump alone (for a container: the runtime's whole checkpoint), absent in older journals. */
+  dumpMs: z.optional(nonneg()),
+});
 
 /** restore/info records say which step of the restore they report. */
 const restoreInfoData = z.discriminatedUnion('step', [

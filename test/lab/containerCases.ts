@@ -51,12 +51,14 @@ WantedBy=multi-user.target
 LAB
 systemctl enable --now lab-podman-forward.service 2>&1
 lab-container-images podman docker
-podman run -d --name kv --runtime runc --restart always -p 7000:7000 localhost/lab-kv:latest
-podman run -d --name kvfail --runtime runc --restart always -p 7002:7000 localhost/lab-kv:latest
-podman run -d --name kvcrun -p 7003:7000 localhost/lab-kv:latest
-docker run -d --name dkv --restart always -p 7001:7000 localhost/lab-kv:latest
+podman run -d --name kv --runtime runc --restart always -p 7000:7000 localhost/lab-kv:latest /lab-kv 7000 16M
+podman run -d --name kvfail --runtime runc --restart always -p 7002:7000 localhost/lab-kv:latest /lab-kv 7000 16M
+podman run -d --name kvcrun -p 7003:7000 localhost/lab-kv:latest /lab-kv 7000 16M
+docker run -d --name dkv --restart always -p 7001:7000 localhost/lab-kv:latest /lab-kv 7000 16M
+# the same server as a plain process, to set the runtimes' own cost against
+setsid lab-kv 7004 16M </dev/null >/dev/null 2>&1 &
 # each answers once it has filled its memory (QEMU's forward would accept a client before that)
-for p in 7000 7001 7002 7003; do
+for p in 7000 7001 7002 7003 7004; do
   for i in $(seq 120); do timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p; echo PING >&3; head -1 <&3" 2>/dev/null | grep -q PONG && break; sleep 1; done
 done`);
     const ids = {
@@ -80,13 +82,15 @@ cp /usr/local/bin/lab-kv "$u/lab-kv" && printf '\\0' >> "$u/lab-kv"`);
       expect(crun.canStart).toBe(false);
       expect(crun.findings.find((f) => f.id === 'container.oci-runtime-without-criu')?.fix).toMatch(/--runtime runc/);
 
-      const selectors = ['container:kv', 'container:dkv', 'container:kvfail'];
+      const plainPid = Number((await guest('pgrep -f "^lab-kv 7004"')).trim());
+      expect(plainPid).toBeGreaterThan(1);
+      const selectors = ['container:kv', 'container:dkv', 'container:kvfail', `pid:${plainPid}`];
       const pre = await call<Preflight>('preflight.run', { plan: plan(selectors, {}, target) });
       console.log(`containers preflight: ${pre.findings.map((f) => `${f.severity} ${f.id} ${f.workload ?? ''}`).join('; ')}`);
       expect(pre.findings.filter((f) => f.severity === 'block')).toEqual([]);
       expect(pre.criuOptions['container:kv']).toContain('--tcp-established');
       expect(pre.findings.filter((f) => f.id === 'container.restart-hold').map((f) => f.workload)).toEqual(
-        expect.arrayContaining(selectors),
+        expect.arrayContaining(selectors.slice(0, 3)),
       );
 
       const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: plan(selectors, {}, target) });
@@ -111,9 +115,9 @@ cp /usr/local/bin/lab-kv "$u/lab-kv" && printf '\\0' >> "$u/lab-kv"`);
       );
       // restart always started no second copy: one container each, podman-restart.service ran after the restore.
       expect(
-        (await guest(`podman ps -a --format '{{.Names}}' | grep -c '^kv$'; docker ps -a --format '{{.Names}}' | grep -c '^dkv$'`)).split(
-          '\n',
-        ),
+        (await guest(`podman ps -a --format '{{.Names}}' | grep -c '^kv$'; docker ps -a --format '{{.Names}}' | grep -c '^dkv$'`))
+          .trim()
+          .split('\n'),
       ).toEqual(['1', '1']);
       expect((await guest('systemctl is-active podman-restart.service || true')).trim()).toBe('active');
       expect((await guest('test -e /etc/systemd/system/podman-restart.service.d/50-seamless-hold.conf; echo $?')).trim()).toBe('1');
@@ -134,19 +138,32 @@ cp /usr/local/bin/lab-kv "$u/lab-kv" && printf '\\0' >> "$u/lab-kv"`);
         ['container:kv', 'restored'],
         ['container:dkv', 'restored'],
         ['container:kvfail', 'cold-started'],
+        [`pid:${plainPid}`, 'restored'],
       ]);
+      expect(await kv(7004, 'INFO')).toMatch(new RegExp(`^pid=${plainPid} `));
       expect((await guest(`test -d /var/lib/seamless/store/${upgradeId}/container-kvfail; echo $?`)).trim()).toBe('0');
-      const restored = recs.filter(
-        (r) => r.phase === 'restore' && r.state === 'info' && (r.data?.step === 'restored' || r.data?.step === 'gave-up'),
-      );
+      // The figures: each workload's dump and restore, the runtimes' against the plain process.
+      const dumped = (recs.find((r) => r.phase === 'checkpoint' && r.state === 'done')?.data?.workloads ?? []) as {
+        selector: string;
+        dumpMs?: number;
+        bytesDumped: number;
+      }[];
+      const step = (sel: string, steps: string[]) =>
+        recs.find((r) => r.phase === 'restore' && steps.includes(String(r.data?.step)) && r.data?.selector === sel);
+      const freezeAt = Number(recs.find((r) => r.phase === 'checkpoint' && r.state === 'done')?.data?.freezeAtMs);
       console.log(
-        `containers: blackout ${report.blackoutMs} ms; ${report.workloads.map((w) => `${w.selector} ${w.bytesDumped} bytes`).join(', ')}; restores: ${restored.map((r) => `${String(r.data?.selector)} ${r.durationMs} ms`).join(', ')}`,
+        `containers figures: blackout (all) ${report.blackoutMs} ms; ${dumped
+          .map((d) => {
+            const back = step(d.selector, ['restored']);
+            return `${d.selector}: ${d.bytesDumped} bytes, dump ${d.dumpMs} ms, restore ${step(d.selector, ['restored', 'gave-up'])?.durationMs} ms, back ${back ? back.atMs - freezeAt : '–'} ms after the freeze`;
+          })
+          .join('; ')}`,
       );
       await call('upgrade.cleanup', { id: upgradeId });
     } finally {
       client.close();
       await guest(
-        'podman rm -f kv kvfail kvcrun; docker rm -f dkv; systemctl disable --now lab-podman-forward.service docker.service docker.socket containerd.service 2>&1 || true',
+        'pkill -f "^lab-kv 7004"; podman rm -f -t 0 kv kvfail kvcrun; docker rm -f dkv; systemctl disable --now lab-podman-forward.service docker.service docker.socket containerd.service 2>&1 || true',
       );
     }
   });

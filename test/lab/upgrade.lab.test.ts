@@ -19,6 +19,7 @@ import { guestCmdline } from './vmConfig.js';
 import { runOk } from './run.js';
 import { servicesOnTheLab } from './servicesCases.js';
 import { containersOnTheLab } from './containerCases.js';
+import { smokeOfTheLab } from './smokeCases.js';
 import {
   bootId,
   call,
@@ -69,9 +70,12 @@ async function expectTreeCarried(keeper: number, child: number, before: Memload)
   return after;
 }
 
-// One boot of the lab for every case below, the services' included (servicesCases.ts).
+// One boot of the lab for every case below: the lab's own checks first (smokeCases.ts), the
+// services' and the containers' last (servicesCases.ts, containerCases.ts).
 beforeAll(freshLabWithAgent, 15 * MIN);
 afterAll(stopLab, 5 * MIN);
+
+describe.sequential('the lab itself (as booted, before any upgrade)', smokeOfTheLab);
 
 describe.sequential('upgrade on the lab', () => {
   it('a failed dump leaves everything running and never kexecs', async () => {

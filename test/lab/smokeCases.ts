@@ -2,15 +2,16 @@
 // reuses its cache), boots 6.1.0-47 under TCG, answers SSH with the pinned key,
 // has the upgrade kernel, /dev/pmem0 and a working CRIU, and its workloads run
 // with the data they should have. It fails (never skips) when host tools are
-// missing, naming the Debian packages to install.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+// missing, naming the Debian packages to install. These cases run first in
+// upgrade.lab.test.ts's boot (a boot of their own cost a minute of CI), on the
+// lab as freshly booted, before any upgrade touches it.
+import { it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labBuild, labDown, labExec, labStatus, labUp, LAB_KERNELS, MEMLOAD_DEFAULT_SIZE, type BuildResult } from './lab.js';
+import { labBuild, labExec, labStatus, LAB_KERNELS, MEMLOAD_DEFAULT_SIZE, type BuildResult } from './lab.js';
 import { BUILD_TOOLS, RUN_TOOLS, missingTools } from './hostTools.js';
 import { runOk } from './run.js';
-
-const MIN = 60_000;
+import { guest, MIN } from './labAgent.js';
 
 interface MemloadReport {
   pid: number;
@@ -32,12 +33,6 @@ interface RedisFill {
   expectedSampleSha256: string;
 }
 
-async function guest(cmd: string): Promise<string> {
-  const r = await labExec(cmd, { timeoutMs: 5 * MIN });
-  if (r.code !== 0) throw new Error(`guest command failed (${r.code}): ${cmd}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
 function memloadReports(text: string): MemloadReport[] {
   return text
     .trim()
@@ -46,17 +41,8 @@ function memloadReports(text: string): MemloadReport[] {
     .map((l) => JSON.parse(l) as MemloadReport);
 }
 
-describe.sequential('lab smoke', () => {
+export function smokeOfTheLab(): void {
   let built: BuildResult | undefined;
-
-  beforeAll(async () => {
-    // a lab left running (perhaps after a kexec test) is not a clean boot
-    if ((await labStatus()).running) await labDown();
-  }, 5 * MIN);
-
-  afterAll(async () => {
-    await labDown();
-  }, 5 * MIN);
 
   it('has the host tools (else: apt-get install the packages in test/lab/PACKAGES)', () => {
     const m = missingTools([...BUILD_TOOLS, ...RUN_TOOLS]);
@@ -77,11 +63,8 @@ describe.sequential('lab smoke', () => {
   );
 
   it(
-    'boots 6.1.0-47 and answers SSH with the pinned host key',
+    'booted 6.1.0-47 and answers SSH with the pinned host key',
     async () => {
-      const up = await labUp();
-      expect(up.status.running).toBe(true);
-      expect(up.status.kernel).toBe(LAB_KERNELS.boot);
       const s = await labStatus();
       expect(s).toMatchObject({ running: true, host: '127.0.0.1', user: 'root', kernel: LAB_KERNELS.boot });
       expect(s.hostKeyFingerprint).toBe(built?.manifest.hostKeyFingerprint);
@@ -176,4 +159,4 @@ describe.sequential('lab smoke', () => {
     },
     5 * MIN,
   );
-});
+}
