@@ -35,7 +35,8 @@ describe('container inspect, as podman and docker answer it', () => {
           ],
           unit: 'container-kv1.service',
           ociRuntime: 'crun',
-          stateDir: '/var/lib/containers/storage/overlay-containers/8f5a328a706f89f729b77c87f3fa580510a80ad2c0abc47681b8442e89ee18e6/userdata',
+          stateDir:
+            '/var/lib/containers/storage/overlay-containers/8f5a328a706f89f729b77c87f3fa580510a80ad2c0abc47681b8442e89ee18e6/userdata',
           appArmorProfile: null,
         },
       ],
@@ -55,7 +56,7 @@ describe('container inspect, as podman and docker answer it', () => {
     });
   });
 
-  it('docker names: the leading slash goes, an empty restart policy is no, its directory is the hostname file\'s', () => {
+  it("docker names: the leading slash goes, an empty restart policy is no, its directory is the hostname file's", () => {
     const entry = {
       Id: 'a'.repeat(64),
       Name: '/web',
