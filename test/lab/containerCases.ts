@@ -1,6 +1,7 @@
 // Why: proves issue 16 on a real kernel: containers of podman and docker carried across the
 // kexec through their own runtimes. One upgrade (6.1.0-47 ↔ 6.1.0-50) carries three lab-kv
-// containers (an in-memory key-value server; only a checkpoint keeps its keys), each with restart
+// containers (an in-memory key-value server with 16 MiB of patterned memory; only a checkpoint
+// keeps its keys) and the same server as a plain process (for the figures), each container with restart
 // policy `always`: `kv` under podman with a client connected from outside the VM (its TCP
 // connection carried), `dkv` under docker, and `kvfail` under podman whose binary is replaced in
 // its own layer before the upgrade, so that CRIU refuses to restore it (as after a package
