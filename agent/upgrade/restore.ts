@@ -327,8 +327,13 @@ export async function restoreContainersAfterBoot(state: RunState, journal: Journ
   // No restore record before: the hook had no process to restore (a hook that stopped early
   // does not start this). The store may still be missing: then every image check fails.
   const earlier = before?.data ?? { restored: [], failed: [], sameBoot: false };
-  const r = await restoreWorkloads({ ...state, workloads: containers, netLock: null }, journal, { sameBoot: earlier.sameBoot });
-  await releaseContainerHolds(containerHoldUnits(state));
+  let r: Restored;
+  try {
+    r = await restoreWorkloads({ ...state, workloads: containers, netLock: null }, journal, { sameBoot: earlier.sameBoot });
+  } finally {
+    // Whatever happened, podman-restart.service must not wait for a verdict that never comes.
+    await releaseContainerHolds(containerHoldUnits(state));
+  }
   endRestore(state, journal, {
     ...r,
     restored: [...earlier.restored, ...r.restored],

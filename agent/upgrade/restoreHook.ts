@@ -187,7 +187,7 @@ async function restoreOnThisBoot(state: RunState, journal: Journal, interrupted:
       });
     }
     // Only containers: nothing for this hook to restore (their restore writes the restore records).
-    const onlyContainers = toRestore.workloads.length === 0 && state.workloads.some((w) => w.container);
+    const onlyContainers = state.workloads.length > 0 && state.workloads.every((w) => w.container);
     restored = onlyContainers
       ? nothingRestored(toRestore, false)
       : storeReady

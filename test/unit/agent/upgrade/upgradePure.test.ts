@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { hex, overlapping, parseKexecSegments, placementWindow } from '../../../../agent/upgrade/kexecSegments';
 import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from '../../../../agent/upgrade/criuLog';
 import { buildManifest, diffManifest, mergeManifests, prefixed, unprefixed, verifyManifest } from '../../../../agent/upgrade/manifest';
-import { bootHookUnit, holdDropIn } from '../../../../agent/upgrade/units';
+import type { WorkloadState } from '../../../../shared/domain/upgradeFiles';
+import { bootHookUnit, containerHoldDropIn, containerHoldUnits, holdDropIn } from '../../../../agent/upgrade/units';
 import { newUpgradeId, safeName } from '../../../../agent/upgrade/paths';
 import { pmemRange, ramTop } from '../../../../agent/upgrade/store';
 import { saferOptions } from '../../../../agent/upgrade/restore';
@@ -142,6 +143,31 @@ describe('units and names', () => {
     expect(d).toMatch(/^KillMode=none$/m);
     expect(d).toMatch(/^Restart=no$/m);
   });
+  it('podman-restart.service waits for the containers only when a podman container would be started by it', () => {
+    const c = (runtime: 'podman' | 'docker', restartPolicy: 'always' | 'no'): WorkloadState => ({
+      selector: 'container:kv',
+      kind: 'container',
+      name: 'kv',
+      unit: null,
+      rootPid: 900,
+      pids: [900],
+      cgroup: null,
+      dir: '/store/u-1/container-kv/dump',
+      preDumpDirs: [],
+      criuOptions: [],
+      bytesDumped: 0,
+      residency: [],
+      container: { runtime, id: 'c'.repeat(64), name: 'kv', restartPolicy, checkpointLink: '/x' },
+    });
+    expect(containerHoldUnits({ workloads: [c('podman', 'always')] })).toEqual(['podman-restart.service']);
+    expect(containerHoldUnits({ workloads: [c('podman', 'no'), c('docker', 'always')] })).toEqual([]);
+    const d = containerHoldDropIn('/usr/bin/node', '/a.cjs', 'u-1', 'podman-restart.service');
+    // found (and released) by releaseHoldsOf, which looks for its upgrade's id in the drop-in
+    expect(d).toContain('for upgrade u-1:');
+    expect(d).toMatch(/^ExecStartPre=\+\/usr\/bin\/node \/a.cjs --await-containers u-1 podman-restart.service$/m);
+    // its own ExecStart stays: after the wait it starts what was not restored, and leaves the rest
+    expect(d).not.toMatch(/^ExecStart=/m);
+  });
   it('makes ids and directory names that are safe everywhere', () => {
     const id = newUpgradeId(new Date('2026-11-26T02:29:04.123Z'), 0.5);
     expect(id).toBe('u-20261126t022904-7fff');
@@ -201,6 +227,17 @@ describe('the outcome counts what came back', () => {
   it('a service not restored was cold-started; any other workload not restored is lost', () => {
     expect(outcomeOf(stamped([START, kexecBegin(), failedOn('unit:redis-server.service')]))).toBe('cold-started');
     expect(outcomeOf(stamped([START, kexecBegin(), failedOn('pid:4242')]))).toBe('lost');
+  });
+  it('a container not restored: cold-started when its runtime started it (its restart policy), lost when nothing did', () => {
+    const coldStart = (started: boolean): RecordInput => ({
+      phase: 'restore',
+      state: 'info',
+      message: started ? 'started cold by podman' : 'left stopped',
+      data: { step: 'cold-started', selector: 'container:kv', started, rootPid: started ? 900 : null },
+    });
+    expect(outcomeOf(stamped([START, kexecBegin(), coldStart(true), failedOn('container:kv')]))).toBe('cold-started');
+    expect(outcomeOf(stamped([START, kexecBegin(), coldStart(false), failedOn('container:kv')]))).toBe('lost');
+    expect(outcomeOf(stamped([START, kexecBegin(), failedOn('container:kv')]))).toBe('lost');
   });
   it('a workload left behind after its dump failed (onDumpFailure: skip): a service starts cold, anything else is lost', () => {
     const skipped = (service: boolean): RecordInput => ({
