@@ -47,11 +47,14 @@ export const DEFAULTS = {
    * At the reference CPU: a container runtime's own steps around CRIU (podman/docker CLI, runc,
    * conmon/shim, network namespace), per container, at the checkpoint and at the restore; and the
    * wait from the boot hook to the containers' restore (the boot goes on; dockerd starts).
-   * Fitted on the lab's podman and docker upgrades (issue 16).
+   * Fitted on the lab's podman and docker upgrades of 16 MiB lab-kv containers (issue 16): beyond
+   * the same server's plain-process dump and restore, podman's checkpoint took 5.5 s more and
+   * docker's 9.4 s; podman's restore 25.5 s more (network, conmon, AppArmor) and docker's 14.5 s;
+   * the containers' turn came about 20 s after the boot hook's (÷ 17, the lab's CPU factor).
    */
-  containerCheckpointMs: 150,
-  containerRestoreMs: 250,
-  containerStageMs: 300,
+  containerCheckpointMs: 450,
+  containerRestoreMs: 1200,
+  containerStageMs: 1200,
   /** Reading page cache back (rewarm), from the root disk. */
   rewarmBytesPerS: 150e6,
   /** The CPU factor is kept within these bounds (a wildly off hash rate must not wreck the estimate). */

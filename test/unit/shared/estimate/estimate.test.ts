@@ -3,6 +3,7 @@
 // and a default where a measurement could be always widens the range and is named.
 import { describe, expect, it } from 'vitest';
 import { estimate, type Estimate } from '../../../../shared/estimate/estimate';
+import { DEFAULTS } from '../../../../shared/estimate/defaults';
 import type { Calibration, WorkloadTrial } from '../../../../shared/estimate/calibration';
 import type { HistoryEntry } from '../../../../shared/estimate/history';
 import { planSchema, type Plan } from '../../../../shared/plan/plan';
@@ -188,10 +189,10 @@ describe('estimate', () => {
     const kv = estimate(plan({ preDump: true }, ['container:kv']), facts, asContainer, calibration(), []);
     expect(ph(tree, 'pre-dump').midMs).toBeGreaterThan(0);
     expect(ph(kv, 'pre-dump').midMs).toBe(0);
-    // Everything is dumped under the freeze, plus the runtime's steps (150 ms at the reference CPU × 8 here).
-    expect(ph(kv, 'freeze-dump').midMs).toBeGreaterThan(ph(tree, 'freeze-dump').midMs + 150 * 8);
-    // The restore: the runtime's steps (250 ms) and the wait for the containers' turn (300 ms), × 8.
-    expect(ph(kv, 'restore').midMs - ph(tree, 'restore').midMs).toBe((250 + 300) * 8);
+    // Everything is dumped under the freeze, plus the runtime's steps (at the reference CPU, × 8 here).
+    expect(ph(kv, 'freeze-dump').midMs).toBeGreaterThan(ph(tree, 'freeze-dump').midMs + DEFAULTS.containerCheckpointMs * 8);
+    // The restore: the runtime's steps and the wait for the containers' turn, × 8.
+    expect(ph(kv, 'restore').midMs - ph(tree, 'restore').midMs).toBe((DEFAULTS.containerRestoreMs + DEFAULTS.containerStageMs) * 8);
     expect(ph(kv, 'restore').inputs.map((i) => i.name)).toContain("podman restore's own steps for container:kv (reference CPU)");
   });
 
