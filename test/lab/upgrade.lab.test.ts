@@ -429,8 +429,11 @@ describe.sequential('upgrade on the lab', () => {
     writeFileSync(join(tmpdir(), `seamless-upgrade-figures-${upgradeId}.json`), JSON.stringify({ figures, journal: recs }, null, 2));
   });
 
-  it('hands a systemd service (lab-memload@256M) back to systemd on the new kernel, started once (orderly systemctl kexec)', async () => {
-    const unit = 'lab-memload@256M.service';
+  it('hands a systemd service (lab-memload@32M) back to systemd on the new kernel, started once (orderly systemctl kexec)', async () => {
+    // 32 MiB: the hand-back is the point here, not the size (the 256 MiB tree case carries the bytes).
+    const unit = 'lab-memload@32M.service';
+    await guest(`systemctl enable --now ${unit}`);
+    await sleep(2000);
     const running = (await guest('uname -r')).trim();
     const target = running === LAB_KERNELS.target ? LAB_KERNELS.boot : LAB_KERNELS.target;
     const show = async () =>
@@ -470,7 +473,7 @@ describe.sequential('upgrade on the lab', () => {
     expect((await guest(`find ${storeDir} ! -type l -perm /077 | head -5`)).trim()).toBe('');
     const cleaned = await call<{ removed: { id: string; bytes: number }[]; left: unknown[] }>('upgrade.cleanup', { id: upgradeId });
     expect(cleaned.removed).toEqual([expect.objectContaining({ id: upgradeId, bytes: expect.any(Number) })]);
-    expect(cleaned.removed[0]!.bytes).toBeGreaterThan(200 * 1024 * 1024);
+    expect(cleaned.removed[0]!.bytes).toBeGreaterThan(16 * 1024 * 1024);
     expect((await guest(`test -e ${storeDir}; echo $?`)).trim()).toBe('1');
     const restore = recs.find((r) => r.phase === 'restore' && r.state === 'done');
     console.log(
