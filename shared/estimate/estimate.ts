@@ -228,6 +228,11 @@ export function estimate(
   // pre-dump: one full copy of each workload's memory while it runs (the dry run timed it).
   // (A container is checkpointed by its runtime in one go: no pre-dump rounds.)
   const isContainer = (w: Carried) => w.workload.kind === 'container';
+  /** A container runtime's fixed cost, given for the reference CPU (a default, scaled by this host's CPU). */
+  const runtimeSteps = (what: string, referenceMs: number): Term => ({
+    ms: referenceMs * cpu.value,
+    inputs: [input(`${what} (reference CPU)`, referenceMs, 'ms', 'default'), cpu],
+  });
   const preDumpTerms: Term[] = plan.options.preDump
     ? ws
         .filter((w) => !isContainer(w))
@@ -258,18 +263,9 @@ export function estimate(
     let left = w.bytes;
     const leftInputs = [bytesIn(w)];
     if (isContainer(w)) {
-      freezeTerms.push({
-        ms: DEFAULTS.containerCheckpointMs * cpu.value,
-        inputs: [
-          input(
-            `${w.workload.runtime ?? 'runtime'} checkpoint's own steps for ${w.selector} (reference CPU)`,
-            DEFAULTS.containerCheckpointMs,
-            'ms',
-            'default',
-          ),
-          cpu,
-        ],
-      });
+      freezeTerms.push(
+        runtimeSteps(`${w.workload.runtime ?? 'runtime'} checkpoint's own steps for ${w.selector}`, DEFAULTS.containerCheckpointMs),
+      );
     } else if (plan.options.preDump) {
       const rate = w.trial?.dirtyBytesPerS;
       const window = (w.trial?.preDumpMs ?? 1000) / 1000;
@@ -380,28 +376,11 @@ export function estimate(
     },
     { ms: (w.bytes / (perS(storeRead) * restoreShare.value)) * 1000, inputs: [bytesIn(w), storeRead, restoreShare] },
     ...(isContainer(w)
-      ? [
-          {
-            ms: DEFAULTS.containerRestoreMs * cpu.value,
-            inputs: [
-              input(
-                `${w.workload.runtime ?? 'runtime'} restore's own steps for ${w.selector} (reference CPU)`,
-                DEFAULTS.containerRestoreMs,
-                'ms',
-                'default',
-              ),
-              cpu,
-            ],
-          },
-        ]
+      ? [runtimeSteps(`${w.workload.runtime ?? 'runtime'} restore's own steps for ${w.selector}`, DEFAULTS.containerRestoreMs)]
       : []),
   ]);
   // Containers are restored after the boot hook, once the boot has gone on (docker: its daemon up).
-  if (ws.some(isContainer))
-    restoreTerms.push({
-      ms: DEFAULTS.containerStageMs * cpu.value,
-      inputs: [input('from the boot hook to the containers’ restore (reference CPU)', DEFAULTS.containerStageMs, 'ms', 'default'), cpu],
-    });
+  if (ws.some(isContainer)) restoreTerms.push(runtimeSteps('from the boot hook to the containers’ restore', DEFAULTS.containerStageMs));
 
   const services = ws.filter((w) => w.workload.kind === 'service').length;
   const handBack: Term[] = services
