@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { chooseDigest } from '../upgrade/imageDigest';
 import { CALIBRATION_VERSION, type Calibration } from '../../shared/estimate/calibration';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Store } from '../../shared/plan/plan';
@@ -183,6 +184,12 @@ export function hashRate(): number {
   return (16 * block.length) / Math.max(s, 1e-6);
 }
 
+/** The digest the image check would use here, and its rate. */
+function imageDigest(): { algorithm: string; bytesPerS: number } {
+  const c = chooseDigest();
+  return { algorithm: c.algorithm, bytesPerS: c.rates[c.algorithm] ?? hashRate() };
+}
+
 /** Measures; `written` collects what was written and removed again. */
 export async function calibrate(store: Store, facts: HostFacts, written: string[] = []): Promise<Calibration> {
   const s = await storeBandwidth(store, written);
@@ -205,6 +212,7 @@ export async function calibrate(store: Store, facts: HostFacts, written: string[
     },
     flush,
     hashBytesPerS: hashRate(),
+    digest: imageDigest(),
     boot: {
       kernelS: boot?.kernelUsec != null ? boot.kernelUsec / 1e6 : null,
       initrdS: boot?.initrdUsec != null ? boot.initrdUsec / 1e6 : null,

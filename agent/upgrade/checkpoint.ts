@@ -12,7 +12,8 @@ import { criu } from '../criu/run';
 import { saveNetworkLock } from '../criu/networkLockCommands';
 import { criuEvidence, pagesBytes } from './criuLog';
 import type { Journal } from './journal';
-import { buildManifest, mergeManifests, prefixed, unprefixed, verifyManifest, writeManifest, type Manifest } from './manifest';
+import { buildManifest, mergeManifests, prefixed, writeManifest, type Manifest } from './manifest';
+import { chooseDigest } from './imageDigest';
 import { listDir } from './preDump';
 import { dumpOrder, finalState, killStopped, thawable } from './dumpedTasks';
 import {
@@ -23,6 +24,9 @@ import {
   type ContainerWorkload,
 } from '../containers/runtimeCheckpoint';
 import { pageImageBytes, trackProgress } from './progress';
+import { criuConcurrency, forEachBounded } from '../exec/bounded';
+import { parseMeminfo } from '../facts/meminfo';
+import { readText } from '../fs/readOptional';
 import { saveState, statePaths, writeDurable, type RunState, type WorkloadState } from './state';
 
 export const noRestartPath = (unit: string) => `/run/systemd/system/${unit}.d/50-seamless-no-restart.conf`;
@@ -84,10 +88,18 @@ export async function beforeFreeze(state: RunState): Promise<Map<string, Manifes
   // in the seconds before the jump. A runtime drop-in (in /run: gone with the kexec).
   for (const unit of state.heldUnits) writeDurable(noRestartPath(unit), NO_RESTART);
   if (state.heldUnits.length) await must('UPGRADE_START_FAILED', 'daemon-reload', 'systemctl', ['daemon-reload']);
-  // Pre-dump rounds are final once written: hash them now, while the workloads run.
+  // The digest chosen (measured) now, not under the freeze; pre-dump rounds are final once
+  // written: hashed now, while the workloads run.
+  const { algorithm } = chooseDigest();
   const preManifests = new Map<string, Manifest>();
   for (const w of state.workloads) {
-    preManifests.set(w.selector, mergeManifests(w.preDumpDirs.map((d) => prefixed(basename(d), buildManifest(d, manifestSkip)))));
+    preManifests.set(
+      w.selector,
+      mergeManifests(
+        algorithm,
+        w.preDumpDirs.map((d) => prefixed(basename(d), buildManifest(d, manifestSkip, algorithm))),
+      ),
+    );
   }
   return preManifests;
 }
@@ -106,12 +118,15 @@ export async function checkpoint(
 ): Promise<void> {
   const timing = { criuMs: 0, manifestMs: 0, commitMs: 0, syncMs: 0 };
   const dumpMs = new Map<string, number>();
+  // What the pre-sync left for the freeze to wait on (the report shows it).
+  const mem = parseMeminfo(readText('/proc/meminfo'));
+  const dirtyBytesAtFreeze = (mem.get('Dirty') ?? 0) + (mem.get('Writeback') ?? 0);
   state.freezeAtMs = Date.now();
   await journal.phase(
     'checkpoint',
     `criu dump ${state.workloads.map((w) => w.selector).join(', ')}`,
     async () => {
-      for (const w of dumpOrder(state.workloads)) {
+      const dumpOne = async (w: WorkloadState): Promise<void> => {
         const tc = Date.now();
         const prev = w.preDumpDirs.length ? ['--track-mem', '--prev-images-dir', `../pre-${w.preDumpDirs.length}`] : [];
         const stop = trackProgress(journal, {
@@ -131,7 +146,7 @@ export async function checkpoint(
           });
           state.workloads = state.workloads.filter((x) => x !== w);
           if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);
-          continue;
+          return;
         }
         if (!r.ok && /No space left on device|ENOSPC/.test(r.log)) {
           // Not this workload's fault, and the next would fail the same way: stop, whatever the plan says for failures.
@@ -152,7 +167,7 @@ export async function checkpoint(
           });
           state.workloads = state.workloads.filter((x) => x !== w);
           if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);
-          continue;
+          return;
         }
         if (!r.ok) {
           throw new SeamlessError('CRIU_DUMP_FAILED', `criu dump of ${w.selector} (pid ${w.rootPid}) failed; CRIU resumed its processes`, {
@@ -164,18 +179,25 @@ export async function checkpoint(
         dumpMs.set(w.selector, Date.now() - tc);
         timing.criuMs += Date.now() - tc;
         const tm = Date.now();
-        // Only the final dump is hashed under the freeze; the pre-dump rounds were hashed
+        // Only the final dump is hashed under the freeze, once; the pre-dump rounds were hashed
         // while the workload still ran (they do not change after their round).
-        const dumpPart = prefixed('dump', buildManifest(w.dir, manifestSkip));
-        verifyManifest(w.dir, unprefixed('dump', dumpPart));
+        const { algorithm } = chooseDigest();
+        const dumpPart = prefixed('dump', buildManifest(w.dir, manifestSkip, algorithm));
         writeManifest(
           join(dirname(w.dir), 'manifest.json'),
-          mergeManifests([preManifests.get(w.selector) ?? { files: [], totalBytes: 0 }, dumpPart]),
+          mergeManifests(algorithm, [preManifests.get(w.selector) ?? { algorithm, files: [], totalBytes: 0 }, dumpPart]),
         );
         timing.manifestMs += Date.now() - tm;
         w.bytesDumped = pagesBytes(listDir(w.dir));
         w.preDumpDirs.forEach((d) => (w.bytesDumped += pagesBytes(listDir(d))));
-      }
+      };
+      // Thawable workloads are dumped side by side (each left stopped when its dump ends, so
+      // the freeze is about the slowest of them, not their sum); those carrying TCP or run by a
+      // container runtime after them, one by one (see dumpedTasks.ts).
+      const order = dumpOrder(state.workloads);
+      const sideBySide = order.filter(thawable);
+      await forEachBounded(sideBySide, criuConcurrency(), dumpOne);
+      for (const w of order.filter((x) => !thawable(x))) await dumpOne(w);
       if (state.workloads.length === 0)
         throw new SeamlessError('WORKLOAD_NOT_FOUND', 'every selected workload exited by itself before its dump: nothing to carry');
       // Every dump succeeded: the stopped workloads go the way CRIU's default would have sent them.
@@ -210,6 +232,7 @@ export async function checkpoint(
       durationMs,
       data: {
         freezeAtMs: state.freezeAtMs ?? 0,
+        dirtyBytesAtFreeze,
         bytesDumped: state.workloads.reduce((s, w) => s + w.bytesDumped, 0),
         ...timing,
         workloads: state.workloads.map((w) => ({

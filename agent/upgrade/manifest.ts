@@ -1,12 +1,15 @@
 // Why: the images cross a kexec in memory that the new kernel could, by a wrong command line or
-// a misplaced segment, hand to someone else. A manifest (every file, its size and sha256)
-// written right after the dump and checked before the restore turns silent corruption into a
-// clear refusal (MANIFEST_MISMATCH), and keeps the restore from running on broken images.
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+// a misplaced segment, hand to someone else. A manifest (every file, its size and digest)
+// written right after the dump turns silent corruption into a clear refusal (MANIFEST_MISMATCH).
+// The restore checks it in two parts so that the check costs the blackout little: the metadata
+// images (small; CRIU acts on what they say: files to open, mounts, credentials) and every
+// file's size before CRIU runs, the page images (the bulk: only the restored memory's content)
+// while CRIU reads them, the restored tasks held stopped until that check has passed.
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SeamlessError } from '../../shared/errors';
-import { formatUpgradeFile, type ManifestFile } from '../../shared/domain/upgradeFiles';
+import { formatUpgradeFile, type ImageDigest, type ManifestFile } from '../../shared/domain/upgradeFiles';
+import { chooseDigest, digestFile, digestFileSync } from './imageDigest';
 import { readUpgradeFile, writeDurable } from './state';
 
 /** A manifest in memory (the file adds its version). */
@@ -16,25 +19,12 @@ export type ManifestEntry = Manifest['files'][number];
 export const writeManifest = (path: string, m: Manifest): void => writeDurable(path, formatUpgradeFile('manifest.json', m));
 /** The manifest as written, validated (UPGRADE_FILE_INVALID names the file and the field). */
 export function readManifest(path: string): Manifest {
-  const { files, totalBytes } = readUpgradeFile('manifest.json', path);
-  return { files, totalBytes };
+  const { algorithm, files, totalBytes } = readUpgradeFile('manifest.json', path);
+  return { algorithm, files, totalBytes };
 }
 
-function sha256File(path: string): string {
-  const h = createHash('sha256');
-  const buf = Buffer.alloc(4 * 1024 * 1024);
-  const fd = openSync(path, 'r');
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      h.update(buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return h.digest('hex');
-}
+/** A page image (CRIU's pages-N.img): the memory's content, checked while CRIU reads it. */
+export const isPageImage = (rel: string): boolean => /(^|\/)pages-\d+\.img$/.test(rel);
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -45,53 +35,84 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Every regular file under `dir` except the manifest itself and logs written after it. */
-export function buildManifest(dir: string, skip: (rel: string) => boolean = () => false): Manifest {
+/** Every regular file under `dir` except those `skip` names (the manifest itself, logs written after it). */
+export function buildManifest(
+  dir: string,
+  skip: (rel: string) => boolean = () => false,
+  algorithm: ImageDigest = chooseDigest().algorithm,
+): Manifest {
   const files = walk(dir)
     .map((p) => relative(dir, p))
     .filter((rel) => !skip(rel))
     .sort()
     .map((rel) => {
       const full = join(dir, rel);
-      return { path: rel, size: statSync(full).size, sha256: sha256File(full) };
+      return { path: rel, size: statSync(full).size, digest: digestFileSync(full, algorithm) };
     });
-  return { files, totalBytes: files.reduce((s, f) => s + f.size, 0) };
+  return { algorithm, files, totalBytes: files.reduce((s, f) => s + f.size, 0) };
 }
 
-export function diffManifest(expected: Manifest, actual: Manifest): string[] {
-  const got = new Map(actual.files.map((f) => [f.path, f]));
+function mismatch(dir: string, problems: string[]): SeamlessError {
+  return new SeamlessError('MANIFEST_MISMATCH', `The images in ${dir} do not match their manifest (${problems.length} problem(s))`, {
+    evidence: problems.slice(0, 20).join('\n'),
+  });
+}
+
+const sizeProblem = (dir: string, f: ManifestEntry): string | null => {
+  const st = statSync(join(dir, f.path), { throwIfNoEntry: false });
+  if (!st?.isFile()) return `${f.path}: missing`;
+  return st.size === f.size ? null : `${f.path}: ${st.size} bytes, expected ${f.size}`;
+};
+
+/**
+ * Before CRIU runs: every file there with its size, and every file that is not a page image
+ * hashed. Throws MANIFEST_MISMATCH with the problems as evidence. Returns the page images'
+ * bytes, which `checkPageImages` hashes next.
+ */
+export function checkBeforeRestore(dir: string, m: Manifest): number {
   const problems: string[] = [];
-  for (const f of expected.files) {
-    const a = got.get(f.path);
-    if (!a) problems.push(`${f.path}: missing`);
-    else if (a.size !== f.size) problems.push(`${f.path}: ${a.size} bytes, expected ${f.size}`);
-    else if (a.sha256 !== f.sha256) problems.push(`${f.path}: sha256 differs`);
+  let pageBytes = 0;
+  for (const f of m.files) {
+    const p = sizeProblem(dir, f);
+    if (p) problems.push(p);
+    else if (isPageImage(f.path)) pageBytes += f.size;
+    else if (digestFileSync(join(dir, f.path), m.algorithm) !== f.digest) problems.push(`${f.path}: ${m.algorithm} differs`);
+  }
+  if (problems.length > 0) throw mismatch(dir, problems);
+  return pageBytes;
+}
+
+/** The page images hashed (asynchronously: meant to run beside `criu restore`); the problems found, none when they match. */
+export async function checkPageImages(dir: string, m: Manifest, onBytes?: (n: number) => void): Promise<string[]> {
+  const problems: string[] = [];
+  for (const f of m.files.filter((x) => isPageImage(x.path))) {
+    try {
+      if ((await digestFile(join(dir, f.path), m.algorithm, onBytes)) !== f.digest) problems.push(`${f.path}: ${m.algorithm} differs`);
+    } catch (err) {
+      problems.push(`${f.path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   return problems;
 }
 
-export function verifyManifest(dir: string, expected: Manifest): void {
-  const actual = buildManifest(dir, (rel) => !expected.files.some((f) => f.path === rel));
-  const problems = diffManifest(expected, actual);
-  if (problems.length > 0) {
-    throw new SeamlessError('MANIFEST_MISMATCH', `The images in ${dir} do not match their manifest (${problems.length} problem(s))`, {
-      evidence: problems.slice(0, 20).join('\n'),
-    });
-  }
+/** The whole check at once (a container's images: its runtime has no way to hold the restored tasks). */
+export async function verifyManifest(dir: string, m: Manifest): Promise<void> {
+  checkBeforeRestore(dir, m);
+  const problems = await checkPageImages(dir, m);
+  if (problems.length > 0) throw mismatch(dir, problems);
 }
+
+/** MANIFEST_MISMATCH for problems found by `checkPageImages`. */
+export const pageImagesMismatch = (dir: string, problems: string[]): SeamlessError => mismatch(dir, problems);
 
 /** A manifest of a subdirectory, its paths made relative to the parent. */
 export function prefixed(dir: string, m: Manifest): Manifest {
-  return { files: m.files.map((f) => ({ ...f, path: `${dir}/${f.path}` })), totalBytes: m.totalBytes };
+  return { ...m, files: m.files.map((f) => ({ ...f, path: `${dir}/${f.path}` })) };
 }
 
-export function unprefixed(dir: string, m: Manifest): Manifest {
-  const p = `${dir}/`;
-  const files = m.files.filter((f) => f.path.startsWith(p)).map((f) => ({ ...f, path: f.path.slice(p.length) }));
-  return { files, totalBytes: files.reduce((s, f) => s + f.size, 0) };
-}
-
-export function mergeManifests(parts: Manifest[]): Manifest {
+/** Manifests of one workload's rounds (all hashed with one algorithm) as one. */
+export function mergeManifests(algorithm: ImageDigest, parts: Manifest[]): Manifest {
+  for (const p of parts) if (p.algorithm !== algorithm) throw new Error(`manifest parts hashed with ${p.algorithm}, expected ${algorithm}`);
   const files = parts.flatMap((m) => m.files).sort((a, b) => a.path.localeCompare(b.path));
-  return { files, totalBytes: files.reduce((s, f) => s + f.size, 0) };
+  return { algorithm, files, totalBytes: files.reduce((s, f) => s + f.size, 0) };
 }

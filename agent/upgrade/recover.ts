@@ -12,6 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { manifestSkip } from './checkpoint';
 import { criuSucceeded } from './criuLog';
 import { buildManifest, mergeManifests, prefixed, writeManifest } from './manifest';
+import { chooseDigest } from './imageDigest';
 import { SeamlessError } from '../../shared/errors';
 import { parsePlan } from '../../shared/plan/plan';
 import { sh, sleep } from '../exec/sh';
@@ -70,11 +71,12 @@ export async function recoverRun(id: string): Promise<number> {
   for (const w of dumped) {
     const manifest = join(dirname(w.dir), 'manifest.json');
     if (existsSync(manifest) || !criuSucceeded('dump', 0, readText(join(w.dir, 'dump.log')))) continue;
+    const { algorithm } = chooseDigest();
     writeManifest(
       manifest,
-      mergeManifests([
-        ...w.preDumpDirs.map((d) => prefixed(basename(d), buildManifest(d, manifestSkip))),
-        prefixed('dump', buildManifest(w.dir, manifestSkip)),
+      mergeManifests(algorithm, [
+        ...w.preDumpDirs.map((d) => prefixed(basename(d), buildManifest(d, manifestSkip, algorithm))),
+        prefixed('dump', buildManifest(w.dir, manifestSkip, algorithm)),
       ]),
     );
   }

@@ -17,7 +17,11 @@ import type { Journal } from './journal';
 import type { RecordOf } from '../../shared/domain/journal';
 import { releaseContainerHolds } from './handBack';
 import { containerHoldUnits } from './units';
-import { readManifest, verifyManifest } from './manifest';
+import { checkBeforeRestore, checkPageImages, pageImagesMismatch, readManifest, verifyManifest, type Manifest } from './manifest';
+import { killStopped, thaw } from './dumpedTasks';
+import { trackProgress } from './progress';
+import { criuConcurrency, forEachBounded } from '../exec/bounded';
+import { formatBytes } from '../../shared/format';
 import {
   coldStartContainer,
   isContainer,
@@ -50,10 +54,15 @@ async function restoreOne(w: WorkloadState, opts: string[], log: string): Promis
     for (const s of streams) s.destroy();
     return { ok: false, evidence: `cannot open a journal stream to hand to the restored process: ${String(err)}`, pid: null };
   }
-  const r = await sh('criu', ['restore', '-D', w.dir, '-o', log, '-v4', '--restore-detached', '--pidfile', pidfile, ...args], {
-    timeoutMs: 30 * 60_000,
-    passFds: streams,
-  });
+  // --leave-stopped: the tree runs again only once its page images have passed their check.
+  const r = await sh(
+    'criu',
+    ['restore', '-D', w.dir, '-o', log, '-v4', '--restore-detached', '--leave-stopped', '--pidfile', pidfile, ...args],
+    {
+      timeoutMs: 30 * 60_000,
+      passFds: streams,
+    },
+  );
   // The restored process holds its own copy of each stream now.
   for (const s of streams) s.destroy();
   const text = readText(join(w.dir, log)) || r.stderr;
@@ -139,6 +148,132 @@ async function startContainerCold(w: ContainerWorkload, journal: Journal): Promi
   });
 }
 
+/** A workload whose images failed their check: journaled, given up (images kept). */
+function rejectImages(journal: Journal, w: WorkloadState, err: unknown): false {
+  const error = toErrorInfo(err, 'MANIFEST_MISMATCH');
+  journal.write({
+    phase: 'restore',
+    state: 'info',
+    message: `${w.selector}: images rejected: ${error.message}`,
+    data: { step: 'images-rejected', selector: w.selector },
+    error,
+  });
+  return false;
+}
+
+/** A container: its images checked whole first (its runtime cannot hold the restored tasks), then restored by its runtime. */
+async function restoreContainerChecked(w: ContainerWorkload, journal: Journal, out: Restored): Promise<boolean> {
+  const wdir = dirname(w.dir);
+  try {
+    const tv = Date.now();
+    const m = readManifest(join(wdir, 'manifest.json'));
+    await verifyManifest(wdir, m);
+    journal.write({
+      phase: 'restore',
+      state: 'info',
+      message: `${w.selector}: images match their manifest (${m.algorithm}, ${formatBytes(m.totalBytes)})`,
+      durationMs: Date.now() - tv,
+      data: { step: 'images-checked', selector: w.selector, algorithm: m.algorithm, bytes: m.totalBytes, hashMs: Date.now() - tv },
+    });
+  } catch (err) {
+    return rejectImages(journal, w, err);
+  }
+  return restoreThroughRuntime(w, journal, out);
+}
+
+/** Bytes the tasks with these PIDs have read so far (`rchar`): while CRIU restores a tree, its tasks read their own pages. */
+export function bytesReadBy(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) total += Number(/^rchar:\s*(\d+)/m.exec(readText(`/proc/${pid}/io`))?.[1] ?? 0);
+  return total;
+}
+
+/**
+ * A process tree: its metadata images and every file's size checked, then `criu restore
+ * --leave-stopped` while its page images are hashed beside it; the tree runs again only when
+ * both have passed (killed, and given up, when its pages do not match). One retry with safer
+ * options when CRIU fails on images that are whole.
+ */
+async function restoreTree(state: RunState, w: WorkloadState, journal: Journal, out: Restored): Promise<boolean> {
+  const wdir = dirname(w.dir);
+  const tv = Date.now();
+  let m: Manifest;
+  let pageBytes: number;
+  try {
+    m = readManifest(join(wdir, 'manifest.json'));
+    pageBytes = checkBeforeRestore(wdir, m);
+  } catch (err) {
+    return rejectImages(journal, w, err);
+  }
+  const metadataMs = Date.now() - tv;
+  const th = Date.now();
+  let hashedAtMs = th;
+  const pagesCheck = checkPageImages(wdir, m).then((problems) => {
+    hashedAtMs = Date.now();
+    return problems;
+  });
+  const tr = Date.now();
+  const stop = trackProgress(journal, {
+    phase: 'restore',
+    what: `${w.selector} restore`,
+    // With pre-dump rounds the page images hold older copies of some pages: CRIU reads about the memory's size.
+    bytesTotal: w.preDumpDirs.length ? (w.estimatedBytes ?? null) : pageBytes,
+    measure: () => bytesReadBy(w.pids),
+  });
+  let r = await restoreOne(w, w.criuOptions, 'restore.log').finally(stop);
+  const restoredAtMs = Date.now();
+  const problems = await pagesCheck;
+  if (problems.length > 0) {
+    // Its memory is not what was dumped: the tree never runs.
+    if (r.ok) await killStopped([w]);
+    return rejectImages(journal, w, pageImagesMismatch(wdir, problems));
+  }
+  journal.write({
+    phase: 'restore',
+    state: 'info',
+    message: `${w.selector}: images match their manifest (${m.algorithm}, ${formatBytes(m.totalBytes)}; the page images hashed while CRIU read them)`,
+    // What the check added to the blackout: the metadata before CRIU, and any hashing left when CRIU was done.
+    durationMs: metadataMs + Math.max(0, hashedAtMs - restoredAtMs),
+    data: { step: 'images-checked', selector: w.selector, algorithm: m.algorithm, bytes: m.totalBytes, hashMs: hashedAtMs - th },
+  });
+  if (!r.ok) {
+    const safer = saferOptions(w.criuOptions);
+    journal.write({
+      phase: 'restore',
+      state: 'info',
+      message: `${w.selector}: criu restore failed; retrying once with ${safer.join(' ') || 'no options'}`,
+      data: { step: 'retry', selector: w.selector, options: safer },
+      error: { code: 'CRIU_RESTORE_FAILED', message: 'criu restore failed', evidence: r.evidence },
+    });
+    r = await restoreOne(w, safer, 'restore-retry.log');
+  }
+  if (!r.ok) {
+    journal.write({
+      phase: 'restore',
+      state: 'info',
+      message: `${w.selector}: criu restore failed twice; images kept in ${w.dir}`,
+      data: { step: 'gave-up', selector: w.selector, dir: w.dir },
+      error: { code: 'CRIU_RESTORE_FAILED', message: `criu restore of ${w.selector} failed`, evidence: r.evidence },
+    });
+    return false;
+  }
+  const rootPid = r.pid ?? w.rootPid;
+  const pids = treePids(w.rootPid);
+  const cgroup = moveOutOfOwnCgroup(state, w, pids);
+  thaw([w]);
+  out.restored.push(w.selector);
+  out.restoredPids.push(...pids);
+  journal.write({
+    phase: 'restore',
+    state: 'info',
+    message: `${w.selector}: restored ${pids.length} process(es), root pid ${rootPid}`,
+    durationMs: Date.now() - tr,
+    data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup },
+  });
+  if (w.unit) out.handBack.push({ unit: w.unit, ok: true, pid: rootPid });
+  return true;
+}
+
 /** What the restore did, for the hand-back and the fallback. */
 export interface Restored {
   startedAtMs: number;
@@ -198,78 +333,21 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
   // Containers not restored start cold after every restore was tried: a cold start must not
   // take the address or port of a container still to be restored.
   const coldLater: ContainerWorkload[] = [];
-  for (const w of state.workloads) {
-    const wdir = dirname(w.dir);
-    const giveUp = () => {
-      out.failed.push(w.selector);
-      if (w.unit) out.handBack.push({ unit: w.unit, ok: false, pid: null });
-      if (isContainer(w)) coldLater.push(w);
-    };
-    try {
-      const tv = Date.now();
-      verifyManifest(wdir, readManifest(join(wdir, 'manifest.json')));
-      journal.write({
-        phase: 'restore',
-        state: 'info',
-        message: `${w.selector}: images match their manifest`,
-        durationMs: Date.now() - tv,
-        data: { step: 'images-checked', selector: w.selector },
-      });
-    } catch (err) {
-      giveUp();
-      const error = toErrorInfo(err, 'MANIFEST_MISMATCH');
-      journal.write({
-        phase: 'restore',
-        state: 'info',
-        message: `${w.selector}: images rejected: ${error.message}`,
-        data: { step: 'images-rejected', selector: w.selector },
-        error,
-      });
-      continue;
-    }
-    if (isContainer(w)) {
-      if (await restoreThroughRuntime(w, journal, out)) continue;
-      giveUp();
-      continue;
-    }
-    const tr = Date.now();
-    let r = await restoreOne(w, w.criuOptions, 'restore.log');
-    if (!r.ok) {
-      const safer = saferOptions(w.criuOptions);
-      journal.write({
-        phase: 'restore',
-        state: 'info',
-        message: `${w.selector}: criu restore failed; retrying once with ${safer.join(' ') || 'no options'}`,
-        data: { step: 'retry', selector: w.selector, options: safer },
-        error: { code: 'CRIU_RESTORE_FAILED', message: 'criu restore failed', evidence: r.evidence },
-      });
-      r = await restoreOne(w, safer, 'restore-retry.log');
-    }
-    if (!r.ok) {
-      giveUp();
-      journal.write({
-        phase: 'restore',
-        state: 'info',
-        message: `${w.selector}: criu restore failed twice; images kept in ${w.dir}`,
-        data: { step: 'gave-up', selector: w.selector, dir: w.dir },
-        error: { code: 'CRIU_RESTORE_FAILED', message: `criu restore of ${w.selector} failed`, evidence: r.evidence },
-      });
-      continue;
-    }
-    out.restored.push(w.selector);
-    const rootPid = r.pid ?? w.rootPid;
-    const pids = treePids(w.rootPid);
-    out.restoredPids.push(...pids);
-    const cgroup = moveOutOfOwnCgroup(state, w, pids);
-    journal.write({
-      phase: 'restore',
-      state: 'info',
-      message: `${w.selector}: restored ${pids.length} process(es), root pid ${rootPid}`,
-      durationMs: Date.now() - tr,
-      data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup },
-    });
-    if (w.unit) out.handBack.push({ unit: w.unit, ok: true, pid: rootPid });
-  }
+  const giveUp = (w: WorkloadState) => {
+    out.failed.push(w.selector);
+    if (w.unit) out.handBack.push({ unit: w.unit, ok: false, pid: null });
+    if (isContainer(w)) coldLater.push(w);
+  };
+  const one = async (w: WorkloadState) => {
+    const ok = isContainer(w) ? await restoreContainerChecked(w, journal, out) : await restoreTree(state, w, journal, out);
+    if (!ok) giveUp(w);
+  };
+  // Trees that carry no TCP are restored side by side (each held stopped until its images have
+  // passed, so they run again within milliseconds of each other, as they were frozen); the ones
+  // whose sockets share the network lock, and containers (their runtimes), one after another.
+  const parallel = state.workloads.filter((w) => !isContainer(w) && !w.criuOptions.includes('--tcp-established'));
+  await forEachBounded(parallel, criuConcurrency(), one);
+  for (const w of state.workloads.filter((x) => !parallel.includes(x))) await one(w);
   for (const w of coldLater) await startContainerCold(w, journal);
   await borrowed?.undo();
   if (state.netLock) {

@@ -127,7 +127,18 @@ const restoreInfoData = z.discriminatedUnion('step', [
   z.object({ step: z.literal('store-unavailable'), device: z.string() }),
   z.object({ step: z.literal('network-lock'), tool: z.string(), code: z.number().check(z.int()), stderr: z.string() }),
   z.object({ step: z.literal('borrowed-addresses'), added: z.array(z.string()), errors: z.array(z.string()) }),
-  z.object({ step: z.literal('images-checked'), selector: selectorSchema }),
+  /**
+   * The images matched their manifest. The record's durationMs is what the check added to the
+   * blackout (the page images are hashed while CRIU reads them); hashMs the hashing itself
+   * (the three figures absent in older journals).
+   */
+  z.object({
+    step: z.literal('images-checked'),
+    selector: selectorSchema,
+    algorithm: z.optional(z.string()),
+    bytes: z.optional(nonneg()),
+    hashMs: z.optional(nonneg()),
+  }),
   z.object({ step: z.literal('images-rejected'), selector: selectorSchema }),
   z.object({ step: z.literal('retry'), selector: selectorSchema, options: z.array(z.string()) }),
   z.object({ step: z.literal('gave-up'), selector: selectorSchema, dir: z.string() }),
@@ -211,7 +222,10 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
       'checkpoint',
       z.object({
         freezeAtMs: z.number(),
+        /** Dirty + Writeback page cache (/proc/meminfo) when the freeze began (absent in older journals). */
+        dirtyBytesAtFreeze: z.optional(nonneg()),
         bytesDumped: nonneg(),
+        /** Summed over the workloads: with dumps side by side the sums exceed the phase's wall time. */
         criuMs: nonneg(),
         manifestMs: nonneg(),
         /** Killing the workloads left stopped by their dumps, once all had succeeded (absent in older journals). */

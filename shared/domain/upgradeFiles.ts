@@ -1,6 +1,6 @@
 // Why: three files cross the kexec beside the images: preflight.json (what preflight found at
 // start, and the CRIU options it derived), state.json (what the run before the jump tells the
-// restore after it) and each workload's manifest.json (every image file, its size and sha256).
+// restore after it) and each workload's manifest.json (every image file, its size and digest).
 // The boot that reads them back may be minutes and a kernel away from the one that wrote them,
 // so each has a schema and a version, and a file that does not validate is refused with the
 // file and the field named (never cast and misread). plan.json has its own (shared/plan/plan.ts).
@@ -11,7 +11,8 @@ import { CONTAINER_RUNTIMES, RESTART_POLICIES } from './containers';
 
 export const PREFLIGHT_FILE_VERSION = 1;
 export const STATE_FILE_VERSION = 1;
-export const MANIFEST_FILE_VERSION = 1;
+/** 2: a digest algorithm chosen per host (the fastest of a vetted few), `digest` per file instead of `sha256`. */
+export const MANIFEST_FILE_VERSION = 2;
 
 const nonneg = () => z.number().check(z.nonnegative());
 const pid = () => z.number().check(z.int(), z.positive());
@@ -112,10 +113,14 @@ export const stateFileSchema = z.object({
 });
 export type RunState = z.infer<typeof stateFileSchema>;
 
-export const manifestEntrySchema = z.object({ path: z.string(), size: nonneg(), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)) });
+/** The digests an image check may use (node:crypto names); the dump picks the fastest on its host. */
+export const IMAGE_DIGESTS = ['sha256', 'blake2b512', 'md5'] as const;
+export type ImageDigest = (typeof IMAGE_DIGESTS)[number];
+export const manifestEntrySchema = z.object({ path: z.string(), size: nonneg(), digest: z.string().check(z.regex(/^[0-9a-f]{32,128}$/)) });
 /** manifest.json: every image file of one workload (all pre-dump rounds and the dump). */
 export const manifestFileSchema = z.object({
   version: z.literal(MANIFEST_FILE_VERSION),
+  algorithm: z.enum(IMAGE_DIGESTS),
   files: z.array(manifestEntrySchema),
   totalBytes: nonneg(),
 });

@@ -31,8 +31,10 @@ export const calibrationSchema = z.object({
   }),
   /** Buffered write + fsync on the root filesystem: how fast dirty page cache reaches the disk. */
   flush: z.object({ where: z.string(), testBytes: nonneg(), bytesPerS: rate(), reason: reason() }),
-  /** sha256 over memory, as the image check runs it. */
+  /** sha256 over memory: the CPU's speed against the reference the defaults were fitted on. */
   hashBytesPerS: rate(),
+  /** The image check's digest on this host (the fastest of a vetted few) and its rate (absent in older calibrations). */
+  digest: z.optional(z.object({ algorithm: z.string(), bytesPerS: z.number().check(z.positive()) })),
   /** From systemd's "Startup finished" records (this boot, else the previous one). */
   boot: z.object({
     kernelS: z.nullable(nonneg()),

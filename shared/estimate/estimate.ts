@@ -206,6 +206,10 @@ export function estimate(
   const hash = calibration?.hashBytesPerS
     ? input('sha256 rate', mb(calibration.hashBytesPerS), 'MB/s', 'measured')
     : input('sha256 rate', mb(DEFAULTS.hashBytesPerS), 'MB/s', 'default');
+  // The image check's own digest (the fastest on the host, see agent/upgrade/imageDigest.ts).
+  const digest = calibration?.digest
+    ? input(`image digest rate (${calibration.digest.algorithm})`, mb(calibration.digest.bytesPerS), 'MB/s', 'measured')
+    : hash;
   const flush = calibration?.flush.bytesPerS
     ? input('disk flush bandwidth', mb(calibration.flush.bytesPerS), 'MB/s', 'measured')
     : input('disk flush bandwidth', mb(DEFAULTS.flushBytesPerS), 'MB/s', 'default');
@@ -224,10 +228,16 @@ export function estimate(
     : input('CPU slowdown vs the reference', 1, '×', 'default');
   const dumpShare = input('CRIU dump share of store write', DEFAULTS.dumpShareOfStoreWrite, '×', 'default');
   const restoreShare = input('CRIU restore share of store read', DEFAULTS.restoreShareOfStoreRead, '×', 'default');
+  const isContainer = (w: Carried) => w.workload.kind === 'container';
+  // Trees are dumped and restored side by side, one CRIU run per CPU (at most 8): their CPU-bound
+  // costs overlap; the bytes share the store's bandwidth, and containers go one by one.
+  const trees = ws.filter((w) => !isContainer(w)).length;
+  const lanes = input('CRIU runs side by side', Math.max(1, Math.min(facts.cpus, 8, trees)), '', 'measured');
+  const oneLane = input('CRIU runs side by side', 1, '', 'plan');
+  const lanesOf = (w: (typeof ws)[number]) => (isContainer(w) ? oneLane : lanes);
 
   // pre-dump: one full copy of each workload's memory while it runs (the dry run timed it).
   // (A container is checkpointed by its runtime in one go: no pre-dump rounds.)
-  const isContainer = (w: Carried) => w.workload.kind === 'container';
   /** A container runtime's fixed cost, given for the reference CPU (a default, scaled by this host's CPU). */
   const runtimeSteps = (what: string, referenceMs: number): Term => ({
     ms: referenceMs * cpu.value,
@@ -279,14 +289,14 @@ export function estimate(
     }
     finalBytes += left;
     freezeTerms.push({
-      ms: (DEFAULTS.dumpBaseMs + w.processes * DEFAULTS.dumpPerProcessMs) * cpu.value + objectsMs(w, cpu.value),
-      inputs: [...objectInputs(w), input('criu dump fixed cost (reference CPU)', DEFAULTS.dumpBaseMs, 'ms', 'default'), cpu],
+      ms: ((DEFAULTS.dumpBaseMs + w.processes * DEFAULTS.dumpPerProcessMs) * cpu.value + objectsMs(w, cpu.value)) / lanesOf(w).value,
+      inputs: [...objectInputs(w), input('criu dump fixed cost (reference CPU)', DEFAULTS.dumpBaseMs, 'ms', 'default'), cpu, lanesOf(w)],
     });
     freezeTerms.push({ ms: (left / (perS(storeWrite) * dumpShare.value)) * 1000, inputs: [...leftInputs, storeWrite, dumpShare] });
   }
   freezeTerms.push({
-    ms: DEFAULTS.manifestBaseMs * cpu.value + (finalBytes / perS(hash)) * 1000,
-    inputs: [input('manifest fixed cost (reference CPU)', DEFAULTS.manifestBaseMs, 'ms', 'default'), cpu, hash],
+    ms: DEFAULTS.manifestBaseMs * cpu.value + (finalBytes / perS(digest)) * 1000,
+    inputs: [input('manifest fixed cost (reference CPU)', DEFAULTS.manifestBaseMs, 'ms', 'default'), cpu, digest],
   });
 
   // kexec jump: flush what is dirty, unmount, jump (an orderly kexec stops every service first).
@@ -353,13 +363,18 @@ export function estimate(
         inputs: [userspaceInput, input('share of userspace before the hook', DEFAULTS.hookShareOfUserspace, '×', 'default')],
       };
 
-  // image check: every image byte hashed again before the restore trusts it.
+  // image check: the page images are hashed while CRIU reads them (the tasks held stopped), so
+  // only the hashing that outlasts CRIU's reading adds to the blackout, and a fixed cost per
+  // workload (metadata images, sizes).
+  const readShare = perS(storeRead) * restoreShare.value;
   const checkTerms: Term[] = [
     {
-      ms: (totalBytes / perS(hash)) * 1000,
+      ms: Math.max(0, totalBytes / perS(digest) - totalBytes / readShare) * 1000,
       inputs: [
         input('memory to carry', mib(totalBytes), 'MiB', ws.some((w) => w.bytesSource === 'dry-run') ? 'dry-run' : 'inventory'),
-        hash,
+        digest,
+        storeRead,
+        restoreShare,
       ],
     },
     {
@@ -371,8 +386,13 @@ export function estimate(
   // restore: per-run and per-process costs, and the pages copied back.
   const restoreTerms: Term[] = ws.flatMap((w) => [
     {
-      ms: (DEFAULTS.restoreBaseMs + w.processes * DEFAULTS.restorePerProcessMs) * cpu.value + objectsMs(w, cpu.value),
-      inputs: [...objectInputs(w), input('criu restore fixed cost (reference CPU)', DEFAULTS.restoreBaseMs, 'ms', 'default'), cpu],
+      ms: ((DEFAULTS.restoreBaseMs + w.processes * DEFAULTS.restorePerProcessMs) * cpu.value + objectsMs(w, cpu.value)) / lanesOf(w).value,
+      inputs: [
+        ...objectInputs(w),
+        input('criu restore fixed cost (reference CPU)', DEFAULTS.restoreBaseMs, 'ms', 'default'),
+        cpu,
+        lanesOf(w),
+      ],
     },
     { ms: (w.bytes / (perS(storeRead) * restoreShare.value)) * 1000, inputs: [bytesIn(w), storeRead, restoreShare] },
     ...(isContainer(w)

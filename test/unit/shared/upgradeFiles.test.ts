@@ -12,7 +12,7 @@ import { samplePlan } from '../../helpers/samplePlan';
 const plan = samplePlan(['pid:630']);
 const state = initialState('u-files-1', plan);
 const { version: _v, ...stateBody } = state;
-const manifest = { files: [{ path: 'pages-1.img', size: 4096, sha256: 'a'.repeat(64) }], totalBytes: 4096 };
+const manifest = { algorithm: 'md5' as const, files: [{ path: 'pages-1.img', size: 4096, digest: 'a'.repeat(32) }], totalBytes: 4096 };
 const preflight = { canStart: true, criuOptions: { 'pid:630': ['--shell-job'] }, findings: [], estimatedImageBytes: 4096 };
 
 describe('versioned upgrade files', () => {
@@ -47,8 +47,10 @@ describe('versioned upgrade files', () => {
     const r = parseUpgradeFile('state.json', bad);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issue.field).toMatch(/^workloads\.0\./);
-    const sha = JSON.stringify({ version: 1, files: [{ path: 'x', size: 1, sha256: 'nothex' }], totalBytes: 1 });
-    expect(parseUpgradeFile('manifest.json', sha)).toMatchObject({ ok: false, issue: { field: 'files.0.sha256' } });
+    const digest = JSON.stringify({ version: 2, algorithm: 'sha256', files: [{ path: 'x', size: 1, digest: 'nothex' }], totalBytes: 1 });
+    expect(parseUpgradeFile('manifest.json', digest)).toMatchObject({ ok: false, issue: { field: 'files.0.digest' } });
+    const alg = JSON.stringify({ version: 2, algorithm: 'crc32', files: [], totalBytes: 0 });
+    expect(parseUpgradeFile('manifest.json', alg)).toMatchObject({ ok: false, issue: { field: 'algorithm' } });
   });
 
   it('the agent reads them through the schema: UPGRADE_FILE_INVALID names the path and the field', () => {

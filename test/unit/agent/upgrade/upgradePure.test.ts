@@ -2,12 +2,21 @@ import { kexecBegin, report, restoreEnd, START, stamped } from '../../../helpers
 import type { RecordInput } from '../../../../shared/domain/journal';
 import { goneOf, outcomeOf } from '../../../../agent/upgrade/report';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hex, overlapping, parseKexecSegments, placementWindow } from '../../../../agent/upgrade/kexecSegments';
 import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from '../../../../agent/upgrade/criuLog';
-import { buildManifest, diffManifest, mergeManifests, prefixed, unprefixed, verifyManifest } from '../../../../agent/upgrade/manifest';
+import {
+  buildManifest,
+  checkBeforeRestore,
+  checkPageImages,
+  mergeManifests,
+  prefixed,
+  verifyManifest,
+} from '../../../../agent/upgrade/manifest';
+import { chooseDigest } from '../../../../agent/upgrade/imageDigest';
+import { IMAGE_DIGESTS } from '../../../../shared/domain/upgradeFiles';
 import type { WorkloadState } from '../../../../shared/domain/upgradeFiles';
 import { bootHookUnit, containerHoldDropIn, containerHoldUnits, holdDropIn } from '../../../../agent/upgrade/units';
 import { newUpgradeId, safeName } from '../../../../agent/upgrade/paths';
@@ -102,25 +111,51 @@ describe('criu logs', () => {
 });
 
 describe('manifest', () => {
-  it('verifies sizes and sha256, and names what differs', () => {
+  it('checks sizes and digests before the restore, the page images beside it, and names what differs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
     mkdirSync(join(dir, 'dump'));
     writeFileSync(join(dir, 'dump', 'pages-1.img'), 'abc');
     writeFileSync(join(dir, 'dump', 'core-1.img'), 'core');
     const m = buildManifest(dir);
     expect(m.totalBytes).toBe(7);
-    verifyManifest(dir, m);
+    expect(IMAGE_DIGESTS).toContain(m.algorithm);
+    expect(checkBeforeRestore(dir, m)).toBe(3); // the page images' bytes, left to checkPageImages
+    await verifyManifest(dir, m);
     writeFileSync(join(dir, 'dump', 'restore.log'), 'later');
-    verifyManifest(dir, m); // files written after the manifest do not matter
+    await verifyManifest(dir, m); // files written after the manifest do not matter
     writeFileSync(join(dir, 'dump', 'pages-1.img'), 'abd');
-    expect(() => verifyManifest(dir, m)).toThrow(SeamlessError);
-    expect(diffManifest(m, buildManifest(dir))).toEqual(['dump/pages-1.img: sha256 differs']);
+    expect(checkBeforeRestore(dir, m)).toBe(3); // same size: only the page check sees it
+    expect(await checkPageImages(dir, m)).toEqual([`dump/pages-1.img: ${m.algorithm} differs`]);
+    await expect(verifyManifest(dir, m)).rejects.toMatchObject({ code: 'MANIFEST_MISMATCH' });
+    writeFileSync(join(dir, 'dump', 'core-1.img'), 'c0re');
+    expect(() => checkBeforeRestore(dir, m)).toThrow(expect.objectContaining({ evidence: `dump/core-1.img: ${m.algorithm} differs` }));
+    writeFileSync(join(dir, 'dump', 'pages-1.img'), 'abcd');
+    expect(() => checkBeforeRestore(dir, m)).toThrow(SeamlessError);
+    rmSync(join(dir, 'dump', 'pages-1.img'));
+    expect(() => checkBeforeRestore(dir, m)).toThrow(
+      expect.objectContaining({ evidence: expect.stringContaining('dump/pages-1.img: missing') }),
+    );
   });
-  it('merges per-directory parts', () => {
-    const a = { files: [{ path: 'x', size: 1, sha256: 'a' }], totalBytes: 1 };
-    const merged = mergeManifests([prefixed('pre-1', a), prefixed('dump', a)]);
+  it('each digest it may choose gives its own, stable answer; the choice is one of them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digest-'));
+    writeFileSync(join(dir, 'f'), 'seamless');
+    const seen = new Set<string>();
+    for (const a of IMAGE_DIGESTS) {
+      const d = buildManifest(dir, () => false, a).files[0]!.digest;
+      expect(buildManifest(dir, () => false, a).files[0]!.digest).toBe(d);
+      seen.add(d);
+    }
+    expect(seen.size).toBe(IMAGE_DIGESTS.length);
+    const c = chooseDigest();
+    expect(Object.keys(c.rates).length).toBeGreaterThan(0);
+    expect(c.rates[c.algorithm]).toBe(Math.max(...Object.values(c.rates)));
+  });
+  it('merges per-directory parts hashed with one algorithm, and refuses a mix', () => {
+    const a = { algorithm: 'md5' as const, files: [{ path: 'x', size: 1, digest: 'a'.repeat(32) }], totalBytes: 1 };
+    const merged = mergeManifests('md5', [prefixed('pre-1', a), prefixed('dump', a)]);
     expect(merged.files.map((f) => f.path)).toEqual(['dump/x', 'pre-1/x']);
-    expect(unprefixed('dump', merged)).toEqual(a);
+    expect(merged.totalBytes).toBe(2);
+    expect(() => mergeManifests('sha256', [a])).toThrow(/md5/);
   });
 });
 
