@@ -5,6 +5,8 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Plan } from '../../shared/plan/plan';
+import { PRE_DUMP_MIN_BYTES, preDumpPays } from '../../shared/plan/preDumpPolicy';
+import { formatBytes } from '../../shared/format';
 import { criu } from '../criu/run';
 import { criuEvidence, pagesBytes, shouldPreDumpAgain } from './criuLog';
 import type { Journal } from './journal';
@@ -29,6 +31,14 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
   // A container's runtime takes its checkpoint in one go here (podman's --pre-checkpoint rounds
   // are not used yet): the whole dump is under the freeze.
   for (const w of state.workloads.filter((x) => !x.container)) {
+    if (!preDumpPays(w.estimatedBytes)) {
+      journal.write({
+        phase: 'pre-dump',
+        state: 'skipped',
+        message: `${w.selector} holds about ${formatBytes(w.estimatedBytes ?? 0)}: dumped whole under the freeze (pre-dump rounds pay from ${formatBytes(PRE_DUMP_MIN_BYTES)})`,
+      });
+      continue;
+    }
     const t0 = Date.now();
     journal.write({
       phase: 'pre-dump',

@@ -7,7 +7,7 @@ import type { UpgradeReport } from '../../shared/domain/upgrade';
 import type { Journal } from './journal';
 import { planPath, reportPath } from './paths';
 import { writeDurable, type RunState } from './state';
-import { parsePlan } from '../../shared/plan/plan';
+import { parsePlan, PLAN_OPTION_DEFAULTS, type PlanOptions } from '../../shared/plan/plan';
 import { readFileSync } from 'node:fs';
 import { IMAGES_DONE, removeImages } from './images';
 import { formatBytes } from '../../shared/format';
@@ -157,15 +157,20 @@ export function finish(journal: Journal, state: RunState | null, message?: (o: O
   return outcome;
 }
 
+/** The plan's options as the upgrade was started with them; the defaults when plan.json is gone or unreadable. */
+export function planOptionsOf(id: string): PlanOptions {
+  try {
+    const plan = parsePlan(readFileSync(planPath(id), 'utf8'));
+    if (plan.ok) return plan.plan.options;
+  } catch {
+    // no readable plan
+  }
+  return PLAN_OPTION_DEFAULTS;
+}
+
 /** Removes the images when nobody needs them any more (see images.ts); what became of them, for the report's message. */
 function imagesAfter(state: RunState, outcome: Outcome, journal: Journal): string {
-  let keep = false;
-  try {
-    const plan = parsePlan(readFileSync(planPath(state.id), 'utf8'));
-    keep = plan.ok && plan.plan.options.keepImages;
-  } catch {
-    // no readable plan: the default (remove)
-  }
+  const keep = planOptionsOf(state.id).keepImages;
   if (!IMAGES_DONE.includes(outcome)) return `; images kept in ${state.storeDir} (seamless cleanup removes them)`;
   if (keep) return `; images kept in ${state.storeDir} as the plan asks`;
   try {

@@ -4,6 +4,7 @@
 // ends so the boot goes on, and `--after-restore` (detached) confirms the hand-back, rewarms and
 // reports. Whatever stops it, the held services are released to start cold (never left
 // waiting), the images are kept, and the journal ends with the outcome.
+import { planOptionsOf } from './report';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -228,7 +229,13 @@ export async function afterRestore(id: string): Promise<number> {
     await restoreContainersAfterBoot(state, journal);
     await confirmHandBack(state, journal);
     journal.write({ phase: 'verify', state: 'skipped', message: 'the plan has no health check' });
-    await rewarm(state, journal);
+    if (planOptionsOf(id).rewarm) await rewarm(state, journal);
+    else
+      journal.write({
+        phase: 'rewarm',
+        state: 'skipped',
+        message: 'the plan turns the rewarm off: the page cache fills as the workloads read',
+      });
     await removeBootHook();
     saveState([statePath(id)], state);
   } finally {

@@ -324,7 +324,12 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
       error: z.optional(recordedErrorSchema),
     }),
   ]),
-  z.discriminatedUnion('state', [begin('rewarm'), doneWith('rewarm', z.object({ bytes: nonneg(), files: count() })), failed('rewarm')]),
+  z.discriminatedUnion('state', [
+    begin('rewarm'),
+    doneWith('rewarm', z.object({ bytes: nonneg(), files: count() })),
+    skipped('rewarm'),
+    failed('rewarm'),
+  ]),
   z.discriminatedUnion('state', [skipped('verify')]),
   z.discriminatedUnion('state', [
     /** The end of every upgrade that got past its start: the outcome, decided here once. */

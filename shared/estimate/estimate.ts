@@ -7,6 +7,7 @@ import * as z from '../zod';
 import type { HostFacts } from '../domain/hostFacts';
 import type { Inventory, Workload } from '../domain/inventory';
 import type { Plan } from '../plan/plan';
+import { preDumpPays } from '../plan/preDumpPolicy';
 import { selectorSchema } from '../plan/plan';
 import { resolveSelection } from '../plan/resolveSelection';
 import type { Calibration, WorkloadTrial } from './calibration';
@@ -243,17 +244,17 @@ export function estimate(
     ms: referenceMs * cpu.value,
     inputs: [input(`${what} (reference CPU)`, referenceMs, 'ms', 'default'), cpu],
   });
+  // Pre-dumped: trees large enough for the rounds to pay (shared/plan/preDumpPolicy.ts).
+  const preDumped = (w: Carried) => plan.options.preDump && !isContainer(w) && preDumpPays(w.bytes);
   const preDumpTerms: Term[] = plan.options.preDump
-    ? ws
-        .filter((w) => !isContainer(w))
-        .map((w) =>
-          w.trial
-            ? { ms: w.trial.preDumpMs, inputs: [input(`pre-dump round of ${w.selector}`, w.trial.preDumpMs, 'ms', 'dry-run')] }
-            : {
-                ms: DEFAULTS.dumpBaseMs * cpu.value + (w.bytes / (perS(storeWrite) * dumpShare.value)) * 1000,
-                inputs: [bytesIn(w), storeWrite, dumpShare],
-              },
-        )
+    ? ws.filter(preDumped).map((w) =>
+        w.trial
+          ? { ms: w.trial.preDumpMs, inputs: [input(`pre-dump round of ${w.selector}`, w.trial.preDumpMs, 'ms', 'dry-run')] }
+          : {
+              ms: DEFAULTS.dumpBaseMs * cpu.value + (w.bytes / (perS(storeWrite) * dumpShare.value)) * 1000,
+              inputs: [bytesIn(w), storeWrite, dumpShare],
+            },
+      )
     : [];
 
   // freeze + dump: what is left to copy at the freeze (everything without pre-dump), per-process
@@ -276,7 +277,7 @@ export function estimate(
       freezeTerms.push(
         runtimeSteps(`${w.workload.runtime ?? 'runtime'} checkpoint's own steps for ${w.selector}`, DEFAULTS.containerCheckpointMs),
       );
-    } else if (plan.options.preDump) {
+    } else if (preDumped(w)) {
       const rate = w.trial?.dirtyBytesPerS;
       const window = (w.trial?.preDumpMs ?? 1000) / 1000;
       if (rate !== null && rate !== undefined) {

@@ -54,6 +54,11 @@ export const planOptionsSchema = z.object({
    * (`seamless cleanup` removes them).
    */
   keepImages: z._default(z.boolean(), false),
+  /**
+   * Read back, after the restore, the page cache the workloads had resident before the freeze
+   * (in the background, outside the blackout). Off only to measure what it is worth.
+   */
+  rewarm: z._default(z.boolean(), true),
 });
 export type PlanOptions = z.infer<typeof planOptionsSchema>;
 export const PLAN_OPTION_DEFAULTS: PlanOptions = {
@@ -63,6 +68,7 @@ export const PLAN_OPTION_DEFAULTS: PlanOptions = {
   onDumpFailure: 'abort',
   acknowledge: [],
   keepImages: false,
+  rewarm: true,
 };
 
 export const planSchema = z.object({

@@ -177,6 +177,7 @@ export const SAMPLE_RECORDS: RecordInput[] = [
   { phase: 'rewarm', state: 'begin', message: 'rewarm' },
   { phase: 'rewarm', state: 'done', message: 'warm', durationMs: 100, data: { bytes: 1 << 20, files: 3 } },
   { phase: 'rewarm', state: 'failed', message: 'no', error: err },
+  { phase: 'rewarm', state: 'skipped', message: 'the plan turns the rewarm off' },
   { phase: 'verify', state: 'skipped', message: 'no checks' },
   report('restored'),
   { phase: 'fallback', state: 'begin', message: 'falling back', data: { policy: 'kexec-back' } },

@@ -23,6 +23,7 @@ describe('plan files in the draft', () => {
         onDumpFailure: 'abort',
         acknowledge: ['workload.perf-event'],
         keepImages: false,
+        rewarm: true,
       },
     });
     expect(toPlanDraft(fromPlan(emptyDraft(), samplePlan())).store).toBe('/dev/pmem0');

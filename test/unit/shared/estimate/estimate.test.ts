@@ -1,6 +1,7 @@
 // The estimate on hand-computed cases, and the properties an admin relies on: more bytes or more
 // objects never shorten it, more bandwidth never lengthens it, every range holds its midpoint,
 // and a default where a measurement could be always widens the range and is named.
+import { preDumpPays } from '../../../../shared/plan/preDumpPolicy';
 import { describe, expect, it } from 'vitest';
 import { estimate, type Estimate } from '../../../../shared/estimate/estimate';
 import { DEFAULTS } from '../../../../shared/estimate/defaults';
@@ -179,6 +180,18 @@ describe('estimate', () => {
     expect(guessed.defaults).toContain('sha256 rate');
     expect(guessed.defaults).toContain('store read bandwidth');
     expect(measured.defaults).not.toContain('sha256 rate');
+  });
+
+  it('pre-dumps only a workload large enough for the rounds to pay (the agent decides the same way)', () => {
+    const small = estimate(plan({ preDump: true }), facts, sampleInventory(16), calibration(), []);
+    const large = estimate(plan({ preDump: true }), facts, sampleInventory(256), calibration(), []);
+    expect(preDumpPays(16 * MiB)).toBe(false);
+    expect(preDumpPays(256 * MiB)).toBe(true);
+    expect(ph(small, 'pre-dump').midMs).toBe(0);
+    expect(ph(large, 'pre-dump').midMs).toBeGreaterThan(0);
+    // the small one's whole memory is dumped under the freeze, as with pre-dump off
+    const off = estimate(plan({ preDump: false }), facts, sampleInventory(16), calibration(), []);
+    expect(ph(small, 'freeze-dump').midMs).toBe(ph(off, 'freeze-dump').midMs);
   });
 
   it('adds the orderly kexec’s service stop only when the plan asks for it', () => {
