@@ -40,6 +40,8 @@ export interface Run {
   upgradeId: string | null;
   /** Seamless's own figures for its runs (checkpoint, image check, restore). */
   phases: Record<string, number | null> | null;
+  /** Where the new boot went (Seamless's runs): the jump, the kernel, the initramfs, systemd until the hook (ms). */
+  boot: { jumpMs: number; kernelMs: number; initramfsMs: number; systemdToHookMs: number } | null;
   /** True when the restored/started workload came back at all. */
   ok: boolean;
 }
@@ -122,6 +124,14 @@ export async function runOnce(w: BenchWorkload, method: Method, log: (m: string)
     await w.afterCold();
   }
   const blackoutMs = probe.answeredAtMs - stopped;
+  let boot: Run['boot'] = null;
+  const b = recs.find((r) => r.phase === 'boot' && r.state === 'done');
+  if (b && typeof b.durationMs === 'number' && typeof b.data?.uptimeAtHookS === 'number' && typeof b.data.initStartS === 'number') {
+    const hook = b.data.uptimeAtHookS * 1000;
+    const init = b.data.initStartS * 1000;
+    const root = probe.kernelBootMs;
+    boot = { jumpMs: b.durationMs - hook, kernelMs: init, initramfsMs: root - init, systemdToHookMs: hook - root };
+  }
   const stateKept = after.digest === before.digest && after.ok && after.count >= before.count;
   return {
     workload: w.name,
@@ -143,6 +153,7 @@ export async function runOnce(w: BenchWorkload, method: Method, log: (m: string)
     bootWrittenBytes: probe.writtenBytes,
     upgradeId,
     phases: upgradeId ? phasesOf(recs) : null,
+    boot,
     ok: after.ok,
   };
 }

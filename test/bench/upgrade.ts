@@ -127,6 +127,13 @@ async function main(): Promise<void> {
     await labDown({ log: () => undefined });
   }
   console.log(`\n${table(runs)}\n`);
+  const boots = runs.filter((r) => r.boot);
+  if (boots.length) {
+    const m = (k: keyof NonNullable<Run['boot']>) => s(median(boots.map((r) => r.boot![k])));
+    console.log(
+      `where the restore boot goes (median of ${boots.length}): jump (old kernel's end, purgatory, before the new kernel's clock) ${m('jumpMs')}, kernel ${m('kernelMs')}, initramfs ${m('initramfsMs')}, systemd until the hook ${m('systemdToHookMs')}\n`,
+    );
+  }
   console.log(
     'blackout: the workload stopped serving (the freeze; a cold stop: systemd began to stop it) → it answers again, on the guest clock (±1 s across a boot: the guest reads the RTC);\n' +
       'not boot: blackout − the new kernel and initrd (systemd’s own start time); until warm: its readiness check (memload: checksum ok; redis: every key loaded);\n' +
