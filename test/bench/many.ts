@@ -14,9 +14,9 @@ const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 240);
 const size = process.argv.slice(2).find((a) => /^\d+[MG]$/.test(a)) ?? '2M';
 const s = (ms: unknown) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '-');
 
-/** pid → checksum and counter of every lab-memload, in one SSH call. */
-async function statuses(): Promise<Map<number, { checksum: string; counter: number; ok: boolean }>> {
-  const out = await guest('lab-memload-status', 10 * MIN);
+/** pid → checksum and counter of these lab-memload processes, in one SSH call. */
+async function statuses(pids: number[]): Promise<Map<number, { checksum: string; counter: number; ok: boolean }>> {
+  const out = await guest(`lab-memload-status ${pids.join(' ')}`, 10 * MIN);
   const m = new Map<number, { checksum: string; counter: number; ok: boolean }>();
   for (const line of out.trim().split('\n')) {
     const j = JSON.parse(line) as { pid: number; checksum: string; counter: number; ok: boolean };
@@ -31,13 +31,21 @@ async function main(): Promise<void> {
   await labUp({ log: () => undefined });
   log(`lab up; agent ${(await deployAgent()).slice(0, 12)}`);
   try {
-    await guest(`for i in $(seq ${n}); do setsid -f lab-memload ${size} </dev/null >/dev/null 2>&1; done`, 10 * MIN);
-    let before = await statuses();
+    // The lab's own lab-memload services (if any run) are not part of this.
+    const others = (await guest('pgrep -x lab-memload || true')).trim();
+    const pids = (
+      await guest(`for i in $(seq ${n}); do setsid -f lab-memload ${size} </dev/null >/dev/null 2>&1; done; sleep 1; pgrep -x lab-memload`, 10 * MIN)
+    )
+      .trim()
+      .split('\n')
+      .map(Number)
+      .filter((p) => p > 0 && !others.split('\n').map(Number).includes(p))
+      .sort((a, b) => a - b);
+    let before = await statuses(pids);
     for (let i = 0; i < 120 && [...before.values()].some((x) => !x.ok); i++) {
       await sleep(2000);
-      before = await statuses();
+      before = await statuses(pids);
     }
-    const pids = [...before.keys()].sort((a, b) => a - b);
     if (pids.length !== n || [...before.values()].some((x) => !x.ok)) throw new Error(`${pids.length} of ${n} lab-memload ready`);
     log(`${n} × lab-memload ${size} running`);
     const boot0 = await bootId();
@@ -52,7 +60,7 @@ async function main(): Promise<void> {
     await waitForNewBoot(boot0, 60 * MIN);
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 60 * MIN);
     const wall = Date.now() - t0;
-    const after = await statuses();
+    const after = await statuses(pids);
     const carried = pids.filter(
       (p) => after.get(p)?.checksum === before.get(p)?.checksum && (after.get(p)?.counter ?? 0) > (before.get(p)?.counter ?? 0),
     );

@@ -123,7 +123,11 @@ export async function runOnce(w: BenchWorkload, method: Method, log: (m: string)
     stateBytesOnDisk = await w.coldStateBytes();
     await w.afterCold();
   }
-  const blackoutMs = probe.answeredAtMs - stopped;
+  // A Seamless run's workload answers when its restore thawed it (the probe starts only after the
+  // restore hook, so as to take no PID the restore needs); any other when the probe saw it.
+  const thawed = recs.find((r) => r.phase === 'restore' && r.data?.step === 'restored' && r.data.selector === `unit:${w.unit}`);
+  const answeredAtMs = thawed ? Math.min(thawed.atMs, probe.answeredAtMs) : probe.answeredAtMs;
+  const blackoutMs = answeredAtMs - stopped;
   let boot: Run['boot'] = null;
   const b = recs.find((r) => r.phase === 'boot' && r.state === 'done');
   if (b && typeof b.durationMs === 'number' && typeof b.data?.uptimeAtHookS === 'number' && typeof b.data.initStartS === 'number') {
@@ -140,7 +144,7 @@ export async function runOnce(w: BenchWorkload, method: Method, log: (m: string)
     kernelBefore,
     kernelAfter,
     stoppedAtMs: stopped,
-    answeredAtMs: probe.answeredAtMs,
+    answeredAtMs,
     warmAtMs: probe.warmAtMs,
     blackoutMs,
     kernelBootMs: Math.round(probe.kernelBootMs),
