@@ -186,6 +186,8 @@ export async function checkpoint(
         writeManifest(
           join(dirname(w.dir), 'manifest.json'),
           mergeManifests(algorithm, [preManifests.get(w.selector) ?? { algorithm, files: [], totalBytes: 0 }, dumpPart]),
+          // durable with the images at the phase's syncfs below: no fsync per workload under the freeze
+          { sync: false },
         );
         timing.manifestMs += Date.now() - tm;
         w.bytesDumped = pagesBytes(listDir(w.dir));

@@ -16,7 +16,9 @@ import { readUpgradeFile, writeDurable } from './state';
 export type Manifest = Omit<ManifestFile, 'version'>;
 export type ManifestEntry = Manifest['files'][number];
 
-export const writeManifest = (path: string, m: Manifest): void => writeDurable(path, formatUpgradeFile('manifest.json', m));
+/** Written atomically; `sync: false` under the freeze, where the checkpoint's one syncfs of the store makes it durable with the images. */
+export const writeManifest = (path: string, m: Manifest, opts: { sync: boolean } = { sync: true }): void =>
+  writeDurable(path, formatUpgradeFile('manifest.json', m), opts);
 /** The manifest as written, validated (UPGRADE_FILE_INVALID names the file and the field). */
 export function readManifest(path: string): Manifest {
   const { algorithm, files, totalBytes } = readUpgradeFile('manifest.json', path);

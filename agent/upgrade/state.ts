@@ -26,11 +26,14 @@ function fsyncPath(path: string): void {
  * the rename, then the directory entries (a rename or a new directory is not on disk until its
  * directory is synced: a hold written a second before a reset was gone after it, seen on the lab).
  */
-export function writeDurable(path: string, text: string): void {
+export function writeDurable(path: string, text: string, opts: { sync: boolean } = { sync: true }): void {
   const dir = dirname(path);
   const created = mkdirSync(dir, { recursive: true });
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });
+  // sync false: still atomic (a reader sees the old file or the new one), durable only with the
+  // caller's own syncfs later (the checkpoint syncs the whole store once, after the last dump).
+  if (!opts.sync) return renameSync(tmp, path);
   fsyncPath(tmp);
   renameSync(tmp, path);
   fsyncPath(dir);

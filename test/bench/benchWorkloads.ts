@@ -3,7 +3,7 @@
 // memory holds) and redis with the lab's dataset (its key count and DEBUG DIGEST). Both are
 // systemd services, so a cold restart brings them back at all; the benchmark then measures what
 // it costs and what is lost.
-import { guest, memload, sleep } from '../lab/labAgent.js';
+import { guest, sleep } from '../lab/labAgent.js';
 
 export interface WorkloadState {
   /** A figure that only memory holds: memload's counter, redis's key count. */
@@ -39,8 +39,15 @@ export function memloadService(size: string): BenchWorkload {
   const state = async (): Promise<WorkloadState> => {
     const pid = await mainPid(unit);
     if (!(pid > 1)) return { count: 0, digest: '', ok: false };
-    const m = await memload(pid);
-    return { count: m.counter, digest: m.checksum, ok: m.ok };
+    // The checksum is the pattern's (a cold start writes the same one); what only memory holds is
+    // the counter and the process's own start time, so the digest carries both.
+    const m = JSON.parse((await guest(`lab-memload-status ${pid}`)).trim().split('\n').pop()!) as {
+      counter: number;
+      checksum: string;
+      ok: boolean;
+      startedAtEpoch: number;
+    };
+    return { count: m.counter, digest: `${m.checksum} started ${m.startedAtEpoch}`, ok: m.ok };
   };
   return {
     name: `memload ${size}`,
@@ -50,7 +57,9 @@ export function memloadService(size: string): BenchWorkload {
     async ready() {
       // Restarted if it runs with a PID the next boot may take before the restore hook (the lab
       // starts lab-memload@256M at boot): PID clashes are preflight's warning, not this benchmark's subject.
-      await guest(`systemctl enable --now ${unit} 2>&1; [ "$(systemctl show -p MainPID --value ${unit})" -gt 1000 ] || systemctl restart ${unit}`);
+      await guest(
+        `systemctl enable --now ${unit} 2>&1; [ "$(systemctl show -p MainPID --value ${unit})" -gt 1000 ] || systemctl restart ${unit}`,
+      );
       for (let i = 0; i < 600; i++) {
         const s = await state().catch(() => null);
         if (s?.ok) return s;

@@ -34,7 +34,10 @@ async function main(): Promise<void> {
     // The lab's own lab-memload services (if any run) are not part of this.
     const others = (await guest('pgrep -x lab-memload || true')).trim();
     const pids = (
-      await guest(`for i in $(seq ${n}); do setsid -f lab-memload ${size} </dev/null >/dev/null 2>&1; done; sleep 1; pgrep -x lab-memload`, 10 * MIN)
+      await guest(
+        `for i in $(seq ${n}); do setsid -f lab-memload ${size} </dev/null >/dev/null 2>&1; done; sleep 1; pgrep -x lab-memload`,
+        10 * MIN,
+      )
     )
       .trim()
       .split('\n')

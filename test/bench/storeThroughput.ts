@@ -32,7 +32,7 @@ mkdir -p ${MNT}/img
 t4=$(now); criu dump -t $PID -D ${MNT}/img -o dump.log; t5=$(now)
 pages=$(stat -c %s ${MNT}/img/pages-*.img | awk '{ s += $1 } END { print s }')
 t6=$(now); criu restore -D ${MNT}/img -o restore.log -d; t7=$(now)
-echo "{\\"plainWriteNs\\":$((t1 - t0)),\\"plainReadNs\\":$((t3 - t2)),\\"plainBytes\\":$((count * 4194304)),\\"dumpNs\\":$((t5 - t4)),\\"restoreNs\\":$((t7 - t6)),\\"pageBytes\\":$pages}"
+echo "{\\"plainWriteNs\\":$((t1 - t0)),\\"plainReadNs\\":$((t3 - t2)),\\"freshReadNs\\":$((t9 - t8)),\\"freshBytes\\":$((fresh * 4194304)),\\"plainBytes\\":$((count * 4194304)),\\"dumpNs\\":$((t5 - t4)),\\"restoreNs\\":$((t7 - t6)),\\"pageBytes\\":$pages}"
 `;
 
 const DIGESTS = `node -e '

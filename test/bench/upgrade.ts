@@ -4,14 +4,16 @@
 // Every run is judged by the guest probe (answered, warm) and the workload's own state; raw runs
 // are saved as JSON in bench-results/ and the table is printed with the ratios to Seamless.
 // Not part of `npm test`. Run: `npm run bench:upgrade` (everything, ~45 min on this machine) or
-// e.g. `npm run bench:upgrade -- 256M redis --methods seamless,criu-disk --rounds 2`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// e.g. `npm run bench:upgrade -- 256M redis --methods seamless,criu-disk --rounds 2`;
+// `npm run bench:upgrade -- --table bench-results/upgrade-….json …` prints saved runs' table.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labStatus, labUp } from '../lab/lab.js';
 import { deployAgent } from '../lab/labAgent.js';
 import { memloadService, redisService, type BenchWorkload } from './benchWorkloads.js';
 import { installProbe } from './guestProbe.js';
 import { METHODS, runOnce, type Method, type Run } from './methods.js';
+import { median, s, table } from './upgradeTable.js';
 
 import { RESULTS_DIR } from './results.js';
 
@@ -36,65 +38,13 @@ function args(argv: string[]): { workloads: BenchWorkload[]; methods: Method[]; 
   };
 }
 
-const s = (ms: number | null | undefined) => (typeof ms === 'number' && Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : '-');
-const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
-const ratio = (x: number, base: number | undefined) => (base && Number.isFinite(x) ? `${(x / base).toFixed(1)}×` : '-');
-const median = (xs: number[]) => {
-  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return v.length ? v[Math.floor((v.length - 1) / 2)]! : NaN;
-};
-
-export function table(runs: Run[]): string {
-  const head = [
-    'workload',
-    'method',
-    'runs',
-    'blackout',
-    'not boot',
-    'until warm',
-    'state kept',
-    'disk: state',
-    'disk: boot',
-    '÷ seamless (blackout / not boot)',
-  ];
-  const rows: string[][] = [];
-  for (const w of [...new Set(runs.map((r) => r.workload))]) {
-    const of = (m: Method) => runs.filter((r) => r.workload === w && r.method === m);
-    const base = of('seamless');
-    const bBlack = base.length ? median(base.map((r) => r.blackoutMs)) : undefined;
-    const bNon = base.length ? median(base.map((r) => r.nonBootMs)) : undefined;
-    for (const m of METHODS) {
-      const rs = of(m);
-      if (!rs.length) continue;
-      const black = median(rs.map((r) => r.blackoutMs));
-      const non = median(rs.map((r) => r.nonBootMs));
-      const kept = rs.map((r) =>
-        r.stateKept
-          ? 'kept'
-          : r.workload === 'redis'
-            ? `${r.after.count}/${r.before.count} keys`
-            : `lost (counter ${r.before.count} → ${r.after.count})`,
-      );
-      rows.push([
-        w,
-        m,
-        String(rs.length),
-        s(black),
-        s(non),
-        s(median(rs.map((r) => r.untilWarmMs))),
-        [...new Set(kept)].join(', '),
-        mib(median(rs.map((r) => r.stateBytesOnDisk))),
-        mib(median(rs.map((r) => r.bootWrittenBytes))),
-        m === 'seamless' ? '1×' : `${ratio(black, bBlack)} / ${ratio(non, bNon)}`,
-      ]);
-    }
-  }
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [line(head), line(widths.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
-}
-
 async function main(): Promise<void> {
+  // `--table FILE…`: the table of saved runs (several files: their runs together), no lab.
+  if (process.argv.includes('--table')) {
+    const files = process.argv.slice(process.argv.indexOf('--table') + 1);
+    console.log(table(files.flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { runs: Run[] }).runs)));
+    return;
+  }
   const { workloads, methods, rounds } = args(process.argv.slice(2));
   const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
   if ((await labStatus()).running) await labDown();
@@ -136,7 +86,7 @@ async function main(): Promise<void> {
   }
   console.log(
     'blackout: the workload stopped serving (the freeze; a cold stop: systemd began to stop it) → it answers again, on the guest clock (±1 s across a boot: the guest reads the RTC);\n' +
-      'not boot: blackout − the new kernel and initrd (systemd’s own start time); until warm: its readiness check (memload: checksum ok; redis: every key loaded);\n' +
+      'not boot: blackout − the new kernel and initrd (systemd’s own start time); ours: the agent’s blackout − kexec → restore hook (checkpoint, image check, restore); until warm: its readiness check (memload: checksum ok; redis: every key loaded);\n' +
       'disk: state = images or RDB written to disk; disk: boot = what the new boot wrote to its root disk until warm.',
   );
   console.log(`raw runs: ${file}`);
