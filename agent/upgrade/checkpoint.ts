@@ -42,6 +42,21 @@ function storeSpace(dir: string): string {
   }
 }
 
+/**
+ * How many dumps go side by side: one per CPU, unless the store's free space may not hold all of
+ * them (a workload grew, something else filled the store): then one at a time, so that a full
+ * store fails the one dump that did not fit, not every dump under way.
+ */
+function lanesFor(storeDir: string, ws: readonly WorkloadState[]): number {
+  const need = ws.reduce((n, w) => n + (w.estimatedBytes ?? 0), 0);
+  try {
+    const st = statfsSync(storeDir);
+    return need <= st.bavail * st.bsize ? criuConcurrency() : 1;
+  } catch {
+    return 1;
+  }
+}
+
 /** Manifest of a workload's image directory tree (all rounds), without logs written later. */
 export const manifestSkip = (rel: string) =>
   rel === 'manifest.json' || /(^|\/)restore[^/]*\.log$/.test(rel) || rel.endsWith('restored.pid');
@@ -198,7 +213,12 @@ export async function checkpoint(
       // container runtime after them, one by one (see dumpedTasks.ts).
       const order = dumpOrder(state.workloads);
       const sideBySide = order.filter(thawable);
-      await forEachBounded(sideBySide, criuConcurrency(), dumpOne);
+      try {
+        await forEachBounded(sideBySide, lanesFor(state.storeDir, sideBySide), dumpOne);
+      } finally {
+        // In the plan's order, whichever dump ended first (the journal and the thaw read the same either way).
+        at.stopped.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+      }
       for (const w of order.filter((x) => !thawable(x))) await dumpOne(w);
       if (state.workloads.length === 0)
         throw new SeamlessError('WORKLOAD_NOT_FOUND', 'every selected workload exited by itself before its dump: nothing to carry');

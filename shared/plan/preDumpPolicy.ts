@@ -5,8 +5,8 @@
 // pre-dump rounds for nothing), so only workloads of at least PRE_DUMP_MIN_BYTES are pre-dumped.
 // The agent and the estimate decide the same way, here.
 
-/** Below this, a workload is dumped whole under the freeze (at 1 GB/s a 64 MiB dump takes ~70 ms). */
-export const PRE_DUMP_MIN_BYTES = 64 * 1024 * 1024;
+/** Below this, a workload is dumped whole under the freeze (at 1 GB/s a 32 MiB dump takes ~35 ms). */
+export const PRE_DUMP_MIN_BYTES = 32 * 1024 * 1024;
 
 /** Whether pre-dump rounds pay for a workload of this size (unknown size: they are tried, as before). */
 export const preDumpPays = (bytes: number | null | undefined): boolean =>
