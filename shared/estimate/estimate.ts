@@ -443,7 +443,11 @@ export function estimate(
     phase('kexec-jump', jumpTerms, 'sync/unmount/kexec (+ systemctl stopping services) + dirty page cache ÷ flush bandwidth'),
     phase('kernel-boot', [kernelTerm], 'the last kexec boot of this host, else its systemd boot times'),
     phase('userspace-to-hook', [hookTerm], 'the last upgrade’s hook start, else a share of this host’s userspace boot'),
-    phase('image-check', checkTerms, 'memory to carry ÷ sha256 rate, + a fixed cost per workload (reading the manifest and the files)'),
+    phase(
+      'image-check',
+      checkTerms,
+      'the hashing that outlasts CRIU’s reading (memory ÷ digest rate − memory ÷ restore read rate), + a fixed cost per workload (the manifest, the metadata images)',
+    ),
     phase('restore', restoreTerms, 'per workload: fixed + processes × per-process cost + memory ÷ (store read × CRIU share)'),
     phase('hand-back', handBack, 'services × hand-back cost'),
     phase('rewarm', rewarm, 'active page cache ÷ read rate (after the blackout)'),

@@ -78,7 +78,9 @@ describe('journey: see this machine', () => {
     await page.getByTestId('estimate').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('estimate-blackout').textContent()).toMatch(/\d.* – .*\d/);
     await page.getByTestId('estimate-image-check').locator('summary').click();
-    expect(await page.getByTestId('estimate-image-check').textContent()).toMatch(/sha256 rate: .* MB\/s (default|measured)/);
+    expect(await page.getByTestId('estimate-image-check').textContent()).toMatch(
+      /(image digest rate \(\w+\)|sha256 rate): .* MB\/s (default|measured)/,
+    );
     await milestone(page, 'this-machine-estimate');
 
     // Save the checked plan (the CLI's file), change the draft, and open the file again.
@@ -120,10 +122,10 @@ describe('journey: see this machine', () => {
     expect(await page.getByTestId('dry-run-result').textContent()).toMatch(/Disk flush \d+ MB\/s; sha256 \d+ MB\/s/);
     expect(await page.getByTestId('dry-run-result').textContent()).toContain('Preflight blocks this plan');
     expect(await page.getByTestId('dry-run-result').textContent()).toContain('before the dry run');
-    // the sha256 rate is measured now: no longer a default
+    // the image digest's rate is measured now: no longer a default
     await page.getByTestId('dry-run-result').getByTestId('estimate-image-check').locator('summary').click();
     expect(await page.getByTestId('dry-run-result').getByTestId('estimate-image-check').textContent()).toMatch(
-      /sha256 rate: .* MB\/s measured/,
+      /image digest rate \(\w+\): .* MB\/s measured/,
     );
     await milestone(page, 'this-machine-dry-run');
     // The whole page as it stands (facts, workloads, plan, findings, estimate, dry run): no serious a11y violation.
