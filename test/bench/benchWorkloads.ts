@@ -3,7 +3,7 @@
 // memory holds) and redis with the lab's dataset (its key count and DEBUG DIGEST). Both are
 // systemd services, so a cold restart brings them back at all; the benchmark then measures what
 // it costs and what is lost.
-import { guest, sleep } from '../lab/labAgent.js';
+import { guest, memload, redisNoSandboxDropIn, sleep } from '../lab/labAgent.js';
 
 export interface WorkloadState {
   /** A figure that only memory holds: memload's counter, redis's key count. */
@@ -41,12 +41,7 @@ export function memloadService(size: string): BenchWorkload {
     if (!(pid > 1)) return { count: 0, digest: '', ok: false };
     // The checksum is the pattern's (a cold start writes the same one); what only memory holds is
     // the counter and the process's own start time, so the digest carries both.
-    const m = JSON.parse((await guest(`lab-memload-status ${pid}`)).trim().split('\n').pop()!) as {
-      counter: number;
-      checksum: string;
-      ok: boolean;
-      startedAtEpoch: number;
-    };
+    const m = await memload(pid);
     return { count: m.counter, digest: `${m.checksum} started ${m.startedAtEpoch}`, ok: m.ok };
   };
   return {
@@ -92,7 +87,7 @@ export function redisService(keys = 50_000): BenchWorkload {
     async ready() {
       // Debian's unit sandboxes redis in its own namespaces, which preflight refuses; its fix applied once.
       await guest(
-        `d=/etc/systemd/system/${unit}.d; [ -e $d/50-no-sandbox.conf ] || { mkdir -p $d && printf '%s\\n' '[Service]' PrivateUsers=no ProtectHostname=no PrivateTmp=no PrivateDevices=no ProtectSystem=no ProtectHome=no ProtectKernelTunables=no ProtectKernelModules=no ProtectKernelLogs=no ProtectControlGroups=no ProtectClock=no ProtectProc=default ReadWritePaths= ReadWriteDirectories= NoExecPaths= ExecPaths= > $d/50-no-sandbox.conf && systemctl daemon-reload && systemctl restart ${unit}; }`,
+        `[ -e /etc/systemd/system/${unit}.d/50-no-sandbox.conf ] || { ${redisNoSandboxDropIn(unit)}\nsystemctl daemon-reload && systemctl restart ${unit}; }`,
       );
       await guest('systemctl start redis-server.service && systemctl restart lab-redis-fill.service 2>&1', 15 * 60_000);
       const s = await state();

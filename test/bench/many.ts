@@ -7,23 +7,28 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labStatus, labUp } from '../lab/lab.js';
-import { bootId, call, deployAgent, guest, MIN, otherKernel, plan, sleep, waitForNewBoot, waitForRecord } from '../lab/labAgent.js';
+import {
+  bootId,
+  call,
+  deployAgent,
+  guest,
+  memloads,
+  MIN,
+  otherKernel,
+  plan,
+  sleep,
+  waitForNewBoot,
+  waitForRecord,
+  type Memload,
+} from '../lab/labAgent.js';
 import { RESULTS_DIR } from './results.js';
 
 const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 240);
 const size = process.argv.slice(2).find((a) => /^\d+[MG]$/.test(a)) ?? '2M';
 const s = (ms: unknown) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '-');
 
-/** pid → checksum and counter of these lab-memload processes, in one SSH call. */
-async function statuses(pids: number[]): Promise<Map<number, { checksum: string; counter: number; ok: boolean }>> {
-  const out = await guest(`lab-memload-status ${pids.join(' ')}`, 10 * MIN);
-  const m = new Map<number, { checksum: string; counter: number; ok: boolean }>();
-  for (const line of out.trim().split('\n')) {
-    const j = JSON.parse(line) as { pid: number; checksum: string; counter: number; ok: boolean };
-    m.set(j.pid, j);
-  }
-  return m;
-}
+/** pid → the lab-memload-status report of each of these processes, in one SSH call. */
+const statuses = async (pids: number[]): Promise<Map<number, Memload>> => new Map((await memloads(pids, 10 * MIN)).map((m) => [m.pid, m]));
 
 async function main(): Promise<void> {
   const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);

@@ -14,7 +14,6 @@ import { memloadService, redisService, type BenchWorkload } from './benchWorkloa
 import { installProbe } from './guestProbe.js';
 import { METHODS, runOnce, type Method, type Run } from './methods.js';
 import { median, s, table } from './upgradeTable.js';
-
 import { RESULTS_DIR } from './results.js';
 
 function args(argv: string[]): { workloads: BenchWorkload[]; methods: Method[]; rounds: number } {

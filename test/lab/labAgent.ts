@@ -29,6 +29,8 @@ export interface Memload {
   checksum: string;
   expected: string;
   ok: boolean;
+  /** When the process started (its own clock, held in its memory: a cold start has a new one). */
+  startedAtEpoch: number;
 }
 export type Answer = { id: number; result?: unknown; error?: { code: string; message: string; evidence?: string } };
 
@@ -78,8 +80,40 @@ export async function summary(id: string): Promise<Summary> {
 }
 
 export async function memload(pid: number): Promise<Memload> {
-  return JSON.parse((await guest(`lab-memload-status ${pid}`)).trim().split('\n').pop()!) as Memload;
+  return (await memloads([pid]))[0]!;
 }
+
+/** lab-memload-status of several processes in one SSH call (one report each, in the order given). */
+export async function memloads(pids: readonly number[], timeoutMs = 5 * MIN): Promise<Memload[]> {
+  const lines = (await guest(`lab-memload-status ${pids.join(' ')}`, timeoutMs)).trim().split('\n');
+  return lines.map((l) => JSON.parse(l) as Memload);
+}
+
+/**
+ * Shell that writes the fix preflight names for Debian's redis unit (its own mount and user
+ * namespaces): its sandboxing off in a drop-in. The caller reloads and restarts.
+ */
+export const redisNoSandboxDropIn = (
+  unit: string,
+): string => `mkdir -p /etc/systemd/system/${unit}.d && cat > /etc/systemd/system/${unit}.d/50-no-sandbox.conf <<'EOF'
+[Service]
+PrivateUsers=no
+ProtectHostname=no
+PrivateTmp=no
+PrivateDevices=no
+ProtectSystem=no
+ProtectHome=no
+ProtectKernelTunables=no
+ProtectKernelModules=no
+ProtectKernelLogs=no
+ProtectControlGroups=no
+ProtectClock=no
+ProtectProc=default
+ReadWritePaths=
+ReadWriteDirectories=
+NoExecPaths=
+ExecPaths=
+EOF`;
 
 export function plan(workloads: string[], extra: Record<string, unknown> = {}, kernel: string = LAB_KERNELS.target) {
   return {

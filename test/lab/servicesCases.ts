@@ -11,7 +11,7 @@
 // less in CI); every case here starts from whichever kernel the lab runs.
 import { expect, it } from 'vitest';
 import { labForwardPort } from './lab.js';
-import { call, guest, MIN, otherKernel, plan, summary, waitForKernel, waitForRecord, type Rec } from './labAgent.js';
+import { call, guest, MIN, otherKernel, plan, redisNoSandboxDropIn, summary, waitForKernel, waitForRecord, type Rec } from './labAgent.js';
 import { RespClient } from './respClient.js';
 
 interface Finding {
@@ -162,25 +162,7 @@ systemctl daemon-reload && systemctl enable --now ${unit}`);
     expect(stock.canStart).toBe(false);
 
     // The fix it names: the sandboxing off in a drop-in, and a restart (the lab refills the data).
-    await guest(`mkdir -p /etc/systemd/system/${unit}.d && cat > /etc/systemd/system/${unit}.d/50-no-sandbox.conf <<'EOF'
-[Service]
-PrivateUsers=no
-ProtectHostname=no
-PrivateTmp=no
-PrivateDevices=no
-ProtectSystem=no
-ProtectHome=no
-ProtectKernelTunables=no
-ProtectKernelModules=no
-ProtectKernelLogs=no
-ProtectControlGroups=no
-ProtectClock=no
-ProtectProc=default
-ReadWritePaths=
-ReadWriteDirectories=
-NoExecPaths=
-ExecPaths=
-EOF
+    await guest(`${redisNoSandboxDropIn(unit)}
 systemctl daemon-reload && systemctl restart ${unit} && systemctl restart lab-redis-fill.service`);
     // Serve the network, not only loopback (Debian binds 127.0.0.1 and ::1): the client is outside the VM.
     await guest(`redis-cli CONFIG SET protected-mode no && redis-cli CONFIG SET bind '* -::*'`);
