@@ -1,7 +1,8 @@
 // Why: phases "pre-sync" and "checkpoint": sync while the workloads still run (so the freeze
 // waits for little), note the page cache each workload leans on, keep systemd from restarting a
-// dumped service on this kernel, then the freeze: `criu dump` of each tree with its manifest
-// (sizes, sha256) verified, and CRIU's network lock saved beside the images when TCP is carried.
+// dumped service on this kernel, then the freeze: `criu dump` of each tree, its manifest (sizes,
+// digests) built beside the next dump, and CRIU's network lock saved beside the images when TCP
+// is carried.
 import { existsSync, statfsSync } from 'node:fs';
 import { formatBytes } from '../../shared/format';
 import { basename, dirname, join } from 'node:path';
@@ -12,7 +13,7 @@ import { criu } from '../criu/run';
 import { saveNetworkLock } from '../criu/networkLockCommands';
 import { criuEvidence, pagesBytes } from './criuLog';
 import type { Journal } from './journal';
-import { buildManifest, mergeManifests, prefixed, writeManifest, type Manifest } from './manifest';
+import { buildManifest, buildManifestAsync, mergeManifests, prefixed, writeManifest, type Manifest } from './manifest';
 import { chooseDigest } from './imageDigest';
 import { listDir } from './preDump';
 import { dumpOrder, finalState, killStopped, thawable } from './dumpedTasks';
@@ -133,6 +134,23 @@ export async function checkpoint(
 ): Promise<void> {
   const timing = { criuMs: 0, manifestMs: 0, commitMs: 0, syncMs: 0 };
   const dumpMs = new Map<string, number>();
+  // Each dump's manifest is built beside the dumps that follow (see writeDumpManifest); all have
+  // been written, or one has failed, before the commit.
+  const manifests: Promise<void>[] = [];
+  const writeDumpManifest = async (w: WorkloadState): Promise<void> => {
+    const tm = Date.now();
+    // Only the final dump is hashed under the freeze, once; the pre-dump rounds were hashed
+    // while the workload still ran (they do not change after their round).
+    const { algorithm } = chooseDigest();
+    const dumpPart = prefixed('dump', await buildManifestAsync(w.dir, manifestSkip, algorithm));
+    writeManifest(
+      join(dirname(w.dir), 'manifest.json'),
+      mergeManifests(algorithm, [preManifests.get(w.selector) ?? { algorithm, files: [], totalBytes: 0 }, dumpPart]),
+      // durable with the images at the phase's syncfs below: no fsync per workload under the freeze
+      { sync: false },
+    );
+    timing.manifestMs += Date.now() - tm;
+  };
   // What the pre-sync left for the freeze to wait on (the report shows it).
   const mem = parseMeminfo(readText('/proc/meminfo'));
   const dirtyBytesAtFreeze = (mem.get('Dirty') ?? 0) + (mem.get('Writeback') ?? 0);
@@ -193,18 +211,9 @@ export async function checkpoint(
         (thawable(w) ? at.stopped : at.dumped).push(w);
         dumpMs.set(w.selector, Date.now() - tc);
         timing.criuMs += Date.now() - tc;
-        const tm = Date.now();
-        // Only the final dump is hashed under the freeze, once; the pre-dump rounds were hashed
-        // while the workload still ran (they do not change after their round).
-        const { algorithm } = chooseDigest();
-        const dumpPart = prefixed('dump', buildManifest(w.dir, manifestSkip, algorithm));
-        writeManifest(
-          join(dirname(w.dir), 'manifest.json'),
-          mergeManifests(algorithm, [preManifests.get(w.selector) ?? { algorithm, files: [], totalBytes: 0 }, dumpPart]),
-          // durable with the images at the phase's syncfs below: no fsync per workload under the freeze
-          { sync: false },
-        );
-        timing.manifestMs += Date.now() - tm;
+        const m = writeDumpManifest(w);
+        m.catch(() => undefined); // awaited (and its failure thrown) before the commit
+        manifests.push(m);
         w.bytesDumped = pagesBytes(listDir(w.dir));
         w.preDumpDirs.forEach((d) => (w.bytesDumped += pagesBytes(listDir(d))));
       };
@@ -215,11 +224,14 @@ export async function checkpoint(
       const sideBySide = order.filter(thawable);
       try {
         await forEachBounded(sideBySide, lanesFor(state.storeDir, sideBySide), dumpOne);
+        for (const w of order.filter((x) => !thawable(x))) await dumpOne(w);
       } finally {
         // In the plan's order, whichever dump ended first (the journal and the thaw read the same either way).
         at.stopped.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+        // No manifest is still being written when the abort (if any) undoes the dumps.
+        await Promise.allSettled(manifests);
       }
-      for (const w of order.filter((x) => !thawable(x))) await dumpOne(w);
+      await Promise.all(manifests);
       if (state.workloads.length === 0)
         throw new SeamlessError('WORKLOAD_NOT_FOUND', 'every selected workload exited by itself before its dump: nothing to carry');
       // Every dump succeeded: the stopped workloads go the way CRIU's default would have sent them.

@@ -50,10 +50,13 @@ export function chooseDigest(): DigestChoice {
   return chosen;
 }
 
+/** The one read buffer of the synchronous digest (a fresh 4 MiB per file cost more than hashing a small image). */
+let syncBuf: Buffer | null = null;
+
 /** A file's digest, read synchronously (small files, or where nothing else has to go on meanwhile). */
 export function digestFileSync(path: string, algorithm: ImageDigest): string {
   const h = createHash(algorithm);
-  const buf = Buffer.allocUnsafe(CHUNK);
+  const buf = (syncBuf ??= Buffer.allocUnsafe(CHUNK));
   const fd = openSync(path, 'r');
   try {
     for (;;) {
@@ -69,11 +72,17 @@ export function digestFileSync(path: string, algorithm: ImageDigest): string {
 
 /**
  * A file's digest, read asynchronously: the agent's event loop (progress records, the CRIU run
- * it waits for) goes on between chunks. `onBytes` is told of every chunk hashed.
+ * it waits for) goes on between chunks. `onBytes` is told of every chunk hashed. `sizeHint` (the
+ * file's size, when known) keeps the read buffer small for a small file.
  */
-export async function digestFile(path: string, algorithm: ImageDigest, onBytes: (n: number) => void = () => {}): Promise<string> {
+export async function digestFile(
+  path: string,
+  algorithm: ImageDigest,
+  onBytes: (n: number) => void = () => {},
+  sizeHint = CHUNK,
+): Promise<string> {
   const h = createHash(algorithm);
-  const buf = Buffer.allocUnsafe(CHUNK);
+  const buf = Buffer.allocUnsafe(Math.max(4096, Math.min(CHUNK, sizeHint + 1)));
   const f = await open(path, 'r');
   try {
     for (;;) {

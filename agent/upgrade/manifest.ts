@@ -38,20 +38,44 @@ function walk(dir: string, out: string[] = []): string[] {
 }
 
 /** Every regular file under `dir` except those `skip` names (the manifest itself, logs written after it). */
+/** The paths (relative to `dir`, sorted) a manifest of `dir` lists. */
+const listed = (dir: string, skip: (rel: string) => boolean): string[] =>
+  walk(dir)
+    .map((p) => relative(dir, p))
+    .filter((rel) => !skip(rel))
+    .sort();
+
+const manifestOf = (algorithm: ImageDigest, files: ManifestEntry[]): Manifest => ({
+  algorithm,
+  files,
+  totalBytes: files.reduce((s, f) => s + f.size, 0),
+});
+
 export function buildManifest(
   dir: string,
   skip: (rel: string) => boolean = () => false,
   algorithm: ImageDigest = chooseDigest().algorithm,
 ): Manifest {
-  const files = walk(dir)
-    .map((p) => relative(dir, p))
-    .filter((rel) => !skip(rel))
-    .sort()
-    .map((rel) => {
-      const full = join(dir, rel);
-      return { path: rel, size: statSync(full).size, digest: digestFileSync(full, algorithm) };
-    });
-  return { algorithm, files, totalBytes: files.reduce((s, f) => s + f.size, 0) };
+  const files = listed(dir, skip).map((rel) => {
+    const full = join(dir, rel);
+    return { path: rel, size: statSync(full).size, digest: digestFileSync(full, algorithm) };
+  });
+  return manifestOf(algorithm, files);
+}
+
+/**
+ * `buildManifest` without holding the event loop: the files are read through libuv's threads and
+ * hashed a chunk at a time, so the dump that follows starts at once (the checkpoint builds a
+ * workload's manifest beside the next workload's dump).
+ */
+export async function buildManifestAsync(dir: string, skip: (rel: string) => boolean, algorithm: ImageDigest): Promise<Manifest> {
+  const files: ManifestEntry[] = [];
+  for (const rel of listed(dir, skip)) {
+    const full = join(dir, rel);
+    const size = statSync(full).size;
+    files.push({ path: rel, size, digest: await digestFile(full, algorithm, undefined, size) });
+  }
+  return manifestOf(algorithm, files);
 }
 
 function mismatch(dir: string, problems: string[]): SeamlessError {
@@ -89,7 +113,8 @@ export async function checkPageImages(dir: string, m: Manifest, onBytes?: (n: nu
   const problems: string[] = [];
   for (const f of m.files.filter((x) => isPageImage(x.path))) {
     try {
-      if ((await digestFile(join(dir, f.path), m.algorithm, onBytes)) !== f.digest) problems.push(`${f.path}: ${m.algorithm} differs`);
+      if ((await digestFile(join(dir, f.path), m.algorithm, onBytes, f.size)) !== f.digest)
+        problems.push(`${f.path}: ${m.algorithm} differs`);
     } catch (err) {
       problems.push(`${f.path}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -115,6 +140,8 @@ export function prefixed(dir: string, m: Manifest): Manifest {
 /** Manifests of one workload's rounds (all hashed with one algorithm) as one. */
 export function mergeManifests(algorithm: ImageDigest, parts: Manifest[]): Manifest {
   for (const p of parts) if (p.algorithm !== algorithm) throw new Error(`manifest parts hashed with ${p.algorithm}, expected ${algorithm}`);
-  const files = parts.flatMap((m) => m.files).sort((a, b) => a.path.localeCompare(b.path));
-  return { algorithm, files, totalBytes: files.reduce((s, f) => s + f.size, 0) };
+  return manifestOf(
+    algorithm,
+    parts.flatMap((m) => m.files).sort((a, b) => a.path.localeCompare(b.path)),
+  );
 }

@@ -106,7 +106,11 @@ export function buildReport(i: ReportInputs): Report {
         error: measured[phase].error ?? null,
       };
     }),
-    blackout: { estimate: promised?.blackout ?? null, measuredMs: restoreEnd?.data.blackoutMs ?? i.hostReport?.blackoutMs ?? null },
+    blackout: {
+      estimate: promised?.blackout ?? null,
+      measuredMs: restoreEnd?.data.blackoutMs ?? i.hostReport?.blackoutMs ?? null,
+      dirtyBytesAtFreeze: dumped?.data.dirtyBytesAtFreeze ?? null,
+    },
     untilSsh: { estimate: promised?.untilSsh ?? null },
     estimateDefaults: promised?.defaults ?? [],
     workloads: selectors.map((selector) => {

@@ -37,7 +37,12 @@ export const reportSchema = z.object({
     }),
   ),
   /** Freeze → every workload restored: promised and measured. */
-  blackout: z.object({ estimate: z.nullable(reportRangeSchema), measuredMs: ms() }),
+  blackout: z.object({
+    estimate: z.nullable(reportRangeSchema),
+    measuredMs: ms(),
+    /** Dirty and writeback page cache when the freeze began: what the freeze's sync had left to write (absent in older reports). */
+    dirtyBytesAtFreeze: z.optional(z.nullable(nonneg())),
+  }),
   untilSsh: z.object({ estimate: z.nullable(reportRangeSchema) }),
   /** Inputs of the estimate that were defaults rather than measurements. */
   estimateDefaults: z.array(z.string()),

@@ -2,7 +2,7 @@
 // its pipes and line breaks escaped, and evidence into fenced blocks that it cannot close.
 import { formatBytes, formatDuration } from '../format';
 import type { Report } from './model';
-import { outcomeWords, PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from './reportText';
+import { dirtyAtFreezeText, outcomeWords, PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from './reportText';
 
 const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const fence = (s: string) => {
@@ -22,6 +22,8 @@ export function renderMarkdown(r: Report): string {
   out.push(
     `- Blackout: promised ${rangeText(r.blackout.estimate)}, measured ${opt(r.blackout.measuredMs, formatDuration)} (${VERDICT_WORDS[verdict(r.blackout.estimate, r.blackout.measuredMs)]})`,
   );
+  const dirty = dirtyAtFreezeText(r);
+  if (dirty) out.push(`- Freeze: ${dirty}`);
   out.push('', '## Phases: promised and measured', '', '| phase | promised | measured | |', '|---|---|---|---|');
   for (const p of r.phases) {
     const v = p.ok === false ? `failed: ${cell(p.error?.code ?? '')}` : VERDICT_WORDS[verdict(p.estimate, p.measuredMs)];

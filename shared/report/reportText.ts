@@ -1,5 +1,5 @@
 // Why: words the renderings share, so the Markdown and the HTML say the same thing.
-import { formatDuration } from '../format';
+import { formatBytes, formatDuration } from '../format';
 import type { Report, ReportRange } from './model';
 
 export const PHASE_LABELS: Record<Report['phases'][number]['phase'], string> = {
@@ -44,3 +44,9 @@ export const OUTCOME_WORDS: Record<NonNullable<Report['outcome']>, string> = {
 
 /** The outcome's word, then what it means. */
 export const outcomeWords = (o: Report['outcome']) => (o ? OUTCOME_WORDS[o] : 'running: the upgrade has not ended yet');
+
+/** The dirty page cache the freeze began with (the pre-sync flushed the rest while the workloads ran), or null when not recorded. */
+export const dirtyAtFreezeText = (r: Report): string | null =>
+  r.blackout.dirtyBytesAtFreeze == null
+    ? null
+    : `${formatBytes(r.blackout.dirtyBytesAtFreeze)} of dirty page cache when the freeze began (the sync before it flushed the rest while the workloads ran)`;

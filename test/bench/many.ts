@@ -86,6 +86,7 @@ async function main(): Promise<void> {
       preDumpMs: sum(recs.filter((r) => r.phase === 'pre-dump' && r.state === 'done').map((r) => r.durationMs)),
       preDumpSkipped: recs.filter((r) => r.phase === 'pre-dump' && r.state === 'skipped').length,
       checkpointMs: cp?.durationMs,
+      criuMsSummed: cp?.data?.criuMs,
       manifestMsSummed: cp?.data?.manifestMs,
       kexecToHookMs: done('boot')?.durationMs,
       imageCheckMsOnPath: sum(info.filter((r) => r.data?.step === 'images-checked').map((r) => r.durationMs)),

@@ -4,11 +4,13 @@ import { goneOf, outcomeOf } from '../../../../agent/upgrade/report';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { hex, overlapping, parseKexecSegments, placementWindow } from '../../../../agent/upgrade/kexecSegments';
 import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from '../../../../agent/upgrade/criuLog';
 import {
   buildManifest,
+  buildManifestAsync,
   checkBeforeRestore,
   checkPageImages,
   mergeManifests,
@@ -149,6 +151,20 @@ describe('manifest', () => {
     const c = chooseDigest();
     expect(Object.keys(c.rates).length).toBeGreaterThan(0);
     expect(c.rates[c.algorithm]).toBe(Math.max(...Object.values(c.rates)));
+  });
+  it('the manifest built without holding the event loop is the same, for files above and below the read buffer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifest-async-'));
+    mkdirSync(join(dir, 'dump'));
+    writeFileSync(join(dir, 'dump', 'pages-1.img'), randomBytes(4 * 1024 * 1024 + 17)); // more than one read
+    writeFileSync(join(dir, 'dump', 'core-1.img'), 'core');
+    writeFileSync(join(dir, 'dump', 'empty.img'), '');
+    writeFileSync(join(dir, 'dump', 'dump.log'), 'skipped');
+    const skip = (rel: string) => rel.endsWith('.log');
+    for (const a of IMAGE_DIGESTS) {
+      const m = await buildManifestAsync(dir, skip, a);
+      expect(m).toEqual(buildManifest(dir, skip, a));
+      expect(m.files.map((f) => f.path)).toEqual(['dump/core-1.img', 'dump/empty.img', 'dump/pages-1.img']);
+    }
   });
   it('merges per-directory parts hashed with one algorithm, and refuses a mix', () => {
     const a = { algorithm: 'md5' as const, files: [{ path: 'x', size: 1, digest: 'a'.repeat(32) }], totalBytes: 1 };

@@ -44,6 +44,20 @@ describe('report model', () => {
     expect(r.evidence).toEqual([]);
   });
 
+  it('says how much dirty page cache the freeze began with, when the journal recorded it', () => {
+    const plain = buildReport(reportInputs());
+    expect(plain.blackout.dirtyBytesAtFreeze ?? null).toBeNull(); // this journal predates the figure
+    expect(renderMarkdown(plain)).not.toContain('- Freeze:');
+    const records = reportInputs().records.map((r) =>
+      r.phase === 'checkpoint' && r.state === 'done' ? { ...r, data: { ...r.data, dirtyBytesAtFreeze: 3 * 1024 * 1024 } } : r,
+    );
+    const r = buildReport(reportInputs({ records }));
+    expect(reportSchema.safeParse(r).success).toBe(true);
+    expect(r.blackout.dirtyBytesAtFreeze).toBe(3 * 1024 * 1024);
+    expect(renderMarkdown(r)).toMatch(/^- Freeze: 3(\.0)? MiB of dirty page cache when the freeze began/m);
+    expect(renderHtml(r)).toMatch(/<th>Freeze<\/th><td>3(\.0)? MiB of dirty page cache/);
+  });
+
   it('sets the promise made at the start beside what was measured', () => {
     const promised = estimate(
       plan,
