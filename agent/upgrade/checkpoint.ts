@@ -16,7 +16,7 @@ import type { Journal } from './journal';
 import { buildManifest, buildManifestAsync, mergeManifests, prefixed, writeManifest, type Manifest } from './manifest';
 import { chooseDigest } from './imageDigest';
 import { listDir } from './preDump';
-import { dumpOrder, finalState, killStopped, thawable } from './dumpedTasks';
+import { dumpOrder, finalState, killStopped, stopTogether, thaw, thawable } from './dumpedTasks';
 import {
   checkpointContainer,
   holdRestartPolicy,
@@ -159,6 +159,13 @@ export async function checkpoint(
     'checkpoint',
     `criu dump ${state.workloads.map((w) => w.selector).join(', ')}`,
     async () => {
+      /** A workload not carried after all (it exited, or the plan skips a failed dump). */
+      const drop = (w: WorkloadState) => {
+        state.workloads = state.workloads.filter((x) => x !== w);
+        if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);
+        const i = at.stopped.indexOf(w);
+        if (i >= 0) at.stopped.splice(i, 1);
+      };
       const dumpOne = async (w: WorkloadState): Promise<void> => {
         const tc = Date.now();
         const prev = w.preDumpDirs.length ? ['--track-mem', '--prev-images-dir', `../pre-${w.preDumpDirs.length}`] : [];
@@ -177,8 +184,7 @@ export async function checkpoint(
             message: `${w.selector} (pid ${w.rootPid}) exited by itself before its dump: nothing to carry`,
             data: { step: 'gone', selector: w.selector, rootPid: w.rootPid },
           });
-          state.workloads = state.workloads.filter((x) => x !== w);
-          if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);
+          drop(w);
           return;
         }
         if (!r.ok && /No space left on device|ENOSPC/.test(r.log)) {
@@ -198,8 +204,9 @@ export async function checkpoint(
             data: { step: 'skipped', selector: w.selector, rootPid: w.rootPid, service: w.unit !== null },
             error: { code: 'CRIU_DUMP_FAILED', message: `criu dump of ${w.selector} failed`, evidence: criuEvidence(r.log) },
           });
-          state.workloads = state.workloads.filter((x) => x !== w);
-          if (w.unit) state.heldUnits = state.heldUnits.filter((u) => u !== w.unit);
+          drop(w);
+          // CRIU resumed it as it found it: stopped by the freeze.
+          thaw([w]);
           return;
         }
         if (!r.ok) {
@@ -208,7 +215,7 @@ export async function checkpoint(
             details: { selector: w.selector, log: join(w.dir, 'dump.log') },
           });
         }
-        (thawable(w) ? at.stopped : at.dumped).push(w);
+        if (!at.stopped.includes(w)) (thawable(w) ? at.stopped : at.dumped).push(w);
         dumpMs.set(w.selector, Date.now() - tc);
         timing.criuMs += Date.now() - tc;
         const m = writeDumpManifest(w);
@@ -222,6 +229,17 @@ export async function checkpoint(
       // container runtime after them, one by one (see dumpedTasks.ts).
       const order = dumpOrder(state.workloads);
       const sideBySide = order.filter(thawable);
+      if (sideBySide.length > 1) {
+        // Frozen together; from now on the abort continues them (at.stopped), dumped or not.
+        const tasks = stopTogether(sideBySide);
+        at.stopped.push(...sideBySide);
+        journal.write({
+          phase: 'checkpoint',
+          state: 'info',
+          message: `${sideBySide.length} workloads (${tasks} tasks) stopped together before their dumps`,
+          data: { step: 'frozen-together', selectors: sideBySide.map((w) => w.selector), tasks },
+        });
+      }
       try {
         await forEachBounded(sideBySide, lanesFor(state.storeDir, sideBySide), dumpOne);
         for (const w of order.filter((x) => !thawable(x))) await dumpOne(w);

@@ -46,6 +46,17 @@ function signalAll(pids: number[], signal: NodeJS.Signals): number {
   return sent;
 }
 
+/**
+ * The freeze, together: every task of these workloads stopped (SIGSTOP) at once, before the first
+ * dump, so the ones dumped last do not run on meanwhile (taking CPU from the dumps, and drifting
+ * from the state of the ones dumped first). CRIU records the stop; a --leave-stopped restore and
+ * the thaw after it end it, as they end the stop a --leave-stopped dump leaves. Returns how many
+ * tasks were stopped.
+ */
+export function stopTogether(workloads: readonly Pick<WorkloadState, 'rootPid'>[]): number {
+  return workloads.reduce((n, w) => n + signalAll(treePids(w.rootPid), 'SIGSTOP'), 0);
+}
+
 /** Continues every task of the stopped workloads. Returns how many tasks were continued. */
 export function thaw(workloads: readonly Pick<WorkloadState, 'rootPid'>[]): number {
   return workloads.reduce((n, w) => n + signalAll(treePids(w.rootPid), 'SIGCONT'), 0);

@@ -242,6 +242,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
       'checkpoint',
       z.discriminatedUnion('step', [
         z.object({ step: z.literal('gone'), selector: selectorSchema, rootPid: pid() }),
+        /** The workloads dumped side by side, stopped together (SIGSTOP) before the first dump. */
+        z.object({ step: z.literal('frozen-together'), selectors: z.array(selectorSchema), tasks: count() }),
         /** Its dump failed and the plan says skip: it runs on until the jump and is not carried. */
         z.object({ step: z.literal('skipped'), selector: selectorSchema, rootPid: pid(), service: z.boolean() }),
         /** Tasks that outlived SIGKILL after their dump (uninterruptible sleep); the jump ends them. */

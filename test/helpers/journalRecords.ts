@@ -111,6 +111,12 @@ export const SAMPLE_RECORDS: RecordInput[] = [
     error: err,
   },
   { phase: 'checkpoint', state: 'info', message: 'unkillable', data: { step: 'unkillable', pids: [80] } },
+  {
+    phase: 'checkpoint',
+    state: 'info',
+    message: '2 stopped together',
+    data: { step: 'frozen-together', selectors: ['pid:77', 'pid:78'], tasks: 3 },
+  },
   { phase: 'checkpoint', state: 'failed', message: 'no', durationMs: 10, error: err },
   kexecBegin(false),
   { phase: 'kexec', state: 'failed', message: 'no', error: { code: 'KEXEC_FAILED', message: 'kexec -e returned' } },

@@ -16,7 +16,7 @@ export { labStatus } from './labStatus.js';
 export type { LabStatus } from './statusJson.js';
 export type { LabManifest } from './cacheEntry.js';
 export { LAB_KERNELS, MEMLOAD_DEFAULT_SIZE } from './imageRecipe.js';
-export { guestCmdline, VM } from './vmConfig.js';
+export { GP3_BASELINE, guestCmdline, VM, type DiskThrottle } from './vmConfig.js';
 export { labDir } from './labPaths.js';
 export { LabError } from './errors.js';
 export { shellQuote } from './ssh.js';

@@ -10,7 +10,7 @@ import { Progress, stdoutLog, type LogFn } from './progress.js';
 import { RUN_TOOLS, requireTools } from './hostTools.js';
 import { labDir, runPaths } from './labPaths.js';
 import { labBuild } from './buildImage.js';
-import { guestCmdline, qemuArgs } from './vmConfig.js';
+import { guestCmdline, qemuArgs, type DiskThrottle } from './vmConfig.js';
 import { freePort } from './freePort.js';
 import { knownHostsLine } from './sshKeys.js';
 import { clearRunState, isOurQemu, writeRunState } from './runState.js';
@@ -29,6 +29,8 @@ export interface UpOptions {
   waitForBoot?: boolean;
   /** Told when `up` moves on: building (or checking) the image, booting, ready. */
   onStage?: (stage: 'build' | 'boot' | 'ready') => void;
+  /** Throttle the root disk (benchmarks; see GP3_BASELINE). */
+  diskThrottle?: DiskThrottle;
 }
 
 export interface UpResult {
@@ -120,6 +122,7 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
       forwards: Object.values(forwards),
       serialLog: r.serialLog,
       pidfile: r.pidfile,
+      diskThrottle: opts.diskThrottle,
     });
     progress.note(`qemu-system-x86_64 ${args.join(' ')}`);
     started = Date.now();

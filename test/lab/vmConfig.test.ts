@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { guestCmdline, qemuArgs, VM } from './vmConfig.js';
+import { GP3_BASELINE, guestCmdline, qemuArgs, VM } from './vmConfig.js';
 
 describe('guestCmdline', () => {
   it('boots /dev/vda with the serial console and the pmem reservation', () => {
@@ -23,7 +23,7 @@ describe('guestCmdline', () => {
 });
 
 describe('qemuArgs', () => {
-  const args = qemuArgs({
+  const input = {
     kernel: '/c/vmlinuz',
     initrd: '/c/initrd',
     cmdline: 'root=/dev/vda rw',
@@ -31,7 +31,8 @@ describe('qemuArgs', () => {
     port: 40022,
     serialLog: '/r/serial.log',
     pidfile: '/r/qemu.pid',
-  });
+  };
+  const args = qemuArgs(input);
   const after = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
   it('uses TCG, never KVM, and turns LA57 off on the max CPU', () => {
@@ -51,6 +52,12 @@ describe('qemuArgs', () => {
     expect(after('-append')).toBe('root=/dev/vda rw');
     expect(after('-drive')).toMatch(/^file=\/r\/overlay\.qcow2,format=qcow2,if=virtio/);
     expect(after('-netdev')).toBe('user,id=net0,hostfwd=tcp:127.0.0.1:40022-:22');
+  });
+
+  it('throttles the root disk only when asked (benchmarks), as QEMU spells it', () => {
+    expect(after('-drive')).not.toMatch(/throttling/);
+    const t = qemuArgs({ ...input, diskThrottle: GP3_BASELINE });
+    expect(t[t.indexOf('-drive') + 1]).toMatch(/,throttling\.bps-total=131072000,throttling\.iops-total=3000$/);
   });
 
   it('logs the serial console and daemonizes with a pidfile', () => {

@@ -1,9 +1,10 @@
-// Why: the thaw and the commit act on real processes: a stopped tree (as --leave-stopped leaves
-// it) must run again after thaw(), every task of it must be gone after killStopped(), and the
-// dump order must put the TCP carriers (which cannot be thawed) last.
+// Why: the freeze, the thaw and the commit act on real processes: trees stopped together (as the
+// checkpoint does, and as --leave-stopped leaves them) must run again after thaw(), every task of
+// a tree must be gone after killStopped(), and the dump order must put the TCP carriers (which
+// cannot be thawed) last.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dumpOrder, finalState, isStopped, killStopped, thaw, thawable } from '../../../../agent/upgrade/dumpedTasks';
+import { dumpOrder, finalState, isStopped, killStopped, stopTogether, thaw, thawable } from '../../../../agent/upgrade/dumpedTasks';
 import { treePids } from '../../../../agent/proc/processTree';
 import { parseStat } from '../../../../agent/proc/stat';
 import { readFileSync } from 'node:fs';
@@ -35,13 +36,14 @@ describe('dumped tasks: thaw and commit', () => {
     expect(finalState(tcp)).toEqual([]);
   });
 
-  it('thaw() continues every task of a stopped tree', async () => {
-    const root = await tree();
-    const pids = treePids(root);
-    for (const p of pids) process.kill(p, 'SIGSTOP');
+  it('stopTogether() stops every task of several trees, thaw() continues them all', async () => {
+    const roots = [await tree(), await tree()];
+    const pids = roots.flatMap((r) => treePids(r));
+    expect(pids.some(isStopped)).toBe(false);
+    expect(stopTogether(roots.map((rootPid) => ({ rootPid })))).toBe(6);
     for (let i = 0; i < 50 && !pids.every(isStopped); i++) await new Promise((r) => setTimeout(r, 20));
     expect(pids.every(isStopped)).toBe(true);
-    expect(thaw([{ rootPid: root }])).toBe(3);
+    expect(thaw(roots.map((rootPid) => ({ rootPid })))).toBe(6);
     for (let i = 0; i < 50 && pids.some(isStopped); i++) await new Promise((r) => setTimeout(r, 20));
     expect(states(pids).filter((s) => s !== 'S' && s !== 'R')).toEqual([]);
   });
