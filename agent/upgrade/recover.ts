@@ -62,9 +62,13 @@ export async function recoverRun(id: string): Promise<number> {
     state = initialState(id, plan.plan);
   }
   const dumped = state.workloads.filter((w) => !alive(w.rootPid) && existsSync(join(w.dir, 'inventory.img')));
-  // A dump that ended leaves its tasks stopped (dumpedTasks.ts): they are continued, not restored.
+  // A dump that ended leaves its tasks stopped (dumpedTasks.ts), and so does the freeze of the
+  // workloads dumped side by side, dumped yet or not: they are continued, not restored.
+  const frozen = new Set(
+    records.flatMap((r) => (r.phase === 'checkpoint' && r.state === 'info' && r.data.step === 'frozen-together' ? r.data.selectors : [])),
+  );
   const stopped = state.workloads.filter(
-    (w) => thawable(w) && isStopped(w.rootPid) && criuSucceeded('dump', 0, readText(join(w.dir, 'dump.log'))),
+    (w) => thawable(w) && isStopped(w.rootPid) && (frozen.has(w.selector) || criuSucceeded('dump', 0, readText(join(w.dir, 'dump.log')))),
   );
   // A dump that ended after the run died has no manifest yet: CRIU's log says whether it is
   // whole, and nothing has touched the images since (no kexec), so the manifest is made now.

@@ -91,7 +91,9 @@ async function main(): Promise<void> {
   try {
     const { warm, cold } = await prepareReader();
     const pid = await startReader();
-    log(`reader pid ${pid} (disk: ${disk}): warm pass ${(warm / 1000).toFixed(1)} s, cold pass (caches dropped) ${(cold / 1000).toFixed(1)} s`);
+    log(
+      `reader pid ${pid} (disk: ${disk}): warm pass ${(warm / 1000).toFixed(1)} s, cold pass (caches dropped) ${(cold / 1000).toFixed(1)} s`,
+    );
     for (let round = 0; round < rounds; round++)
       for (const rewarm of [true, false]) {
         const boot0 = await bootId();

@@ -4,11 +4,13 @@
 // Every run is judged by the guest probe (answered, warm) and the workload's own state; raw runs
 // are saved as JSON in bench-results/ and the table is printed with the ratios to Seamless.
 // Not part of `npm test`. Run: `npm run bench:upgrade` (everything, ~45 min on this machine) or
-// e.g. `npm run bench:upgrade -- 256M redis --methods seamless,criu-disk --rounds 2`;
+// e.g. `npm run bench:upgrade -- 256M redis --methods seamless,criu-disk --rounds 2`; `--disk gp3`
+// throttles the lab's root disk to a cloud volume's baseline (125 MiB/s, 3,000 IOPS: the lab's
+// own disk is a file in the host's page cache, faster than any server's, which flatters criu-disk);
 // `npm run bench:upgrade -- --table bench-results/upgrade-….json …` prints saved runs' table.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labDown, labStatus, labUp } from '../lab/lab.js';
+import { GP3_BASELINE, labDown, labStatus, labUp } from '../lab/lab.js';
 import { deployAgent } from '../lab/labAgent.js';
 import { memloadService, redisService, type BenchWorkload } from './benchWorkloads.js';
 import { installProbe } from './guestProbe.js';
@@ -16,7 +18,9 @@ import { METHODS, runOnce, type Method, type Run } from './methods.js';
 import { median, s, table } from './upgradeTable.js';
 import { RESULTS_DIR } from './results.js';
 
-function args(argv: string[]): { workloads: BenchWorkload[]; methods: Method[]; rounds: number } {
+function args(argv: string[]): { workloads: BenchWorkload[]; methods: Method[]; rounds: number; disk: 'host' | 'gp3' } {
+  const diskArg = argv.find((a, i) => argv[i - 1] === '--disk') ?? 'host';
+  if (diskArg !== 'host' && diskArg !== 'gp3') throw new Error(`--disk ${diskArg}: choose host (the default) or gp3 (throttled)`);
   const methodsArg = argv.find((a, i) => argv[i - 1] === '--methods');
   const roundsArg = argv.find((a, i) => argv[i - 1] === '--rounds');
   const names = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
@@ -34,6 +38,7 @@ function args(argv: string[]): { workloads: BenchWorkload[]; methods: Method[]; 
     workloads: (names.length ? names : Object.keys(all)).map((n) => all[n]!()),
     methods,
     rounds: Math.max(1, Number(roundsArg ?? 1)),
+    disk: diskArg,
   };
 }
 
@@ -44,10 +49,10 @@ async function main(): Promise<void> {
     console.log(table(files.flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { runs: Run[] }).runs)));
     return;
   }
-  const { workloads, methods, rounds } = args(process.argv.slice(2));
+  const { workloads, methods, rounds, disk } = args(process.argv.slice(2));
   const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
   if ((await labStatus()).running) await labDown();
-  const up = await labUp({ log: () => undefined });
+  const up = await labUp({ log: () => undefined, diskThrottle: disk === 'gp3' ? GP3_BASELINE : undefined });
   log(`lab up in ${up.totalSec.toFixed(0)} s; agent ${(await deployAgent()).slice(0, 12)}`);
   await installProbe();
   const runs: Run[] = [];
@@ -57,7 +62,7 @@ async function main(): Promise<void> {
   const save = () =>
     writeFileSync(
       file,
-      `${JSON.stringify({ version: 1, benchmark: 'upgrade', started, lab: 'QEMU TCG, 2 vCPUs, 4 GiB', runs }, null, 2)}\n`,
+      `${JSON.stringify({ version: 1, benchmark: 'upgrade', started, lab: `QEMU TCG, 2 vCPUs, 4 GiB; root disk: ${disk === 'gp3' ? 'throttled to 125 MiB/s, 3000 IOPS (gp3 baseline)' : "a file in the host's page cache"}`, runs }, null, 2)}\n`,
     );
   try {
     for (const w of workloads) {

@@ -94,9 +94,10 @@ describe.sequential('upgrade on the lab', () => {
       plan: plan([`pid:${pid}`], { acknowledge: ['workload.perf-event@pid:1'] }),
     });
     expect(elsewhere.canStart).toBe(false);
-    // The plan acknowledges that finding for the holder, to force its dump, the last of three: the
-    // two trees dumped before it were left stopped by their dumps and are continued at once, not
-    // restored in place one by one; the holder's own dump fails and CRIU resumes it.
+    // The plan acknowledges that finding for the holder, to force its dump, the last of three: all
+    // three are stopped together before the dumps; the two trees dumped before it stay stopped
+    // after their dumps, the holder's own dump fails (CRIU resumes it as it found it: stopped), and
+    // all three are continued at once, not restored in place one by one.
     const trees = [Number((await guest('lab-memload-tree 16M')).trim()), Number((await guest('lab-memload-tree 16M')).trim())];
     await sleep(2000);
     const children = await Promise.all(trees.map(async (t) => Number((await guest(`cat /proc/${t}/task/${t}/children`)).trim())));
@@ -118,8 +119,12 @@ describe.sequential('upgrade on the lab', () => {
     expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
     const thawed = recs3.find((r) => r.phase === 'fallback' && r.state === 'done')?.data?.thawed as
       { workloads: string[]; tasks: number; afterMs: number } | undefined;
-    expect(thawed?.workloads).toEqual(trees.map((t) => `pid:${t}`));
-    expect(thawed!.tasks).toBeGreaterThanOrEqual(4);
+    expect(recs3.find((r) => r.phase === 'checkpoint' && r.data?.step === 'frozen-together')?.data?.selectors).toEqual([
+      ...trees.map((t) => `pid:${t}`),
+      `pid:${pid}`,
+    ]);
+    expect(thawed?.workloads).toEqual([...trees.map((t) => `pid:${t}`), `pid:${pid}`]);
+    expect(thawed!.tasks).toBeGreaterThanOrEqual(5);
     expect(thawed!.afterMs).toBeLessThan(1000);
     expect(recs3.some((r) => r.phase === 'restore')).toBe(false); // nothing restored in place
     expect(
@@ -156,11 +161,19 @@ describe.sequential('upgrade on the lab', () => {
     await sleep(2000);
     const child = Number((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim());
     let before = await memload(child);
+    // With a second, small tree in the checkpoint's round: the two are stopped together before
+    // their dumps, and whatever the kill interrupted, both must run on.
+    const second = Number((await guest('lab-memload-tree 16M')).trim());
+    await sleep(1000);
+    const secondChild = Number((await guest(`cat /proc/${second}/task/${second}/children`)).trim());
+    let secondBefore = await memload(secondChild);
     const figures: string[] = [];
     for (const at of ['prepare', 'stage', 'pre-dump', 'checkpoint'] as const) {
       const t0 = Date.now();
       const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', {
-        plan: plan([`pid:${keeper}`], { preDump: at === 'pre-dump' || at === 'checkpoint' }),
+        plan: plan([`pid:${keeper}`, ...(at === 'checkpoint' ? [`pid:${second}`] : [])], {
+          preDump: at === 'pre-dump' || at === 'checkpoint',
+        }),
       });
       // In the guest: SIGKILL the run's main process as soon as the phase begins.
       await guest(
@@ -177,8 +190,15 @@ describe.sequential('upgrade on the lab', () => {
       expect(fallback?.data).toMatchObject({ aborted: true, cause: 'UPGRADE_INTERRUPTED' });
       if (at === 'checkpoint') {
         expect(fallback?.message).toMatch(/own process was killed during the checkpoint/);
-        // CRIU was let finish; its dump left the tree stopped, and it was continued.
-        expect((fallback?.data?.thawed as { workloads: string[] } | undefined)?.workloads).toEqual([`pid:${keeper}`]);
+        // CRIU was let finish; the freeze (and its dump) left each tree stopped, and both were continued.
+        expect((fallback?.data?.thawed as { workloads: string[] } | undefined)?.workloads).toEqual([`pid:${keeper}`, `pid:${second}`]);
+        expect(
+          (await guest(`ps -o stat= -p ${second},${secondChild}`))
+            .trim()
+            .split('\n')
+            .map((x) => x.trim()[0]),
+        ).toEqual(['S', 'S']);
+        secondBefore = await expectTreeCarried(second, secondChild, secondBefore);
       }
       expect(recs.some((r) => r.phase === 'kexec')).toBe(false);
       expect((await summary(upgradeId)).outcome).toBe('aborted');
@@ -196,10 +216,10 @@ describe.sequential('upgrade on the lab', () => {
       expect((await guest(`test -e /var/lib/seamless/store/${upgradeId}; echo $?`)).trim()).toBe('1');
     }
     console.log(figures.join('\n'));
-    await guest(`kill ${keeper} ${child}`);
+    await guest(`kill ${keeper} ${child} ${second} ${secondChild}`);
   });
 
-  it('the store fills up during the dump: stopped with STORE_TOO_SMALL, the dumped workload continued, the failing one resumed by CRIU', async () => {
+  it('the store fills up during the dump: stopped with STORE_TOO_SMALL, both workloads (stopped together for their dumps) continued', async () => {
     const trees = [Number((await guest('lab-memload-tree 64M')).trim()), Number((await guest('lab-memload-tree 256M')).trim())];
     await sleep(2000);
     const children = await Promise.all(trees.map(async (t) => Number((await guest(`cat /proc/${t}/task/${t}/children`)).trim())));
@@ -223,7 +243,8 @@ describe.sequential('upgrade on the lab', () => {
       new RegExp(`filled up during the dump of pid:${trees[1]} \\(.* free of .*\\).*Free space on the store`),
     );
     const fallback = recs.find((r) => r.phase === 'fallback' && r.state === 'done');
-    expect((fallback?.data?.thawed as { workloads: string[] } | undefined)?.workloads).toEqual([`pid:${trees[0]}`]);
+    // the first dumped, the second resumed by CRIU as the freeze left it: both continued by the abort
+    expect((fallback?.data?.thawed as { workloads: string[] } | undefined)?.workloads).toEqual(trees.map((t) => `pid:${t}`));
     expect((await summary(upgradeId)).outcome).toBe('aborted');
     expect(
       (await guest(`ps -o stat= -p ${[...trees, ...children].join(',')}`))
