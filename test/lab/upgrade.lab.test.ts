@@ -140,7 +140,7 @@ describe.sequential('upgrade on the lab', () => {
       expect(a.counter).toBeGreaterThan(beforeThaw[i]!.counter);
     });
     console.log(
-      `one dump failure among three: checkpoint ${failed?.durationMs} ms, the two dumped continued ${thawed!.afterMs} ms after it`,
+      `one dump failure among three: checkpoint ${failed?.durationMs} ms, the three frozen together continued ${thawed!.afterMs} ms after it`,
     );
     // onDumpFailure: skip makes the failure a decision: journaled with CRIU's own words, the
     // workload left running; with nothing else selected there is nothing to carry, so no jump.
