@@ -223,23 +223,28 @@ async function restoreOnThisBoot(state: RunState, journal: Journal, interrupted:
 export async function afterRestore(id: string): Promise<number> {
   const journal = new Journal(id);
   let state: RunState | null = null;
+  let warming: Promise<void> = Promise.resolve();
   try {
     state = loadState(statePath(id));
     journal.mirrorTo(join(state.storeDir, 'journal.jsonl'));
     await restoreContainersAfterBoot(state, journal);
-    await confirmHandBack(state, journal);
-    journal.write({ phase: 'verify', state: 'skipped', message: 'the plan has no health check' });
-    if (planOptionsOf(id).rewarm) await rewarm(state, journal);
+    // The rewarm starts now, beside the hand-back's confirmation (which waits on systemd): the
+    // workloads run already, and every second it starts later they read a cold cache themselves.
+    if (planOptionsOf(id).rewarm) warming = rewarm(state, journal);
     else
       journal.write({
         phase: 'rewarm',
         state: 'skipped',
         message: 'the plan turns the rewarm off: the page cache fills as the workloads read',
       });
+    await confirmHandBack(state, journal);
+    journal.write({ phase: 'verify', state: 'skipped', message: 'the plan has no health check' });
+    await warming;
     await removeBootHook();
     saveState([statePath(id)], state);
   } finally {
-    // The report is written whatever happened above: every upgrade ends with its outcome.
+    // The report is written whatever happened above (after the rewarm: it never fails): every upgrade ends with its outcome.
+    await warming;
     finish(journal, state);
   }
   return 0;

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
         const restored = recs.findLast((r) => r.phase === 'restore' && r.state === 'done');
         const restoredAt = typeof restored?.data?.restoredAtMs === 'number' ? restored.data.restoredAtMs : NaN;
         const rw = recs.find((r) => r.phase === 'rewarm' && r.state === 'done');
+        const rwBegin = recs.find((r) => r.phase === 'rewarm' && r.state === 'begin');
         const cp = recs.find((r) => r.phase === 'checkpoint' && r.state === 'done');
         const after = await waitPasses(restoredAt, 2);
         const run = {
@@ -116,13 +117,14 @@ async function main(): Promise<void> {
           firstPassMs: dur(after[0]),
           secondPassMs: dur(after[1]),
           rewarmMs: rw?.durationMs ?? null,
+          rewarmStartedAfterRestoreMs: rwBegin ? rwBegin.atMs - restoredAt : null,
           rewarmBytes: rw?.data?.bytes ?? null,
           dirtyBytesAtFreeze: cp?.data?.dirtyBytesAtFreeze ?? null,
           blackoutMs: restored?.data?.blackoutMs ?? null,
         };
         runs.push(run);
         log(
-          `rewarm ${rewarm ? 'on ' : 'off'}: through all its data again ${(run.untilThroughAllMs / 1000).toFixed(1)} s after the restore; first whole pass ${(run.firstPassMs / 1000).toFixed(1)} s, second ${(run.secondPassMs / 1000).toFixed(1)} s; rewarm ${String(run.rewarmBytes)} bytes in ${String(run.rewarmMs)} ms; dirty at the freeze ${String(run.dirtyBytesAtFreeze)} bytes`,
+          `rewarm ${rewarm ? 'on ' : 'off'}: through all its data again ${(run.untilThroughAllMs / 1000).toFixed(1)} s after the restore; first whole pass ${(run.firstPassMs / 1000).toFixed(1)} s, second ${(run.secondPassMs / 1000).toFixed(1)} s; rewarm ${String(run.rewarmBytes)} bytes in ${String(run.rewarmMs)} ms, begun ${String(run.rewarmStartedAfterRestoreMs)} ms after the restore; dirty at the freeze ${String(run.dirtyBytesAtFreeze)} bytes`,
         );
       }
     mkdirSync(RESULTS_DIR, { recursive: true });
