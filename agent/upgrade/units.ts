@@ -6,7 +6,8 @@ import { HOLD_RUN_DIR, HOOK_UNIT } from './paths';
 
 /**
  * The boot hook. It runs on every boot while it is installed, early: after the local
- * filesystems, before the network is configured and before the held units. On the boot Seamless
+ * filesystems and the kernel modules (not after udev: nothing it does needs udev's rules or
+ * links), before the network is configured and before the held units. On the boot Seamless
  * staged (`seamless.restore=` on the command line) it restores; on any other (a reset before the
  * jump, a new kernel that did not come up) it releases the holds and says the upgrade was interrupted. KillMode=process: the restored processes must never be killed with it
  * (they are restored into their own cgroups, but a detached rewarm child stays behind too).
@@ -26,7 +27,9 @@ Description=Seamless: restore checkpointed workloads after a kernel upgrade
 # On every boot while installed: with seamless.restore= it restores; without (a reset before the
 # jump, or the new kernel did not come up) it releases the held services and says so.
 DefaultDependencies=no
-After=local-fs.target systemd-modules-load.service systemd-udevd.service systemd-journald.socket
+# Not after systemd-udevd: the store's device node comes from devtmpfs (the agent loads nd_pmem
+# and waits for it), and udevd's own start cost the lab 1.2 s of blackout.
+After=local-fs.target systemd-modules-load.service systemd-journald.socket
 Requires=local-fs.target
 Wants=network-pre.target
 Before=${[...before, ...heldUnits].join(' ')}

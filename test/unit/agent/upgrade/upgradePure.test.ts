@@ -181,6 +181,8 @@ describe('units and names', () => {
     expect(u).not.toMatch(/^Condition/m);
     expect(u).toContain('DefaultDependencies=no');
     expect(u).toMatch(/^Before=.*sysinit\.target.*network-pre\.target.*redis-server\.service$/m);
+    // after the root filesystem and the modules, not after udevd (its start cost the lab 1.2 s)
+    expect(u).toMatch(/^After=local-fs\.target systemd-modules-load\.service systemd-journald\.socket$/m);
     expect(u).toContain('KillMode=process');
     expect(u).toContain('ExecStart=/usr/bin/node /var/lib/seamless/upgrades/u-1/agent.cjs --restore-from-cmdline');
   });
