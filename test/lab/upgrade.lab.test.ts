@@ -511,13 +511,14 @@ describe.sequential('upgrade on the lab', () => {
     const child = Number((await guest(`cat /proc/${keeper}/task/${keeper}/children`)).trim());
     const before = await memload(child);
     expect((await guest('uname -r')).trim()).toBe(LAB_KERNELS.boot);
-    // On the restore boot only (seamless.restore= on its command line): once the first workload
-    // is restored, damage the service's largest page image and reset the machine.
+    // On the restore boot only (seamless.restore= on its command line): once the tree is restored
+    // (its own record: the restores run side by side, and the service may come first), damage the
+    // service's largest page image and reset the machine.
     await guest(`cat > /usr/local/sbin/lab-reset-during-restore <<'LAB'
 #!/bin/sh
 rm -f /etc/systemd/system/sysinit.target.wants/lab-reset-during-restore.service
 j=$(ls -t /var/lib/seamless/upgrades/*/journal.jsonl | head -1)
-for i in $(seq 30000); do grep -q '"step":"restored"' "$j" && break; sleep 0.01; done
+for i in $(seq 30000); do grep '"step":"restored"' "$j" | grep -q '"selector":"pid:${keeper}"' && break; sleep 0.01; done
 f=$(ls -S /var/lib/seamless/store/*/unit-${unit}/*/pages-*.img | head -1)
 printf 'DAMAGED BY THE LAB' | dd of="$f" bs=1 seek=8192 conv=notrunc
 echo b > /proc/sysrq-trigger
