@@ -35,7 +35,7 @@ async function readOrFail(proc: ProcReader, path: string): Promise<string> {
 }
 
 /** The criu features an upgrade relies on (criu check --feature NAME). */
-export const CRIU_FEATURES = ['mem_dirty_track', 'uffd', 'clone3_set_tid'] as const;
+export const CRIU_FEATURES = ['mem_dirty_track', 'uffd', 'uffd-noncoop', 'clone3_set_tid'] as const;
 
 async function criuFacts(): Promise<HostFacts['criu']> {
   const version = await runTool('criu', ['--version']);

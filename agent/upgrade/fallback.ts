@@ -51,7 +51,8 @@ export async function abortBeforeJump(
   // A workload already dumped (and so killed) comes back right here, on this kernel.
   const lostInPlace: string[] = [];
   if (at.dumped.length > 0) {
-    const inPlace = { ...state, workloads: at.dumped, heldUnits: [] };
+    // Eagerly: no after-restore process follows here to see a lazy fill through.
+    const inPlace = { ...state, workloads: at.dumped.map((w) => ({ ...w, restoreMode: 'eager' as const })), heldUnits: [] };
     const r = await restoreWorkloads(inPlace, journal, { sameBoot: true });
     endRestore(inPlace, journal, r);
     lostInPlace.push(...r.failed);

@@ -31,6 +31,14 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
   // A container's runtime takes its checkpoint in one go here (podman's --pre-checkpoint rounds
   // are not used yet): the whole dump is under the freeze.
   for (const w of state.workloads.filter((x) => !x.container)) {
+    if (w.restoreMode === 'lazy') {
+      journal.write({
+        phase: 'pre-dump',
+        state: 'skipped',
+        message: `${w.selector} is restored lazily: dumped whole under the freeze (CRIU would restore a pre-dump's pages eagerly)`,
+      });
+      continue;
+    }
     if (!preDumpPays(w.estimatedBytes)) {
       journal.write({
         phase: 'pre-dump',

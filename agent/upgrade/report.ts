@@ -39,6 +39,8 @@ export function outcomeOf(records: readonly JournalRecord[]): Outcome {
     return 'aborted';
   }
   if (records.some((r) => r.phase === 'boot' && r.state === 'failed')) return 'failed';
+  // A lazily restored tree whose fill could not finish is stopped, its memory incomplete.
+  if (records.some((r) => r.phase === 'lazy-fill' && r.state === 'failed')) return 'failed';
   const end = last(records, isRestoreEnd);
   if (!end) return 'failed';
   // A service that was not restored (or not dumped, when the plan said skip) starts cold; any

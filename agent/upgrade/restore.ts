@@ -18,8 +18,9 @@ import type { RecordOf } from '../../shared/domain/journal';
 import { releaseContainerHolds } from './handBack';
 import { containerHoldUnits } from './units';
 import { checkBeforeRestore, checkPageImages, pageImagesMismatch, readManifest, verifyManifest, type Manifest } from './manifest';
-import { killStopped, thaw } from './dumpedTasks';
+import { killStopped, stopTogether, thaw } from './dumpedTasks';
 import { trackProgress } from './progress';
+import { awaitLazyEnd, LAZY_RUNNING, lazyStatus, startLazyPages, stopLazyPages } from './lazyPages';
 import { criuConcurrency, forEachBounded } from '../exec/bounded';
 import { formatBytes } from '../../shared/format';
 import {
@@ -42,7 +43,13 @@ export function saferOptions(opts: string[]): string[] {
   ];
 }
 
-async function restoreOne(w: WorkloadState, opts: string[], log: string): Promise<{ ok: boolean; evidence: string; pid: number | null }> {
+async function restoreOne(
+  w: WorkloadState,
+  opts: string[],
+  log: string,
+  extra: string[] = [],
+  timeoutMs = 30 * 60_000,
+): Promise<{ ok: boolean; evidence: string; pid: number | null }> {
   const pidfile = join(w.dir, 'restored.pid');
   rmSync(pidfile, { force: true });
   const { args, inodes } = restoreOptions(opts);
@@ -57,9 +64,9 @@ async function restoreOne(w: WorkloadState, opts: string[], log: string): Promis
   // --leave-stopped: the tree runs again only once its page images have passed their check.
   const r = await sh(
     'criu',
-    ['restore', '-D', w.dir, '-o', log, '-v4', '--restore-detached', '--leave-stopped', '--pidfile', pidfile, ...args],
+    ['restore', '-D', w.dir, '-o', log, '-v4', '--restore-detached', '--leave-stopped', '--pidfile', pidfile, ...extra, ...args],
     {
-      timeoutMs: 30 * 60_000,
+      timeoutMs,
       passFds: streams,
     },
   );
@@ -206,6 +213,10 @@ async function restoreTree(state: RunState, w: WorkloadState, journal: Journal, 
     return rejectImages(journal, w, err);
   }
   const metadataMs = Date.now() - tv;
+  if (w.restoreMode === 'lazy') {
+    const lazy = await restoreLazily(state, w, journal, out, metadataMs, m);
+    if (lazy !== 'eager') return lazy;
+  }
   const th = Date.now();
   let hashedAtMs = th;
   const pagesCheck = checkPageImages(wdir, m).then((problems) => {
@@ -269,6 +280,77 @@ async function restoreTree(state: RunState, w: WorkloadState, journal: Journal, 
     message: `${w.selector}: restored ${pids.length} process(es), root pid ${rootPid}`,
     durationMs: Date.now() - tr,
     data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup },
+  });
+  if (w.unit) out.handBack.push({ unit: w.unit, ok: true, pid: rootPid });
+  return true;
+}
+
+const LAZY_RESTORE_TIMEOUT_MS = 3 * 60_000;
+
+/**
+ * restoreMode lazy: the metadata checked (above), the lazy-pages daemon started under its
+ * supervisor, `criu restore --lazy-pages`, and the tree runs again at once: its pages come on
+ * demand and in the background. The page images are hashed by the fill's supervisor
+ * (lazyFill.ts) while the tree runs, which stops it on a mismatch. 'eager' when the daemon could
+ * not start (journaled): the caller restores the tree eagerly instead.
+ */
+async function restoreLazily(
+  state: RunState,
+  w: WorkloadState,
+  journal: Journal,
+  out: Restored,
+  metadataMs: number,
+  m: Manifest,
+): Promise<boolean | 'eager'> {
+  const tr = Date.now();
+  const daemon = await startLazyPages(w);
+  if (!daemon.ok) {
+    journal.write({
+      phase: 'restore',
+      state: 'info',
+      message: `${w.selector}: the lazy-pages daemon did not start; restoring it eagerly instead`,
+      data: { step: 'retry', selector: w.selector, options: w.criuOptions },
+      error: { code: 'LAZY_FILL_FAILED', message: 'criu lazy-pages did not start', evidence: daemon.evidence },
+    });
+    return 'eager';
+  }
+  journal.write({
+    phase: 'restore',
+    state: 'info',
+    message: `${w.selector}: metadata images match their manifest (${m.algorithm}); its page images are checked while it runs`,
+    durationMs: metadataMs,
+    data: { step: 'images-checked', selector: w.selector, algorithm: m.algorithm, bytes: m.totalBytes, hashMs: 0 },
+  });
+  // No page is copied before the tree runs, so this is short; a daemon that stops answering would
+  // hang it (CRIU's restorer touches the tree's memory), so it has a deadline of its own.
+  const r = await restoreOne(w, w.criuOptions, 'restore.log', ['--lazy-pages', '-W', w.dir], LAZY_RESTORE_TIMEOUT_MS);
+  if (!r.ok) {
+    stopLazyPages(w.dir);
+    await awaitLazyEnd(w.dir);
+    journal.write({
+      phase: 'restore',
+      state: 'info',
+      message: `${w.selector}: criu restore --lazy-pages failed; retrying once, eagerly`,
+      data: { step: 'retry', selector: w.selector, options: w.criuOptions },
+      error: { code: 'CRIU_RESTORE_FAILED', message: 'criu restore --lazy-pages failed', evidence: r.evidence },
+    });
+    return 'eager';
+  }
+  const rootPid = r.pid ?? w.rootPid;
+  const pids = treePids(w.rootPid);
+  const cgroup = moveOutOfOwnCgroup(state, w, pids);
+  writeFileSync(join(w.dir, LAZY_RUNNING), '');
+  thaw([w]);
+  // A daemon that died before the marker was written did not stop the tree: stop it here (lazyFill.ts journals why).
+  if ((lazyStatus(w.dir)?.code ?? 0) !== 0) stopTogether([w]);
+  out.restored.push(w.selector);
+  out.restoredPids.push(...pids);
+  journal.write({
+    phase: 'restore',
+    state: 'info',
+    message: `${w.selector}: restored ${pids.length} process(es), root pid ${rootPid}; running, its pages coming back on demand`,
+    durationMs: Date.now() - tr,
+    data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup, lazy: true },
   });
   if (w.unit) out.handBack.push({ unit: w.unit, ok: true, pid: rootPid });
   return true;

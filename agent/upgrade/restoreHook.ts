@@ -22,6 +22,7 @@ import { holdDropInPath } from './units';
 import { finish } from './report';
 import { endRestore, nothingRestored, restoreContainersAfterBoot, restoreWorkloads, type Restored } from './restore';
 import { rewarm } from './rewarm';
+import { superviseLazyFills } from './lazyFill';
 import { loadState, saveState, type RunState } from './state';
 import { ensurePmemDevice, mountStore } from './store';
 
@@ -224,9 +225,12 @@ export async function afterRestore(id: string): Promise<number> {
   const journal = new Journal(id);
   let state: RunState | null = null;
   let warming: Promise<void> = Promise.resolve();
+  let filling: Promise<void> = Promise.resolve();
   try {
     state = loadState(statePath(id));
     journal.mirrorTo(join(state.storeDir, 'journal.jsonl'));
+    // Lazily restored trees run already; their fills are seen through beside everything below.
+    filling = superviseLazyFills(state, journal);
     await restoreContainersAfterBoot(state, journal);
     // The rewarm starts now, beside the hand-back's confirmation (which waits on systemd): the
     // workloads run already, and every second it starts later they read a cold cache themselves.
@@ -240,11 +244,13 @@ export async function afterRestore(id: string): Promise<number> {
     await confirmHandBack(state, journal);
     journal.write({ phase: 'verify', state: 'skipped', message: 'the plan has no health check' });
     await warming;
+    await filling;
     await removeBootHook();
     saveState([statePath(id)], state);
   } finally {
     // The report is written whatever happened above (after the rewarm: it never fails): every upgrade ends with its outcome.
     await warming;
+    await filling.catch(() => undefined);
     finish(journal, state);
   }
   return 0;

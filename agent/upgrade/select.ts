@@ -104,6 +104,8 @@ export async function select(state: RunState, plan: Plan, pre: PreflightFile, jo
     bytesDumped: 0,
     residency: [],
     container: workload.kind === 'container' ? containerStateOf(state.id, selector, workload, containers) : null,
+    // A container's runtime restores it whole; a tree follows the plan.
+    restoreMode: workload.kind === 'container' ? 'eager' : plan.options.restoreMode,
   }));
   state.heldUnits = state.workloads.flatMap((w) => (w.unit ? [w.unit] : []));
 }

@@ -27,6 +27,7 @@ export const UPGRADE_PHASES = [
   'kexec',
   'boot',
   'restore',
+  'lazy-fill',
   'release',
   'rewarm',
   'verify',
@@ -149,6 +150,8 @@ const restoreInfoData = z.discriminatedUnion('step', [
     pids: z.array(pid()),
     processes: count(),
     cgroup: z.nullable(z.string()),
+    /** Restored lazily: it runs, and takes its pages on demand until the lazy fill ends (absent: eager). */
+    lazy: z.optional(z.boolean()),
   }),
   z.object({ step: z.literal('leftover-locks'), removed: z.array(z.string()) }),
   /** A container whose restore failed, started cold by its runtime as its restart policy says (or left stopped: started false). */
@@ -323,6 +326,37 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
       state: z.enum(['done', 'failed']),
       durationMs: nonneg(),
       data: z.object({ adopted: z.array(z.string()), unmanaged: z.array(z.string()), problems: z.array(z.string()) }),
+      error: z.optional(recordedErrorSchema),
+    }),
+  ]),
+  z.discriminatedUnion('state', [
+    /**
+     * One lazily restored tree: every page back (filled), or stopped because its fill could not
+     * finish or its page images failed their check (fill-failed, the error says which). ms: from
+     * the tree running again to its last page; faults: the pages it waited for meanwhile.
+     */
+    info(
+      'lazy-fill',
+      z.object({
+        step: z.enum(['filled', 'fill-failed']),
+        selector: selectorSchema,
+        ms: z.nullable(nonneg()),
+        pages: z.nullable(count()),
+        faults: z.nullable(count()),
+      }),
+    ),
+    /** Every lazy tree ended: degradedMs from the first running again to the last page back. */
+    z.object({
+      ...base,
+      phase: z.literal('lazy-fill'),
+      state: z.enum(['done', 'failed']),
+      durationMs: nonneg(),
+      data: z.object({
+        filled: z.array(selectorSchema),
+        failed: z.array(selectorSchema),
+        degradedMs: z.nullable(nonneg()),
+        faults: count(),
+      }),
       error: z.optional(recordedErrorSchema),
     }),
   ]),

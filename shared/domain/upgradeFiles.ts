@@ -76,6 +76,8 @@ export const workloadStateSchema = z.object({
    * directly. Absent (older state files) or null for any other workload.
    */
   container: z.optional(z.nullable(containerStateSchema)),
+  /** lazy: restored by CRIU's lazy-pages daemon from the images (plan restoreMode). Absent (older files): eager. */
+  restoreMode: z.optional(z.enum(['eager', 'lazy'])),
 });
 export type WorkloadState = z.infer<typeof workloadStateSchema>;
 

@@ -26,6 +26,7 @@ export const ESTIMATE_PHASES = [
   'userspace-to-hook',
   'image-check',
   'restore',
+  'lazy-fill',
   'hand-back',
   'rewarm',
 ] as const;
@@ -197,6 +198,14 @@ export function estimate(
   const ws = carried(plan, inventory, trials);
   const totalBytes = ws.reduce((s, w) => s + w.bytes, 0);
   const bytesIn = (w: Carried) => input(`memory of ${w.selector}`, mib(w.bytes), 'MiB', w.bytesSource);
+  // restoreMode lazy: a tree runs as soon as its metadata is back; CRIU still copies its shared
+  // memory (shmem, shared anonymous) before it runs, and the rest comes back after the blackout.
+  const lazy = (w: Carried) => plan.options.restoreMode === 'lazy' && !isContainer(w);
+  const eagerBytes = (w: Carried) => (lazy(w) ? Math.min(w.bytes, w.workload.memory.shmemBytes) : w.bytes);
+  const eagerIn = (w: Carried) =>
+    lazy(w)
+      ? input(`shared memory of ${w.selector}, restored eagerly (lazy restore cannot serve it)`, mib(eagerBytes(w)), 'MiB', 'inventory')
+      : bytesIn(w);
 
   const storeWrite = calibration?.store.writeBytesPerS
     ? input('store write bandwidth', mb(calibration.store.writeBytesPerS), 'MB/s', 'measured')
@@ -245,7 +254,7 @@ export function estimate(
     inputs: [input(`${what} (reference CPU)`, referenceMs, 'ms', 'default'), cpu],
   });
   // Pre-dumped: trees large enough for the rounds to pay (shared/plan/preDumpPolicy.ts).
-  const preDumped = (w: Carried) => plan.options.preDump && !isContainer(w) && preDumpPays(w.bytes);
+  const preDumped = (w: Carried) => plan.options.preDump && !isContainer(w) && preDumpPays(w.bytes, plan.options.restoreMode);
   const preDumpTerms: Term[] = plan.options.preDump
     ? ws.filter(preDumped).map((w) =>
         w.trial
@@ -368,9 +377,11 @@ export function estimate(
   // only the hashing that outlasts CRIU's reading adds to the blackout, and a fixed cost per
   // workload (metadata images, sizes).
   const readShare = perS(storeRead) * restoreShare.value;
+  // (A lazy tree's page images are hashed while it runs: after the blackout.)
+  const checkedBytes = ws.reduce((n, w) => n + (lazy(w) ? 0 : w.bytes), 0);
   const checkTerms: Term[] = [
     {
-      ms: Math.max(0, totalBytes / perS(digest) - totalBytes / readShare) * 1000,
+      ms: Math.max(0, checkedBytes / perS(digest) - checkedBytes / readShare) * 1000,
       inputs: [
         input('memory to carry', mib(totalBytes), 'MiB', ws.some((w) => w.bytesSource === 'dry-run') ? 'dry-run' : 'inventory'),
         digest,
@@ -395,13 +406,19 @@ export function estimate(
         lanesOf(w),
       ],
     },
-    { ms: (w.bytes / (perS(storeRead) * restoreShare.value)) * 1000, inputs: [bytesIn(w), storeRead, restoreShare] },
+    { ms: (eagerBytes(w) / (perS(storeRead) * restoreShare.value)) * 1000, inputs: [eagerIn(w), storeRead, restoreShare] },
     ...(isContainer(w)
       ? [runtimeSteps(`${w.workload.runtime ?? 'runtime'} restore's own steps for ${w.selector}`, DEFAULTS.containerRestoreMs)]
       : []),
   ]);
   // Containers are restored after the boot hook, once the boot has gone on (docker: its daemon up).
   if (ws.some(isContainer)) restoreTerms.push(runtimeSteps('from the boot hook to the containers’ restore', DEFAULTS.containerStageMs));
+
+  // lazy-fill: the pages not copied before the tree ran, pushed from the store in the background
+  // (the trees run meanwhile, "degraded": a page touched first waits for its copy).
+  const fillTerms: Term[] = ws
+    .filter(lazy)
+    .map((w) => ({ ms: ((w.bytes - eagerBytes(w)) / readShare) * 1000, inputs: [bytesIn(w), storeRead, restoreShare] }));
 
   const services = ws.filter((w) => w.workload.kind === 'service').length;
   const handBack: Term[] = services
@@ -449,6 +466,13 @@ export function estimate(
       'the hashing that outlasts CRIU’s reading (memory ÷ digest rate − memory ÷ restore read rate), + a fixed cost per workload (the manifest, the metadata images)',
     ),
     phase('restore', restoreTerms, 'per workload: fixed + processes × per-process cost + memory ÷ (store read × CRIU share)'),
+    phase(
+      'lazy-fill',
+      fillTerms,
+      plan.options.restoreMode === 'lazy'
+        ? 'after the blackout, the trees running: memory not restored eagerly ÷ (store read × CRIU share)'
+        : 'the plan restores eagerly: every page is back before the blackout ends',
+    ),
     phase('hand-back', handBack, 'services × hand-back cost'),
     phase('rewarm', rewarm, 'active page cache ÷ read rate (after the blackout)'),
   ];

@@ -59,6 +59,15 @@ export const planOptionsSchema = z.object({
    * (in the background, outside the blackout). Off only to measure what it is worth.
    */
   rewarm: z._default(z.boolean(), true),
+  /**
+   * How a process tree's memory comes back on the new boot. eager (default): CRIU copies every
+   * page before the tree runs again. lazy: the tree runs as soon as its metadata is restored and
+   * takes its pages from the images on demand (CRIU's lazy-pages daemon, userfaultfd), the rest
+   * pushed in the background; the blackout no longer grows with memory, a "degraded" window
+   * follows until every page is back. Lazy trees are not pre-dumped (CRIU restores a pre-dump's
+   * pages eagerly); containers are always restored eagerly by their runtimes.
+   */
+  restoreMode: z._default(z.enum(['eager', 'lazy']), 'eager'),
 });
 export type PlanOptions = z.infer<typeof planOptionsSchema>;
 export const PLAN_OPTION_DEFAULTS: PlanOptions = {
@@ -69,6 +78,7 @@ export const PLAN_OPTION_DEFAULTS: PlanOptions = {
   acknowledge: [],
   keepImages: false,
   rewarm: true,
+  restoreMode: 'eager',
 };
 
 export const planSchema = z.object({

@@ -8,6 +8,10 @@
 /** Below this, a workload is dumped whole under the freeze (at 1 GB/s a 32 MiB dump takes ~35 ms). */
 export const PRE_DUMP_MIN_BYTES = 32 * 1024 * 1024;
 
-/** Whether pre-dump rounds pay for a workload of this size (unknown size: they are tried, as before). */
-export const preDumpPays = (bytes: number | null | undefined): boolean =>
-  bytes === null || bytes === undefined || bytes >= PRE_DUMP_MIN_BYTES;
+/**
+ * Whether pre-dump rounds pay for a workload of this size (unknown size: they are tried, as
+ * before). Never for a tree restored lazily: CRIU restores the pages a pre-dump holds eagerly
+ * (only the final dump's pages can be served on demand), which would undo the lazy restore.
+ */
+export const preDumpPays = (bytes: number | null | undefined, restoreMode: 'eager' | 'lazy' = 'eager'): boolean =>
+  restoreMode === 'eager' && (bytes === null || bytes === undefined || bytes >= PRE_DUMP_MIN_BYTES);

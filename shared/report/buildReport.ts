@@ -52,6 +52,7 @@ export function measuredPhases(
   const checkpoint = ended('checkpoint');
   const release = ended('release');
   const rewarm = ended('rewarm');
+  const lazyFill = ended('lazy-fill');
   const m = (ms: number | null, rs: readonly JournalRecord[] = []) => ({ ms, ok: okOf(rs), error: errOf(rs) });
   return {
     'pre-dump': m(sumOf(preDump.map(durationOf)), preDump),
@@ -65,6 +66,10 @@ export function measuredPhases(
     'userspace-to-hook': m(hookS !== undefined && initS !== undefined ? Math.max(0, (hookS - initS) * 1000) : null, boot ? [boot] : []),
     'image-check': m(imageCheck, checks),
     restore: m(restoreEnd ? Math.max(0, restoreEnd.durationMs - (imageCheck ?? 0)) : null, restoreEnd ? [restoreEnd] : []),
+    'lazy-fill': m(
+      sumOf(lazyFill.map((r) => (r.phase === 'lazy-fill' && r.state !== 'info' ? (r.data.degradedMs ?? undefined) : undefined))),
+      lazyFill,
+    ),
     'hand-back': m(sumOf(release.map(durationOf)), release),
     rewarm: m(sumOf(rewarm.map(durationOf)), rewarm),
   };
@@ -79,6 +84,10 @@ export function buildReport(i: ReportInputs): Report {
   );
   const bootAfter = [...i.records].reverse().find((r): r is RecordOf<'boot', 'done'> => r.phase === 'boot' && r.state === 'done');
   const promised = start?.data.estimate ?? null;
+  const lazyFillEnd = first(
+    i.records,
+    (r): r is RecordOf<'lazy-fill', 'done' | 'failed'> => r.phase === 'lazy-fill' && (r.state === 'done' || r.state === 'failed'),
+  );
   const measured = measuredPhases(i.records);
   const selectors = i.plan?.workloads ?? start?.data.workloads ?? i.hostReport?.workloads.map((w) => w.selector) ?? [];
   const dumped = first(i.records, (r): r is RecordOf<'checkpoint', 'done'> => r.phase === 'checkpoint' && r.state === 'done');
@@ -110,6 +119,7 @@ export function buildReport(i: ReportInputs): Report {
       estimate: promised?.blackout ?? null,
       measuredMs: restoreEnd?.data.blackoutMs ?? i.hostReport?.blackoutMs ?? null,
       dirtyBytesAtFreeze: dumped?.data.dirtyBytesAtFreeze ?? null,
+      degraded: lazyFillEnd ? { ms: lazyFillEnd.data.degradedMs, faults: lazyFillEnd.data.faults } : null,
     },
     untilSsh: { estimate: promised?.untilSsh ?? null },
     estimateDefaults: promised?.defaults ?? [],

@@ -42,6 +42,11 @@ export const reportSchema = z.object({
     measuredMs: ms(),
     /** Dirty and writeback page cache when the freeze began: what the freeze's sync had left to write (absent in older reports). */
     dirtyBytesAtFreeze: z.optional(z.nullable(nonneg())),
+    /**
+     * A lazy restore: after the blackout the trees ran degraded until every page was back (ms), and
+     * waited for this many pages meanwhile (faults). Absent or null: eager (or older reports).
+     */
+    degraded: z.optional(z.nullable(z.object({ ms: ms(), faults: nonneg() }))),
   }),
   untilSsh: z.object({ estimate: z.nullable(reportRangeSchema) }),
   /** Inputs of the estimate that were defaults rather than measurements. */

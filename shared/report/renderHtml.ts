@@ -4,7 +4,7 @@
 // and each workload's memory before and after.
 import { formatBytes, formatDuration } from '../format';
 import type { Report } from './model';
-import { dirtyAtFreezeText, outcomeWords, PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from './reportText';
+import { degradedText, dirtyAtFreezeText, outcomeWords, PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from './reportText';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -137,6 +137,7 @@ export function renderHtml(r: Report): string {
 <tr><th>Started</th><td>${e(r.startedAt ?? '—')}</td></tr>
 <tr><th>Blackout</th><td>promised ${e(rangeText(r.blackout.estimate))}; measured ${e(opt(r.blackout.measuredMs, formatDuration))} (${e(VERDICT_WORDS[verdict(r.blackout.estimate, r.blackout.measuredMs)])})</td></tr>
 ${dirtyAtFreezeText(r) ? `<tr><th>Freeze</th><td>${e(dirtyAtFreezeText(r) ?? '')}</td></tr>` : ''}
+${degradedText(r) ? `<tr><th>Degraded</th><td>${e(degradedText(r) ?? '')}</td></tr>` : ''}
 <tr><th>Until SSH answers</th><td>promised ${e(rangeText(r.untilSsh.estimate))}</td></tr>
 </tbody></table>
 <h2>Phases: promised and measured</h2>

@@ -2,7 +2,7 @@
 // its pipes and line breaks escaped, and evidence into fenced blocks that it cannot close.
 import { formatBytes, formatDuration } from '../format';
 import type { Report } from './model';
-import { dirtyAtFreezeText, outcomeWords, PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from './reportText';
+import { degradedText, dirtyAtFreezeText, outcomeWords, PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from './reportText';
 
 const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const fence = (s: string) => {
@@ -24,6 +24,8 @@ export function renderMarkdown(r: Report): string {
   );
   const dirty = dirtyAtFreezeText(r);
   if (dirty) out.push(`- Freeze: ${dirty}`);
+  const degraded = degradedText(r);
+  if (degraded) out.push(`- Degraded: ${cell(degraded)}`);
   out.push('', '## Phases: promised and measured', '', '| phase | promised | measured | |', '|---|---|---|---|');
   for (const p of r.phases) {
     const v = p.ok === false ? `failed: ${cell(p.error?.code ?? '')}` : VERDICT_WORDS[verdict(p.estimate, p.measuredMs)];

@@ -10,6 +10,7 @@ export const PHASE_LABELS: Record<Report['phases'][number]['phase'], string> = {
   'userspace-to-hook': 'Userspace to restore hook',
   'image-check': 'Image check',
   restore: 'Restore',
+  'lazy-fill': 'Lazy fill (running, degraded)',
   'hand-back': 'Hand-back to systemd',
   rewarm: 'Rewarm page cache',
 };
@@ -50,3 +51,13 @@ export const dirtyAtFreezeText = (r: Report): string | null =>
   r.blackout.dirtyBytesAtFreeze == null
     ? null
     : `${formatBytes(r.blackout.dirtyBytesAtFreeze)} of dirty page cache when the freeze began (the sync before it flushed the rest while the workloads ran)`;
+
+/** A lazy restore's degraded window after the blackout: how long, and the page faults waited for in it. */
+export const degradedText = (r: Report): string | null => {
+  const d = r.blackout.degraded;
+  if (!d) return null;
+  if (d.ms === null)
+    return `lazy restore: a fill did not finish (${d.faults} page fault(s) waited for); the journal says which tree was stopped`;
+  const rate = d.ms > 0 ? ` (${(d.faults / (d.ms / 1000)).toFixed(1)}/s)` : '';
+  return `running, degraded, for ${formatDuration(d.ms)} after the blackout until every page was back (lazy restore): ${d.faults} page fault(s) waited for${rate}`;
+};

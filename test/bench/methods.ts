@@ -2,6 +2,7 @@
 // next to each other, each run the way an admin would run it, and measured the same way (the
 // guest probe: answered, warm; the workload's own state before and after):
 //   seamless   Seamless with its pmem store and pre-dump
+//   seamless-lazy  the same, restoreMode lazy (no pre-dump; pages on demand after the tree runs)
 //   criu-disk  the same agent and CRIU options, the images in a directory on the root disk
 //   cold       `systemctl kexec` into the new kernel: services stop and start cold
 //   reboot     `systemctl reboot` through the VM's firmware (QEMU boots the kernel it was given)
@@ -10,7 +11,7 @@ import { bootId, call, guest, MIN, otherKernel, plan, waitForNewBoot, waitForRec
 import type { BenchWorkload, WorkloadState } from './benchWorkloads.js';
 import { armProbe, markStop, probeResult, stoppedAtMs } from './guestProbe.js';
 
-export const METHODS = ['seamless', 'criu-disk', 'cold', 'reboot'] as const;
+export const METHODS = ['seamless', 'seamless-lazy', 'criu-disk', 'cold', 'reboot'] as const;
 export type Method = (typeof METHODS)[number];
 
 export interface Run {
@@ -66,6 +67,15 @@ function phasesOf(recs: Rec[]): Record<string, number | null> {
     imageCheckMs: sumOf(checks.map((r) => r.durationMs)),
     imageHashMs: sumOf(checks.map((r) => r.data?.hashMs)),
     criuRestoreMs: sumOf(restored.map((r) => r.durationMs)),
+    // restoreMode lazy: from the tree running again to its last page, and the page faults it waited for.
+    degradedMs: (() => {
+      const f = recs.find((r) => r.phase === 'lazy-fill' && (r.state === 'done' || r.state === 'failed'));
+      return typeof f?.data?.degradedMs === 'number' ? f.data.degradedMs : null;
+    })(),
+    lazyFaults: (() => {
+      const f = recs.find((r) => r.phase === 'lazy-fill' && (r.state === 'done' || r.state === 'failed'));
+      return typeof f?.data?.faults === 'number' ? f.data.faults : null;
+    })(),
     restoreMs: done('restore')?.durationMs ?? recs.findLast((r) => r.phase === 'restore' && r.state === 'failed')?.durationMs ?? null,
     agentBlackoutMs: (() => {
       const r = recs.findLast((x) => x.phase === 'restore' && (x.state === 'done' || x.state === 'failed'));
@@ -90,10 +100,10 @@ export async function runOnce(w: BenchWorkload, method: Method, log: (m: string)
   let recs: Rec[] = [];
   let stateBytesOnDisk = 0;
   log(`${w.name}: ${method} (${kernelBefore} → ${target}) …`);
-  if (method === 'seamless' || method === 'criu-disk') {
-    const store = method === 'seamless' ? {} : { store: { kind: 'dir', path: DISK_STORE } };
+  if (method === 'seamless' || method === 'seamless-lazy' || method === 'criu-disk') {
+    const store = method === 'criu-disk' ? { store: { kind: 'dir', path: DISK_STORE } } : {};
     if (method === 'criu-disk') await guest(`mkdir -p ${DISK_STORE} && chmod 700 ${DISK_STORE}`);
-    const p = { ...plan([`unit:${w.unit}`], {}, target), ...store };
+    const p = { ...plan([`unit:${w.unit}`], method === 'seamless-lazy' ? { restoreMode: 'lazy' } : {}, target), ...store };
     upgradeId = (await call<{ upgradeId: string }>('upgrade.start', { plan: p })).upgradeId;
     await waitForNewBoot(boot0, 20 * MIN);
     recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 20 * MIN);

@@ -25,6 +25,7 @@ function args(argv: string[]): { workloads: BenchWorkload[]; methods: Method[]; 
   const roundsArg = argv.find((a, i) => argv[i - 1] === '--rounds');
   const names = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   const all: Record<string, () => BenchWorkload> = {
+    '64M': () => memloadService('64M'),
     '256M': () => memloadService('256M'),
     '1G': () => memloadService('1G'),
     redis: () => redisService(),

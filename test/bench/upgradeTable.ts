@@ -26,6 +26,7 @@ export function table(runs: Run[]): string {
     'not boot',
     'ours',
     'until warm',
+    'degraded',
     'state kept',
     'disk: state',
     'disk: boot',
@@ -57,6 +58,10 @@ export function table(runs: Run[]): string {
         s(non),
         s(median(rs.map((r) => oursMs(r)))),
         s(median(rs.map((r) => r.untilWarmMs))),
+        // restoreMode lazy: running, until every page was back (and the page faults waited for).
+        rs.some((r) => typeof r.phases?.degradedMs === 'number')
+          ? `${s(median(rs.map((r) => r.phases?.degradedMs ?? 0)))} (${median(rs.map((r) => r.phases?.lazyFaults ?? 0))} faults)`
+          : '-',
         [...new Set(kept)].join(', '),
         mib(median(rs.map((r) => r.stateBytesOnDisk))),
         mib(median(rs.map((r) => r.bootWrittenBytes))),

@@ -450,11 +450,13 @@ describe.sequential('upgrade on the lab', () => {
     writeFileSync(join(tmpdir(), `seamless-upgrade-figures-${upgradeId}.json`), JSON.stringify({ figures, journal: recs }, null, 2));
   });
 
-  it('hands a systemd service (lab-memload@32M) back to systemd on the new kernel, started once (orderly systemctl kexec)', async () => {
+  it('restores lazily (restoreMode lazy): hands a systemd service (lab-memload@32M) back to systemd on the new kernel, started once (orderly systemctl kexec), its memory whole after the fill; a tree whose lazy-pages daemon is killed mid-fill is stopped, never run on', async () => {
     // 32 MiB: the hand-back is the point here, not the size (the 256 MiB tree case carries the bytes).
     const unit = 'lab-memload@32M.service';
     await guest(`systemctl enable --now ${unit}`);
+    const victim = Number((await guest('lab-memload-tree 512M')).trim());
     await sleep(2000);
+    const victimChild = Number((await guest(`cat /proc/${victim}/task/${victim}/children`)).trim());
     const running = (await guest('uname -r')).trim();
     const target = running === LAB_KERNELS.target ? LAB_KERNELS.boot : LAB_KERNELS.target;
     const show = async () =>
@@ -468,12 +470,56 @@ describe.sequential('upgrade on the lab', () => {
     const mainPid = Number(before.MainPID);
     expect(mainPid).toBeGreaterThan(1);
     const statusBefore = await memload(mainPid);
+    // On the restore boot only: the victim's lazy-pages daemon is stopped as soon as the victim
+    // runs again (its 512 MiB take seconds to fill; it serves nothing from then on, the victim waits
+    // for its pages), and killed a second later.
+    await guest(`cat > /usr/local/sbin/lab-kill-lazy-pages <<'LAB'
+#!/bin/sh
+rm -f /etc/systemd/system/sysinit.target.wants/lab-kill-lazy-pages.service
+j=$(ls -t /var/lib/seamless/upgrades/*/journal.jsonl | head -1)
+for i in $(seq 30000); do grep '"step":"restored"' "$j" | grep -q '"selector":"pid:${victim}"' && break; sleep 0.01; done
+p=$(pgrep -f '^criu lazy-pages -D [^ ]*/pid-${victim}/')
+kill -STOP $p
+sleep 1
+kill -KILL $p
+LAB
+chmod 755 /usr/local/sbin/lab-kill-lazy-pages
+cat > /etc/systemd/system/lab-kill-lazy-pages.service <<'LAB'
+[Unit]
+DefaultDependencies=no
+After=local-fs.target
+ConditionKernelCommandLine=seamless.restore
+[Service]
+ExecStart=/usr/local/sbin/lab-kill-lazy-pages
+[Install]
+WantedBy=sysinit.target
+LAB
+systemctl enable lab-kill-lazy-pages.service 2>&1`);
     // The plan's other kexec mode: systemd stops every other service, then kexecs.
     // Kept on purpose (keepImages), to see what they look like and that `seamless cleanup` removes them.
-    const p = plan([`unit:${unit}`], { kexecMode: 'systemctl', keepImages: true }, target);
+    const p = plan([`unit:${unit}`, `pid:${victim}`], { kexecMode: 'systemctl', keepImages: true, restoreMode: 'lazy' }, target);
     const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: p });
     await waitForKernel(target, 15 * MIN);
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
+    await guest('systemctl disable lab-kill-lazy-pages.service; rm -f /etc/systemd/system/lab-kill-lazy-pages.service');
+    console.log(`lazy restore: ${recs.map((r) => `${r.phase} ${r.state} ${r.durationMs ?? ''}: ${r.message}`).join('\n')}`);
+    // Lazy: neither pre-dumped, both restored lazily.
+    expect(recs.filter((r) => r.phase === 'pre-dump' && r.state === 'skipped').map((r) => r.message)).toEqual([
+      expect.stringContaining('restored lazily'),
+      expect.stringContaining('restored lazily'),
+    ]);
+    const restored = recs.filter((r) => r.phase === 'restore' && r.data?.step === 'restored');
+    expect(restored.map((r) => [r.data?.selector, r.data?.lazy])).toEqual(
+      expect.arrayContaining([
+        [`unit:${unit}`, true],
+        [`pid:${victim}`, true],
+      ]),
+    );
+    // The service: every page back, then handed back to systemd, its memory whole, its counter on.
+    const fills = recs.filter((r) => r.phase === 'lazy-fill' && r.state === 'info');
+    const filled = fills.find((r) => r.data?.selector === `unit:${unit}`);
+    expect(filled?.data?.step).toBe('filled');
+    expect(Number(filled?.data?.pages)).toBeGreaterThan(1000);
     const after = await show();
     expect(after.ActiveState).toBe('active');
     expect(Number(after.MainPID)).toBe(mainPid);
@@ -481,24 +527,34 @@ describe.sequential('upgrade on the lab', () => {
     expect(procs).toEqual([String(mainPid)]); // the restored process only: no cold start beside it
     const statusAfter = await memload(mainPid);
     expect(statusAfter.ok).toBe(true);
+    expect(statusAfter.checksum).toBe(statusBefore.checksum);
     expect(statusAfter.counter).toBeGreaterThan(statusBefore.counter);
     expect(recs.find((r) => r.phase === 'kexec' && r.state === 'begin')?.message).toMatch(/^systemctl kexec into/);
     const release = recs.find((r) => r.phase === 'release' && r.state === 'done');
     expect(release?.data?.adopted).toEqual([unit]);
     expect((await guest(`test -e /etc/systemd/system/${unit}.d/50-seamless-hold.conf; echo $?`)).trim()).toBe('1');
+    // The victim: its daemon gone before its pages were back, so it is stopped (both processes), and
+    // the journal and the outcome say so.
+    const failedFill = fills.find((r) => r.data?.selector === `pid:${victim}`);
+    expect(failedFill?.data?.step).toBe('fill-failed');
+    expect(failedFill?.error?.code).toBe('LAZY_FILL_FAILED');
+    expect(recs.find((r) => r.phase === 'lazy-fill' && r.state === 'failed')?.data?.failed).toEqual([`pid:${victim}`]);
+    expect((await guest(`awk '{print $3}' /proc/${victim}/stat /proc/${victimChild}/stat`)).trim().split('\n')).toEqual(['T', 'T']);
+    expect((await summary(upgradeId)).outcome).toBe('failed');
+    expect((await guest(`pgrep -f '^criu lazy-pages' || true`)).trim()).toBe('');
+    await guest(`kill -KILL ${victim} ${victimChild}`);
     // The images: readable by root alone (no group or other bit on anything), kept as the plan asked.
     const storeDir = `/var/lib/seamless/store/${upgradeId}`;
-    expect(recs.find((r) => r.phase === 'report' && r.state === 'done')?.message).toContain(`images kept in ${storeDir} as the plan asks`);
     expect(Number((await guest(`find ${storeDir} -type f | wc -l`)).trim())).toBeGreaterThan(5);
-    // (CRIU's `parent` links between rounds are symlinks: their mode means nothing.)
     expect((await guest(`find ${storeDir} ! -type l -perm /077 | head -5`)).trim()).toBe('');
     const cleaned = await call<{ removed: { id: string; bytes: number }[]; left: unknown[] }>('upgrade.cleanup', { id: upgradeId });
     expect(cleaned.removed).toEqual([expect.objectContaining({ id: upgradeId, bytes: expect.any(Number) })]);
     expect(cleaned.removed[0]!.bytes).toBeGreaterThan(16 * 1024 * 1024);
     expect((await guest(`test -e ${storeDir}; echo $?`)).trim()).toBe('1');
     const restore = recs.find((r) => r.phase === 'restore' && r.state === 'done');
+    const degraded = recs.find((r) => r.phase === 'lazy-fill' && r.state === 'failed');
     console.log(
-      `service hand-back: blackout ${String(restore?.data?.blackoutMs)} ms; ${recs.map((r) => `${r.phase} ${r.state} ${r.durationMs ?? ''}`).join('; ')}`,
+      `lazy hand-back: blackout ${String(restore?.data?.blackoutMs)} ms, service filled in ${String(filled?.data?.ms)} ms (${String(filled?.data?.faults)} faults); ${String(degraded?.data?.faults)} faults in all`,
     );
   });
 

@@ -79,6 +79,16 @@ export function criuRules(ctx: PreflightContext): Finding[] {
       fix: 'Expect the whole memory to be dumped during the freeze, or turn pre-dump off in the plan.',
     });
   }
+  const lazyMissing = (['uffd', 'uffd-noncoop'] as const).filter((f) => criu.features[f] === false);
+  if (ctx.plan.options.restoreMode === 'lazy' && lazyMissing.length > 0) {
+    out.push({
+      id: 'criu.no-lazy-pages',
+      severity: 'block',
+      message: `The plan restores lazily, but CRIU cannot serve pages on demand on the running kernel ${ctx.facts.kernel.release} (a restore back here, after a failure or a reset, would need it).`,
+      evidence: lazyMissing.map((f) => `criu check --feature ${f}: failed`).join('; '),
+      fix: 'Set restoreMode to eager in the plan, or run a kernel with CONFIG_USERFAULTFD=y (5.x and later for non-cooperative events).',
+    });
+  }
   return out;
 }
 

@@ -69,6 +69,15 @@ export function kernelRules(ctx: PreflightContext): Finding[] {
       });
     }
   }
+  if (ctx.plan.options.restoreMode === 'lazy' && !enabled(config, 'CONFIG_USERFAULTFD')) {
+    out.push({
+      id: 'kernel.no-userfaultfd',
+      severity: 'block',
+      message: 'The plan restores lazily, but the new kernel lacks userfaultfd: its pages cannot be served on demand there.',
+      evidence: `${configPath}: CONFIG_USERFAULTFD is not set`,
+      fix: 'Set restoreMode to eager in the plan, or choose a kernel built with CONFIG_USERFAULTFD=y.',
+    });
+  }
   const uses = (ns: 'net' | 'user' | 'pid' | 'mnt') =>
     ctx.selected.some((s) =>
       s.workload.pids.some((pid) => {

@@ -24,6 +24,7 @@ describe('plan files in the draft', () => {
         acknowledge: ['workload.perf-event'],
         keepImages: false,
         rewarm: true,
+        restoreMode: 'eager',
       },
     });
     expect(toPlanDraft(fromPlan(emptyDraft(), samplePlan())).store).toBe('/dev/pmem0');

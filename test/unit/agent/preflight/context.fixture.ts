@@ -61,7 +61,7 @@ export function baseContext(): PreflightContext {
       version: '4.1',
       checkPassed: true,
       checkOutput: 'Looks good.',
-      features: { mem_dirty_track: true, uffd: true, clone3_set_tid: true },
+      features: { mem_dirty_track: true, uffd: true, 'uffd-noncoop': true, clone3_set_tid: true },
       reason: null,
     },
   });
@@ -91,6 +91,7 @@ export function baseContext(): PreflightContext {
         ['CONFIG_NET_NS', 'y'],
         ['CONFIG_USER_NS', 'y'],
         ['CONFIG_PID_NS', 'y'],
+        ['CONFIG_USERFAULTFD', 'y'],
       ]),
       configPath: '/boot/config-6.1.0-50-amd64',
       cmdline: facts.kernel.cmdline,

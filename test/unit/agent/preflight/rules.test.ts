@@ -26,6 +26,14 @@ const cases: Case[] = [
   ['criu.check-unknown', 'warn', (c) => void Object.assign(c.facts.criu, { checkPassed: null, reason: 'needs root' })],
   ['criu.older-than-kernel', 'warn', (c) => void (c.facts.criu.version = '3.17.1')],
   ['criu.no-dirty-tracking', 'warn', (c) => void (c.facts.criu.features.mem_dirty_track = false)],
+  [
+    'criu.no-lazy-pages',
+    'block',
+    (c) => {
+      c.plan.options.restoreMode = 'lazy';
+      c.facts.criu.features['uffd-noncoop'] = false;
+    },
+  ],
   ['kexec.missing', 'block', (c) => void (c.facts.kexec.version = null)],
   ['kexec.disabled', 'block', (c) => void (c.facts.kexec.loadDisabled = true)],
   ['kexec.lockdown', 'warn', (c) => void (c.facts.kexec.lockdown = 'integrity')],
@@ -35,6 +43,14 @@ const cases: Case[] = [
   ['kernel.no-initrd', 'warn', (c) => void (c.plan.kernel.initrd = null)],
   ['kernel.config-unknown', 'warn', (c) => void (c.newKernel.config = null)],
   ['kernel.no-checkpoint-restore', 'block', (c) => void c.newKernel.config!.delete('CONFIG_CHECKPOINT_RESTORE')],
+  [
+    'kernel.no-userfaultfd',
+    'block',
+    (c) => {
+      c.plan.options.restoreMode = 'lazy';
+      c.newKernel.config!.delete('CONFIG_USERFAULTFD');
+    },
+  ],
   ['kernel.no-pmem', 'block', (c) => void c.newKernel.config!.delete('CONFIG_BLK_DEV_PMEM')],
   [
     'kernel.missing-namespace',

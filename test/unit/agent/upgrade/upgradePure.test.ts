@@ -281,6 +281,18 @@ describe('the outcome counts what came back', () => {
     expect(outcomeOf(stamped([START, kexecBegin(), failedOn('unit:redis-server.service')]))).toBe('cold-started');
     expect(outcomeOf(stamped([START, kexecBegin(), failedOn('pid:4242')]))).toBe('lost');
   });
+  it('a lazily restored tree whose fill failed (stopped, memory incomplete): failed, though the restore itself succeeded', () => {
+    const fill = (state: 'done' | 'failed'): RecordInput => ({
+      phase: 'lazy-fill',
+      state,
+      message: state,
+      durationMs: 700,
+      data: { filled: state === 'done' ? ['pid:4242'] : [], failed: state === 'failed' ? ['pid:4242'] : [], degradedMs: null, faults: 3 },
+      ...(state === 'failed' ? { error: { code: 'LAZY_FILL_FAILED', message: 'criu lazy-pages exited with 137' } } : {}),
+    });
+    expect(outcomeOf(stamped([START, kexecBegin(), restoreEnd('done'), fill('done')]))).toBe('restored');
+    expect(outcomeOf(stamped([START, kexecBegin(), restoreEnd('done'), fill('failed')]))).toBe('failed');
+  });
   it('a container not restored: cold-started when its runtime started it (its restart policy), lost when nothing did', () => {
     const coldStart = (started: boolean): RecordInput => ({
       phase: 'restore',

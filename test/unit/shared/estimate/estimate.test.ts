@@ -194,6 +194,25 @@ describe('estimate', () => {
     expect(ph(small, 'freeze-dump').midMs).toBe(ph(off, 'freeze-dump').midMs);
   });
 
+  it('restoreMode lazy: no pre-dump, a restore that does not grow with memory, the pages after the blackout (lazy-fill)', () => {
+    const eager = (mib: number) => estimate(plan({ preDump: true }), facts, sampleInventory(mib), calibration(), []);
+    const lazy = (mib: number) => estimate(plan({ preDump: true, restoreMode: 'lazy' }), facts, sampleInventory(mib), calibration(), []);
+    expect(preDumpPays(256 * MiB, 'lazy')).toBe(false);
+    expect(ph(lazy(256), 'pre-dump').midMs).toBe(0);
+    expect(ph(eager(256), 'lazy-fill').midMs).toBe(0);
+    // the restore and the image check in the blackout: the same at 64 MiB and 1 GiB
+    expect(ph(lazy(1024), 'restore').midMs).toBe(ph(lazy(64), 'restore').midMs);
+    expect(ph(lazy(1024), 'image-check').midMs).toBe(ph(lazy(64), 'image-check').midMs);
+    expect(ph(lazy(1024), 'restore').midMs).toBeLessThan(ph(eager(1024), 'restore').midMs);
+    // the pages come back after it, outside the blackout, in proportion to memory
+    const fill = ph(lazy(1024), 'lazy-fill');
+    expect(fill.inBlackout).toBe(false);
+    expect(fill.midMs / ph(lazy(64), 'lazy-fill').midMs).toBeGreaterThan(15);
+    expect(fill.midMs / ph(lazy(64), 'lazy-fill').midMs).toBeLessThan(17);
+    // the whole memory under the freeze instead (no pre-dump rounds)
+    expect(ph(lazy(1024), 'freeze-dump').midMs).toBeGreaterThan(ph(eager(1024), 'freeze-dump').midMs);
+  });
+
   it('adds the orderly kexec’s service stop only when the plan asks for it', () => {
     const direct = estimate(plan({ kexecMode: 'direct' }), facts, sampleInventory(64), calibration(), []);
     const orderly = estimate(plan({ kexecMode: 'systemctl' }), facts, sampleInventory(64), calibration(), []);
