@@ -103,12 +103,18 @@ describe('journey: see this machine', () => {
     // A blocking finding accepted one by one, and an option changed: both go into the plan.
     await page.getByTestId('acknowledge-store.too-small').check();
     await page.getByTestId('plan-option-predump').uncheck();
+    await page.getByTestId('plan-option-restore-mode').selectOption('lazy');
     await page.getByTestId('run-preflight').click();
     await page.getByTestId('plan-save').waitFor({ timeout: 60_000 });
     const again = page.waitForEvent('download');
     await page.getByTestId('plan-save').click();
     await (await again).saveAs(file);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ options: { preDump: false, acknowledge: ['store.too-small'] } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      options: { preDump: false, restoreMode: 'lazy', acknowledge: ['store.too-small'] },
+    });
+    // A lazy restore: its pages come back after the blackout, in a phase of their own.
+    expect(await page.getByTestId('estimate-lazy-fill').textContent()).toContain('memory not restored eagerly');
+    await page.getByTestId('plan-option-restore-mode').selectOption('eager');
   });
 
   it('dry-runs the plan: this machine measured, nothing pre-dumped (preflight blocks), the estimate before and after', async () => {

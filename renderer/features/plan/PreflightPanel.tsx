@@ -125,6 +125,17 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
           </select>
         </label>
         <label>
+          Restore
+          <select
+            value={draft.options.restoreMode}
+            onChange={(e) => setOption(hostId, 'restoreMode', e.target.value === 'lazy' ? 'lazy' : 'eager')}
+            data-testid="plan-option-restore-mode"
+          >
+            <option value="eager">eager: every page back before the workload runs</option>
+            <option value="lazy">lazy: runs at once, pages on demand (no pre-dump; degraded until every page is back)</option>
+          </select>
+        </label>
+        <label>
           If a workload’s dump fails
           <select
             value={draft.options.onDumpFailure}
