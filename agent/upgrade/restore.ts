@@ -268,18 +268,38 @@ async function restoreTree(state: RunState, w: WorkloadState, journal: Journal, 
     });
     return false;
   }
-  const rootPid = r.pid ?? w.rootPid;
+  return runAgain(state, w, journal, out, r.pid, tr, false);
+}
+
+/**
+ * A tree CRIU left stopped runs again: moved out of the hook's cgroup, continued, journaled
+ * `restored`, its unit (if any) handed back. Lazily: the supervisor's marker is written before
+ * the tree is continued, and the daemon's status looked at right after (see lazyPages.ts).
+ */
+function runAgain(
+  state: RunState,
+  w: WorkloadState,
+  journal: Journal,
+  out: Restored,
+  pid: number | null,
+  startedAtMs: number,
+  lazy: boolean,
+): true {
+  const rootPid = pid ?? w.rootPid;
   const pids = treePids(w.rootPid);
   const cgroup = moveOutOfOwnCgroup(state, w, pids);
+  if (lazy) writeFileSync(join(w.dir, LAZY_RUNNING), '');
   thaw([w]);
+  // A daemon that died before the marker was written did not stop the tree: stop it here (lazyFill.ts journals why).
+  if (lazy && (lazyStatus(w.dir)?.code ?? 0) !== 0) stopTogether([w]);
   out.restored.push(w.selector);
   out.restoredPids.push(...pids);
   journal.write({
     phase: 'restore',
     state: 'info',
-    message: `${w.selector}: restored ${pids.length} process(es), root pid ${rootPid}`,
-    durationMs: Date.now() - tr,
-    data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup },
+    message: `${w.selector}: restored ${pids.length} process(es), root pid ${rootPid}${lazy ? '; running, its pages coming back on demand' : ''}`,
+    durationMs: Date.now() - startedAtMs,
+    data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup, ...(lazy ? { lazy: true } : {}) },
   });
   if (w.unit) out.handBack.push({ unit: w.unit, ok: true, pid: rootPid });
   return true;
@@ -336,24 +356,7 @@ async function restoreLazily(
     });
     return 'eager';
   }
-  const rootPid = r.pid ?? w.rootPid;
-  const pids = treePids(w.rootPid);
-  const cgroup = moveOutOfOwnCgroup(state, w, pids);
-  writeFileSync(join(w.dir, LAZY_RUNNING), '');
-  thaw([w]);
-  // A daemon that died before the marker was written did not stop the tree: stop it here (lazyFill.ts journals why).
-  if ((lazyStatus(w.dir)?.code ?? 0) !== 0) stopTogether([w]);
-  out.restored.push(w.selector);
-  out.restoredPids.push(...pids);
-  journal.write({
-    phase: 'restore',
-    state: 'info',
-    message: `${w.selector}: restored ${pids.length} process(es), root pid ${rootPid}; running, its pages coming back on demand`,
-    durationMs: Date.now() - tr,
-    data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup, lazy: true },
-  });
-  if (w.unit) out.handBack.push({ unit: w.unit, ok: true, pid: rootPid });
-  return true;
+  return runAgain(state, w, journal, out, r.pid, tr, true);
 }
 
 /** What the restore did, for the hand-back and the fallback. */

@@ -70,6 +70,34 @@ async function expectTreeCarried(keeper: number, child: number, before: Memload)
   return after;
 }
 
+/**
+ * Installs a one-shot guest script that runs early on the restore boot only (seamless.restore= on
+ * its command line), once the restore has journaled `selector` as restored (the restores run side
+ * by side: the first record may be another workload's). Returns its removal.
+ */
+async function onRestoreBootAfterRestored(name: string, selector: string, body: string): Promise<() => Promise<string>> {
+  await guest(`cat > /usr/local/sbin/${name} <<'LAB'
+#!/bin/sh
+rm -f /etc/systemd/system/sysinit.target.wants/${name}.service
+j=$(ls -t /var/lib/seamless/upgrades/*/journal.jsonl | head -1)
+for i in $(seq 30000); do grep '"step":"restored"' "$j" | grep -q '"selector":"${selector}"' && break; sleep 0.01; done
+${body}
+LAB
+chmod 755 /usr/local/sbin/${name}
+cat > /etc/systemd/system/${name}.service <<'LAB'
+[Unit]
+DefaultDependencies=no
+After=local-fs.target
+ConditionKernelCommandLine=seamless.restore
+[Service]
+ExecStart=/usr/local/sbin/${name}
+[Install]
+WantedBy=sysinit.target
+LAB
+systemctl enable ${name}.service 2>&1`);
+  return () => guest(`systemctl disable ${name}.service; rm -f /etc/systemd/system/${name}.service`);
+}
+
 // One boot of the lab for every case below: the lab's own checks first (smokeCases.ts), the
 // services' and the containers' last (servicesCases.ts, containerCases.ts).
 beforeAll(freshLabWithAgent, 15 * MIN);
@@ -473,35 +501,21 @@ describe.sequential('upgrade on the lab', () => {
     // On the restore boot only: the victim's lazy-pages daemon is stopped as soon as the victim
     // runs again (its 512 MiB take seconds to fill; it serves nothing from then on, the victim waits
     // for its pages), and killed a second later.
-    await guest(`cat > /usr/local/sbin/lab-kill-lazy-pages <<'LAB'
-#!/bin/sh
-rm -f /etc/systemd/system/sysinit.target.wants/lab-kill-lazy-pages.service
-j=$(ls -t /var/lib/seamless/upgrades/*/journal.jsonl | head -1)
-for i in $(seq 30000); do grep '"step":"restored"' "$j" | grep -q '"selector":"pid:${victim}"' && break; sleep 0.01; done
-p=$(pgrep -f '^criu lazy-pages -D [^ ]*/pid-${victim}/')
+    const removeKiller = await onRestoreBootAfterRestored(
+      'lab-kill-lazy-pages',
+      `pid:${victim}`,
+      `p=$(pgrep -f '^criu lazy-pages -D [^ ]*/pid-${victim}/')
 kill -STOP $p
 sleep 1
-kill -KILL $p
-LAB
-chmod 755 /usr/local/sbin/lab-kill-lazy-pages
-cat > /etc/systemd/system/lab-kill-lazy-pages.service <<'LAB'
-[Unit]
-DefaultDependencies=no
-After=local-fs.target
-ConditionKernelCommandLine=seamless.restore
-[Service]
-ExecStart=/usr/local/sbin/lab-kill-lazy-pages
-[Install]
-WantedBy=sysinit.target
-LAB
-systemctl enable lab-kill-lazy-pages.service 2>&1`);
+kill -KILL $p`,
+    );
     // The plan's other kexec mode: systemd stops every other service, then kexecs.
     // Kept on purpose (keepImages), to see what they look like and that `seamless cleanup` removes them.
     const p = plan([`unit:${unit}`, `pid:${victim}`], { kexecMode: 'systemctl', keepImages: true, restoreMode: 'lazy' }, target);
     const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: p });
     await waitForKernel(target, 15 * MIN);
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
-    await guest('systemctl disable lab-kill-lazy-pages.service; rm -f /etc/systemd/system/lab-kill-lazy-pages.service');
+    await removeKiller();
     console.log(`lazy restore: ${recs.map((r) => `${r.phase} ${r.state} ${r.durationMs ?? ''}: ${r.message}`).join('\n')}`);
     // Lazy: neither pre-dumped, both restored lazily.
     expect(recs.filter((r) => r.phase === 'pre-dump' && r.state === 'skipped').map((r) => r.message)).toEqual([
@@ -570,27 +584,13 @@ systemctl enable lab-kill-lazy-pages.service 2>&1`);
     // On the restore boot only (seamless.restore= on its command line): once the tree is restored
     // (its own record: the restores run side by side, and the service may come first), damage the
     // service's largest page image and reset the machine.
-    await guest(`cat > /usr/local/sbin/lab-reset-during-restore <<'LAB'
-#!/bin/sh
-rm -f /etc/systemd/system/sysinit.target.wants/lab-reset-during-restore.service
-j=$(ls -t /var/lib/seamless/upgrades/*/journal.jsonl | head -1)
-for i in $(seq 30000); do grep '"step":"restored"' "$j" | grep -q '"selector":"pid:${keeper}"' && break; sleep 0.01; done
-f=$(ls -S /var/lib/seamless/store/*/unit-${unit}/*/pages-*.img | head -1)
+    const removeReset = await onRestoreBootAfterRestored(
+      'lab-reset-during-restore',
+      `pid:${keeper}`,
+      `f=$(ls -S /var/lib/seamless/store/*/unit-${unit}/*/pages-*.img | head -1)
 printf 'DAMAGED BY THE LAB' | dd of="$f" bs=1 seek=8192 conv=notrunc
-echo b > /proc/sysrq-trigger
-LAB
-chmod 755 /usr/local/sbin/lab-reset-during-restore
-cat > /etc/systemd/system/lab-reset-during-restore.service <<'LAB'
-[Unit]
-DefaultDependencies=no
-After=local-fs.target
-ConditionKernelCommandLine=seamless.restore
-[Service]
-ExecStart=/usr/local/sbin/lab-reset-during-restore
-[Install]
-WantedBy=sysinit.target
-LAB
-systemctl enable lab-reset-during-restore.service 2>&1`);
+echo b > /proc/sysrq-trigger`,
+    );
     const boot0 = await bootId();
     const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', {
       plan: plan([`pid:${keeper}`, `unit:${unit}`], {}, LAB_KERNELS.target),
@@ -599,7 +599,7 @@ systemctl enable lab-reset-during-restore.service 2>&1`);
     // starts; QEMU boots its own (old) kernel.
     expect(await waitForNewBoot(boot0, 15 * MIN)).toBe(LAB_KERNELS.boot);
     const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
-    await guest('systemctl disable lab-reset-during-restore.service; rm -f /etc/systemd/system/lab-reset-during-restore.service');
+    await removeReset();
     console.log(`reset during the restore: ${recs.map((r) => `${r.kernel} ${r.phase} ${r.state}: ${r.message}`).join('\n')}`);
     const boots = recs.filter((r) => r.phase === 'boot' && r.state === 'done');
     expect(boots.map((b) => [b.data?.kernelAfter, b.data?.interrupted ?? false])).toEqual([
