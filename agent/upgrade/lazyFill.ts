@@ -15,8 +15,11 @@ import { readText } from '../fs/readOptional';
 import { criuEvidence } from './criuLog';
 import type { Journal } from './journal';
 import { LAZY_LOG, lazyLogCounts, lazyStatus, stopLazyPages, type LazyStatus } from './lazyPages';
-import { checkPageImages, pageImagesMismatch, readManifest } from './manifest';
+import { checkPageImages, isPageImage, pageImagesMismatch, readManifest } from './manifest';
 import type { RunState, WorkloadState } from './state';
+
+/** The daemon counts pages; the images are in bytes (x86-64: 4 KiB pages). */
+const PAGE_BYTES = 4096;
 
 /** Slower than this the fill is taken as stuck (the floor covers a cold store and a busy host). */
 const FILL_FLOOR_MS = 120_000;
@@ -29,6 +32,8 @@ interface FillEnd {
   endedAtMs: number;
   pages: number | null;
   faults: number | null;
+  /** Page images less the pages the daemon served: what CRIU restored before the tree ran. */
+  eagerBytes: number | null;
   error: RecordedError | null;
 }
 
@@ -37,7 +42,8 @@ async function seeFillThrough(w: WorkloadState, restored: RecordOf<'restore', 'i
   const wdir = dirname(w.dir);
   const deadline = runningAtMs + Math.max(FILL_FLOOR_MS, ((w.bytesDumped || (w.estimatedBytes ?? 0)) / FILL_MIN_BYTES_PER_S) * 1000);
   const checked: { problems?: string[]; error?: unknown } = {};
-  const check = checkPageImages(wdir, readManifest(join(wdir, 'manifest.json'))).then(
+  const manifest = readManifest(join(wdir, 'manifest.json'));
+  const check = checkPageImages(wdir, manifest).then(
     (problems) => void (checked.problems = problems),
     (err: unknown) => void (checked.error = err ?? 'the page images could not be read'),
   );
@@ -77,11 +83,13 @@ async function seeFillThrough(w: WorkloadState, restored: RecordOf<'restore', 'i
     // The supervisor stopped the PIDs it knew when its daemon failed; stop the whole tree as it is now too.
     stopTogether([w]);
     stopLazyPages(w.dir);
-    return { selector: w.selector, ok: false, ms: null, endedAtMs: Date.now(), ...counts, error: why };
+    return { selector: w.selector, ok: false, ms: null, endedAtMs: Date.now(), ...counts, eagerBytes: null, error: why };
   }
   await check;
   const endedAtMs = status!.endedAtMs;
-  return { selector: w.selector, ok: true, ms: Math.max(0, endedAtMs - runningAtMs), endedAtMs, ...counts, error: null };
+  const pageImageBytes = manifest.files.filter((f) => isPageImage(f.path)).reduce((s, f) => s + f.size, 0);
+  const eagerBytes = counts.pages === null ? null : Math.max(0, pageImageBytes - counts.pages * PAGE_BYTES);
+  return { selector: w.selector, ok: true, ms: Math.max(0, endedAtMs - runningAtMs), endedAtMs, ...counts, eagerBytes, error: null };
 }
 
 /** Every tree this boot restored lazily, seen through to its last page (or stopped); ends with the lazy-fill record. */
@@ -107,10 +115,17 @@ export async function superviseLazyFills(state: RunState, journal: Journal): Pro
       phase: 'lazy-fill',
       state: 'info',
       message: e.ok
-        ? `${e.selector}: every page back ${((e.ms ?? 0) / 1000).toFixed(1)} s after it ran again (${formatBytes((e.pages ?? 0) * 4096)} copied, ${e.faults ?? 0} page fault(s) waited for); its page images matched`
+        ? `${e.selector}: every page back ${((e.ms ?? 0) / 1000).toFixed(1)} s after it ran again (${formatBytes((e.pages ?? 0) * PAGE_BYTES)} copied, ${e.faults ?? 0} page fault(s) waited for${e.eagerBytes !== null ? `; ${formatBytes(e.eagerBytes)} restored before it ran` : ''}); its page images matched`
         : `${e.selector}: STOPPED (SIGSTOP), its memory incomplete: ${e.error?.message ?? ''}. Look at it, then kill it and start it again`,
       ...(e.ms !== null ? { durationMs: e.ms } : {}),
-      data: { step: e.ok ? 'filled' : 'fill-failed', selector: e.selector, ms: e.ms, pages: e.pages, faults: e.faults },
+      data: {
+        step: e.ok ? 'filled' : 'fill-failed',
+        selector: e.selector,
+        ms: e.ms,
+        pages: e.pages,
+        faults: e.faults,
+        eagerBytes: e.eagerBytes,
+      },
       ...(e.error ? { error: e.error } : {}),
     });
   const firstRunning = Math.min(...lazy.map((r) => Date.parse(r.at)));
@@ -121,6 +136,7 @@ export async function superviseLazyFills(state: RunState, journal: Journal): Pro
     failed,
     degradedMs: filled.length ? Math.max(0, Math.max(...ends.filter((e) => e.ok).map((e) => e.endedAtMs)) - firstRunning) : null,
     faults: ends.reduce((s, e) => s + (e.faults ?? 0), 0),
+    eagerBytes: ends.some((e) => e.ok && e.eagerBytes !== null) ? ends.reduce((s, e) => s + (e.ok ? (e.eagerBytes ?? 0) : 0), 0) : null,
   };
   if (failed.length === 0)
     journal.write({

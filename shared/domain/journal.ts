@@ -333,7 +333,9 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
     /**
      * One lazily restored tree: every page back (filled), or stopped because its fill could not
      * finish or its page images failed their check (fill-failed, the error says which). ms: from
-     * the tree running again to its last page; faults: the pages it waited for meanwhile.
+     * the tree running again to its last page; faults: the pages it waited for meanwhile;
+     * eagerBytes: what CRIU restored before the tree ran (its page images less the pages the
+     * lazy-pages daemon served: shared memory and whatever else lazy restore cannot serve).
      */
     info(
       'lazy-fill',
@@ -343,6 +345,7 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         ms: z.nullable(nonneg()),
         pages: z.nullable(count()),
         faults: z.nullable(count()),
+        eagerBytes: z.optional(z.nullable(nonneg())),
       }),
     ),
     /** Every lazy tree ended: degradedMs from the first running again to the last page back. */
@@ -356,6 +359,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         failed: z.array(selectorSchema),
         degradedMs: z.nullable(nonneg()),
         faults: count(),
+        /** Summed over the filled trees (absent in older journals). */
+        eagerBytes: z.optional(z.nullable(nonneg())),
       }),
       error: z.optional(recordedErrorSchema),
     }),

@@ -119,7 +119,9 @@ export function buildReport(i: ReportInputs): Report {
       estimate: promised?.blackout ?? null,
       measuredMs: restoreEnd?.data.blackoutMs ?? i.hostReport?.blackoutMs ?? null,
       dirtyBytesAtFreeze: dumped?.data.dirtyBytesAtFreeze ?? null,
-      degraded: lazyFillEnd ? { ms: lazyFillEnd.data.degradedMs, faults: lazyFillEnd.data.faults } : null,
+      degraded: lazyFillEnd
+        ? { ms: lazyFillEnd.data.degradedMs, faults: lazyFillEnd.data.faults, eagerBytes: lazyFillEnd.data.eagerBytes ?? null }
+        : null,
     },
     untilSsh: { estimate: promised?.untilSsh ?? null },
     estimateDefaults: promised?.defaults ?? [],

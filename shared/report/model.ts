@@ -44,9 +44,10 @@ export const reportSchema = z.object({
     dirtyBytesAtFreeze: z.optional(z.nullable(nonneg())),
     /**
      * A lazy restore: after the blackout the trees ran degraded until every page was back (ms), and
-     * waited for this many pages meanwhile (faults). Absent or null: eager (or older reports).
+     * waited for this many pages meanwhile (faults); eagerBytes were restored before they ran, as
+     * an eager restore would (what lazy restore cannot serve). Absent or null: eager (or older reports).
      */
-    degraded: z.optional(z.nullable(z.object({ ms: ms(), faults: nonneg() }))),
+    degraded: z.optional(z.nullable(z.object({ ms: ms(), faults: nonneg(), eagerBytes: z.optional(z.nullable(nonneg())) }))),
   }),
   untilSsh: z.object({ estimate: z.nullable(reportRangeSchema) }),
   /** Inputs of the estimate that were defaults rather than measurements. */

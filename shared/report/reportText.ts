@@ -59,5 +59,9 @@ export const degradedText = (r: Report): string | null => {
   if (d.ms === null)
     return `lazy restore: a fill did not finish (${d.faults} page fault(s) waited for); the journal says which tree was stopped`;
   const rate = d.ms > 0 ? ` (${(d.faults / (d.ms / 1000)).toFixed(1)}/s)` : '';
-  return `running, degraded, for ${formatDuration(d.ms)} after the blackout until every page was back (lazy restore): ${d.faults} page fault(s) waited for${rate}`;
+  const eager =
+    d.eagerBytes == null
+      ? ''
+      : `; ${formatBytes(d.eagerBytes)} restored before the workloads ran (what lazy restore cannot serve: shared memory, and the pages CRIU needs at once)`;
+  return `running, degraded, for ${formatDuration(d.ms)} after the blackout until every page was back (lazy restore): ${d.faults} page fault(s) waited for${rate}${eager}`;
 };

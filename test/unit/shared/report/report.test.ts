@@ -58,31 +58,41 @@ describe('report model', () => {
     expect(renderHtml(r)).toMatch(/<th>Freeze<\/th><td>3(\.0)? MiB of dirty page cache/);
   });
 
+  /** The lazy-fill end record of a report's journal, with `data` as given. */
+  const lazyFillDone = (data: { filled: string[]; failed: string[]; degradedMs: number; faults: number; eagerBytes?: number }) => ({
+    seq: 9_000,
+    at: '2026-12-03T00:00:00.000Z',
+    atMs: Date.parse('2026-12-03T00:00:00.000Z'),
+    kernel: '6.1.0-50-amd64',
+    phase: 'lazy-fill' as const,
+    state: 'done' as const,
+    message: 'every page back',
+    durationMs: 2100,
+    data,
+  });
+
   it('a lazy restore: the degraded window after the blackout, with its page faults and their rate', () => {
-    const sel = 'pid:852';
-    const records = [
-      ...reportInputs().records,
-      {
-        seq: 9_000,
-        at: '2026-12-03T00:00:00.000Z',
-        atMs: Date.parse('2026-12-03T00:00:00.000Z'),
-        kernel: '6.1.0-50-amd64',
-        phase: 'lazy-fill' as const,
-        state: 'done' as const,
-        message: 'every page back',
-        durationMs: 2100,
-        data: { filled: [sel], failed: [], degradedMs: 2000, faults: 500 },
-      },
-    ];
+    const records = [...reportInputs().records, lazyFillDone({ filled: ['pid:852'], failed: [], degradedMs: 2000, faults: 500 })];
     const r = buildReport(reportInputs({ records }));
     expect(reportSchema.safeParse(r).success).toBe(true);
-    expect(r.blackout.degraded).toEqual({ ms: 2000, faults: 500 });
+    expect(r.blackout.degraded).toEqual({ ms: 2000, faults: 500, eagerBytes: null });
     expect(r.phases.find((p) => p.phase === 'lazy-fill')?.measuredMs).toBe(2000);
     expect(renderMarkdown(r)).toMatch(
       /^- Degraded: running, degraded, for 2(\.0)? s after the blackout .* 500 page fault\(s\) waited for \(250\.0\/s\)/m,
     );
     expect(renderHtml(r)).toContain('<th>Degraded</th>');
     expect(renderMarkdown(buildReport(reportInputs()))).not.toContain('- Degraded:');
+  });
+
+  it('a lazy restore names what was restored before the workloads ran (what lazy restore cannot serve)', () => {
+    const end = lazyFillDone({ filled: ['pid:852'], failed: [], degradedMs: 2000, faults: 500, eagerBytes: 8 * 1024 * 1024 });
+    const r = buildReport(reportInputs({ records: [...reportInputs().records, end] }));
+    expect(reportSchema.safeParse(r).success).toBe(true);
+    expect(r.blackout.degraded?.eagerBytes).toBe(8 * 1024 * 1024);
+    expect(renderMarkdown(r)).toMatch(
+      /^- Degraded: .*; 8(\.0)? MiB restored before the workloads ran \(what lazy restore cannot serve: shared memory/m,
+    );
+    expect(renderHtml(r)).toMatch(/8(\.0)? MiB restored before the workloads ran/);
   });
 
   it('sets the promise made at the start beside what was measured', () => {
