@@ -186,6 +186,34 @@ export async function deployAgent(): Promise<string> {
   return local;
 }
 
+/**
+ * Installs a one-shot guest script that runs early on the restore boot only (seamless.restore= on
+ * its command line), once the restore has journaled `selector` as restored (the restores run side
+ * by side: the first record may be another workload's). Returns its removal.
+ */
+export async function onRestoreBootAfterRestored(name: string, selector: string, body: string): Promise<() => Promise<string>> {
+  await guest(`cat > /usr/local/sbin/${name} <<'LAB'
+#!/bin/sh
+rm -f /etc/systemd/system/sysinit.target.wants/${name}.service
+j=$(ls -t /var/lib/seamless/upgrades/*/journal.jsonl | head -1)
+for i in $(seq 30000); do grep '"step":"restored"' "$j" | grep -q '"selector":"${selector}"' && break; sleep 0.01; done
+${body}
+LAB
+chmod 755 /usr/local/sbin/${name}
+cat > /etc/systemd/system/${name}.service <<'LAB'
+[Unit]
+DefaultDependencies=no
+After=local-fs.target
+ConditionKernelCommandLine=seamless.restore
+[Service]
+ExecStart=/usr/local/sbin/${name}
+[Install]
+WantedBy=sysinit.target
+LAB
+systemctl enable ${name}.service 2>&1`);
+  return () => guest(`systemctl disable ${name}.service; rm -f /etc/systemd/system/${name}.service`);
+}
+
 /** The kernel the guest does not run now (the next upgrade's target). */
 export async function otherKernel(): Promise<string> {
   const running = (await guest('uname -r')).trim();

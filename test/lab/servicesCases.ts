@@ -2,17 +2,13 @@
 // tree. A store too small is refused before anything is touched. A restore that fails (a
 // service holding a file on /run, which the new boot starts empty) runs the plan's fallback:
 // one safer retry, then the held service starts cold, the images stay, and the journal says
-// why. And Debian's own redis: as shipped, preflight says why it cannot be carried; with the
-// fix it names applied, redis comes back on the new kernel with every key, the same PID under
-// systemd (not started twice), and a client connection opened from outside the VM before the
-// upgrade answers on the same connection after it.
+// why. (Debian's own redis, with its outside client, is carried by the lazy restore's case in
+// upgrade.lab.test.ts: one kexec proves both.)
 //
 // Registered by upgrade.lab.test.ts after its own cases, in the same boot of the lab (one boot
 // less in CI); every case here starts from whichever kernel the lab runs.
 import { expect, it } from 'vitest';
-import { labForwardPort } from './lab.js';
-import { call, guest, MIN, otherKernel, plan, redisNoSandboxDropIn, summary, waitForKernel, waitForRecord, type Rec } from './labAgent.js';
-import { RespClient } from './respClient.js';
+import { call, guest, MIN, otherKernel, plan, summary, waitForRecord, type Rec } from './labAgent.js';
 
 interface Finding {
   id: string;
@@ -148,72 +144,6 @@ systemctl daemon-reload && systemctl enable --now ${unit}`);
     const listed = (await call<{ id: string; outcome: string | null }[]>('upgrade.list', {})).find((u) => u.id === upgradeId);
     expect(listed?.outcome).toBe('cold-started');
     await guest(`systemctl disable --now ${unit}`);
-  });
-
-  it('carries redis with every key, its PID under systemd, and a client connection opened before', async () => {
-    const unit = 'redis-server.service';
-    const selector = `unit:${unit}`;
-    const target = await otherKernel();
-
-    // Debian's unit as shipped: its own mount and user namespaces. Preflight says so, and how to fix it.
-    const stock = await call<Preflight>('preflight.run', { plan: plan([selector], {}, target) });
-    const own = stock.findings.find((f) => f.id === 'workload.own-namespaces');
-    expect(own?.severity).toBe('block');
-    expect(stock.canStart).toBe(false);
-
-    // The fix it names: the sandboxing off in a drop-in, and a restart (the lab refills the data).
-    await guest(`${redisNoSandboxDropIn(unit)}
-systemctl daemon-reload && systemctl restart ${unit} && systemctl restart lab-redis-fill.service`);
-    // Serve the network, not only loopback (Debian binds 127.0.0.1 and ::1): the client is outside the VM.
-    await guest(`redis-cli CONFIG SET protected-mode no && redis-cli CONFIG SET bind '* -::*'`);
-    const fill = JSON.parse(await guest('cat /var/lib/lab/redis-fill.json')) as { dbsize: number; digest: string; ok: boolean };
-    expect(fill.ok).toBe(true);
-    const before = await unitShow(unit);
-    const pid = Number(before.MainPID);
-
-    // A client outside the VM, through QEMU's forward: connected before the upgrade.
-    const client = await RespClient.connect(labForwardPort('redis'));
-    const clientId = await client.command('CLIENT ID');
-    expect(await client.command('SET seamless:before carried')).toBe('OK');
-
-    const pre = await call<Preflight>('preflight.run', { plan: plan([selector], {}, target) });
-    expect(pre.findings.filter((f) => f.severity === 'block')).toEqual([]);
-    expect(pre.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['workload.tcp-established', 'workload.journal-stream']));
-    expect(pre.criuOptions[selector]).toEqual(
-      expect.arrayContaining(['--tcp-established', expect.stringMatching(/^--external=unix\[\d+\]$/)]),
-    );
-
-    const { upgradeId } = await call<{ upgradeId: string }>('upgrade.start', { plan: plan([selector], {}, target) });
-    await waitForKernel(target, 15 * MIN);
-    const recs = await waitForRecord(upgradeId, (r) => r.phase === 'report' && r.state === 'done', 10 * MIN);
-
-    try {
-      // the same connection: same client id, the key written before, then the whole dataset
-      expect(await client.command('CLIENT ID')).toBe(clientId);
-      expect(await client.command('GET seamless:before')).toBe('carried');
-      expect(await client.command('DEL seamless:before')).toBe(1);
-      expect(await client.command('DBSIZE')).toBe(fill.dbsize);
-    } finally {
-      client.close();
-    }
-    expect((await guest('redis-cli DEBUG DIGEST')).trim()).toBe(fill.digest);
-    // older than this boot: not a cold start that reloaded anything
-    const redisUptime = Number(/uptime_in_seconds:(\d+)/.exec(await guest('redis-cli INFO server'))![1]);
-    const bootUptime = Number((await guest('cut -d. -f1 /proc/uptime')).trim());
-    expect(redisUptime).toBeGreaterThan(bootUptime);
-
-    const after = await unitShow(unit);
-    expect(after.ActiveState).toBe('active');
-    expect(Number(after.MainPID)).toBe(pid);
-    expect(after.NRestarts).toBe('0');
-    expect(await cgroupProcs(after.ControlGroup!)).toEqual([String(pid)]);
-    expect(phase(recs, 'release', 'done')?.data?.adopted).toEqual([unit]);
-    const report = JSON.parse(await guest(`cat /var/lib/seamless/upgrades/${upgradeId}/report.json`)) as Report;
-    expect(report).toMatchObject({ outcome: 'restored', kernelAfter: target });
-    expect(await summary(upgradeId)).toMatchObject({ state: 'ended', outcome: 'restored' });
-    console.log(
-      `redis: blackout ${report.blackoutMs} ms; ${recs.map((r) => `${r.phase} ${r.state}${r.durationMs !== undefined ? ` ${r.durationMs} ms` : ''}`).join('; ')}`,
-    );
   });
 }
 
