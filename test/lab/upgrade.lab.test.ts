@@ -536,8 +536,9 @@ kill -KILL $p`,
       expect(await client.command('GET seamless:before')).toBe('carried');
       expect(await client.command('DEL seamless:before')).toBe(1);
       expect(await client.command('DBSIZE')).toBe(fill.dbsize);
-      // The connection once the upgrade is over: 20 commands in a row (printed below).
-      for (let i = 0; i < 20; i++) {
+      // The connection once the upgrade is over: 3 commands in a row (printed below; on the lab
+      // each took about 20 s in December 2026, under investigation: see the README's lazy restore).
+      for (let i = 0; i < 3; i++) {
         const s0 = Date.now();
         expect(await client.command(`STRLEN lab:${String(i).padStart(6, '0')}`)).toBe(valueBytes);
         settled.push(Date.now() - s0);
@@ -589,7 +590,7 @@ kill -KILL $p`,
     // What lazy restore could not serve, restored before redis ran: measured (images less pages served).
     expect(fillOf(`unit:${redis}`)?.data?.eagerBytes).toEqual(expect.any(Number));
     console.log(
-      `redis lazily, after the upgrade: 20 commands on the same connection, p50 ${ms(percentile(settled, 50))}, max ${ms(percentile(settled, 100))}; eagerly restored ${String(fillOf(`unit:${redis}`)?.data?.eagerBytes)} bytes\n${await guest("ss -tin '( sport = :6379 )'")}`,
+      `redis lazily, after the upgrade: 3 commands on the same connection, p50 ${ms(percentile(settled, 50))}, max ${ms(percentile(settled, 100))}; eagerly restored ${String(fillOf(`unit:${redis}`)?.data?.eagerBytes)} bytes\n${await guest('ss -tinoe state established; nstat -az TcpRetransSegs TcpExtTCPTimeouts TcpOutRsts TcpInErrs')}`,
     );
 
     // The memload service: every page back, handed back to systemd, its memory whole, its counter on.

@@ -36,7 +36,7 @@ describe('qemuArgs', () => {
   const after = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
   it('uses TCG, never KVM, and turns LA57 off on the max CPU', () => {
-    expect(after('-accel')).toBe('tcg,tb-size=256');
+    expect(after('-accel')).toBe('tcg,tb-size=512');
     expect(args.join(' ')).not.toMatch(/kvm/);
     expect(after('-cpu')).toBe('max,la57=off');
   });

@@ -75,18 +75,20 @@ const throttling = (t: DiskThrottle | undefined): string =>
  * `no5lvl` switch of newer kernels is not reliably there). The guest's
  * /proc/cpuinfo has no la57 flag with this.
  *
- * `tb-size=256` (MiB of translated code; QEMU 7.2's default is 1 GiB): a big translation cache
+ * `tb-size=512` (MiB of translated code; QEMU 7.2's default is 1 GiB): a big translation cache
  * outlives a reset or a kexec, and the next boot then writes over pages that still hold
  * translated code of the last one, each write taking QEMU's slow invalidation path (perf:
  * page_collection_lock on top). With 1 GiB a reset after a staged kexec booted in 118–153 s
- * and soft-locked the guest's CPUs; with 256 MiB in 40–43 s, as a first boot does.
+ * and soft-locked the guest's CPUs; with 512 MiB in 41 s, as a first boot does. 256 MiB did
+ * too (40–43 s) but is too small for the containers' code: docker, podman and criu run 35 %
+ * slower warm (3.3–3.9 s against 2.4–2.9 s; 512 MiB: 2.5 s).
  */
 export function qemuArgs(i: QemuArgsInput): string[] {
   return [
     '-name',
     'seamless-lab',
     '-accel',
-    'tcg,tb-size=256',
+    'tcg,tb-size=512',
     '-cpu',
     'max,la57=off',
     '-smp',
