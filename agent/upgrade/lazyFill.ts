@@ -15,7 +15,7 @@ import { readText } from '../fs/readOptional';
 import { criuEvidence } from './criuLog';
 import type { Journal } from './journal';
 import { LAZY_LOG, lazyLogCounts, lazyStatus, stopLazyPages, type LazyStatus } from './lazyPages';
-import { checkPageImages, isPageImage, pageImagesMismatch, readManifest } from './manifest';
+import { checkPageImages, pageImageBytes, pageImagesMismatch, readManifest } from './manifest';
 import type { RunState, WorkloadState } from './state';
 
 /** The daemon counts pages; the images are in bytes (x86-64: 4 KiB pages). */
@@ -87,8 +87,7 @@ async function seeFillThrough(w: WorkloadState, restored: RecordOf<'restore', 'i
   }
   await check;
   const endedAtMs = status!.endedAtMs;
-  const pageImageBytes = manifest.files.filter((f) => isPageImage(f.path)).reduce((s, f) => s + f.size, 0);
-  const eagerBytes = counts.pages === null ? null : Math.max(0, pageImageBytes - counts.pages * PAGE_BYTES);
+  const eagerBytes = counts.pages === null ? null : Math.max(0, pageImageBytes(manifest) - counts.pages * PAGE_BYTES);
   return { selector: w.selector, ok: true, ms: Math.max(0, endedAtMs - runningAtMs), endedAtMs, ...counts, eagerBytes, error: null };
 }
 

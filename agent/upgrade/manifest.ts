@@ -108,6 +108,9 @@ export function checkBeforeRestore(dir: string, m: Manifest): number {
   return pageBytes;
 }
 
+/** Bytes of the manifest's page images (CRIU's pages-N.img): the memory dumped. */
+export const pageImageBytes = (m: Manifest): number => m.files.filter((f) => isPageImage(f.path)).reduce((s, f) => s + f.size, 0);
+
 /** The page images hashed (asynchronously: meant to run beside `criu restore`); the problems found, none when they match. */
 export async function checkPageImages(dir: string, m: Manifest, onBytes?: (n: number) => void): Promise<string[]> {
   const problems: string[] = [];

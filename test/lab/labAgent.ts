@@ -214,6 +214,22 @@ systemctl enable ${name}.service 2>&1`);
   return () => guest(`systemctl disable ${name}.service; rm -f /etc/systemd/system/${name}.service`);
 }
 
+/** A unit's MainPID, ActiveState, ControlGroup and NRestarts, as systemd shows them. */
+export async function unitShow(unit: string): Promise<Record<string, string>> {
+  const text = await guest(`systemctl show -p MainPID -p ActiveState -p ControlGroup -p NRestarts ${unit}`);
+  return Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  );
+}
+
+/** The PIDs in a cgroup (a unit's ControlGroup). */
+export async function cgroupProcs(cgroup: string): Promise<string[]> {
+  return (await guest(`cat '/sys/fs/cgroup${cgroup}/cgroup.procs'`)).trim().split('\n');
+}
+
 /** The kernel the guest does not run now (the next upgrade's target). */
 export async function otherKernel(): Promise<string> {
   const running = (await guest('uname -r')).trim();

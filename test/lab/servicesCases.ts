@@ -8,7 +8,7 @@
 // Registered by upgrade.lab.test.ts after its own cases, in the same boot of the lab (one boot
 // less in CI); every case here starts from whichever kernel the lab runs.
 import { expect, it } from 'vitest';
-import { call, guest, MIN, otherKernel, plan, summary, waitForRecord, type Rec } from './labAgent.js';
+import { call, cgroupProcs, guest, MIN, otherKernel, plan, summary, unitShow, waitForRecord, type Rec } from './labAgent.js';
 
 interface Finding {
   id: string;
@@ -29,20 +29,6 @@ interface Report {
 }
 
 const phase = (recs: Rec[], p: string, s: string) => recs.find((r) => r.phase === p && r.state === s);
-
-async function unitShow(unit: string): Promise<Record<string, string>> {
-  const text = await guest(`systemctl show -p MainPID -p ActiveState -p ControlGroup -p NRestarts ${unit}`);
-  return Object.fromEntries(
-    text
-      .trim()
-      .split('\n')
-      .map((l) => l.split('=', 2) as [string, string]),
-  );
-}
-
-async function cgroupProcs(cgroup: string): Promise<string[]> {
-  return (await guest(`cat '/sys/fs/cgroup${cgroup}/cgroup.procs'`)).trim().split('\n');
-}
 
 /** The cases, registered inside the caller's describe (the caller owns the lab's boot). */
 export function servicesOnTheLab(): void {

@@ -28,6 +28,7 @@ import { smokeOfTheLab } from './smokeCases.js';
 import {
   bootId,
   call,
+  cgroupProcs,
   freshLabWithAgent,
   guest,
   memload,
@@ -40,6 +41,7 @@ import {
   sleep,
   stopLab,
   summary,
+  unitShow,
   waitForKernel,
   waitForNewBoot,
   waitForRecord,
@@ -484,14 +486,7 @@ redis-cli CONFIG SET protected-mode no && redis-cli CONFIG SET bind '* -::*'`);
     const victim = Number((await guest('lab-memload-tree 256M')).trim());
     await sleep(2000);
     const victimChild = Number((await guest(`cat /proc/${victim}/task/${victim}/children`)).trim());
-    const show = async (u: string) =>
-      Object.fromEntries(
-        (await guest(`systemctl show -p MainPID -p ActiveState -p ControlGroup -p NRestarts ${u}`))
-          .trim()
-          .split('\n')
-          .map((l) => l.split('=', 2) as [string, string]),
-      );
-    const mainPid = Number((await show(unit)).MainPID);
+    const mainPid = Number((await unitShow(unit)).MainPID);
     expect(mainPid).toBeGreaterThan(1);
     const statusBefore = await memload(mainPid);
     // On the restore boot only: the victim's lazy-pages daemon is stopped as soon as the victim
@@ -518,9 +513,14 @@ kill -KILL $p`,
       { kexecMode: 'systemctl', keepImages: true, restoreMode: 'lazy' },
       target,
     );
-    const pre = await call<{ findings: { severity: string }[]; criuOptions: Record<string, string[]> }>('preflight.run', { plan: p });
+    const pre = await call<{ findings: { id: string; severity: string }[]; criuOptions: Record<string, string[]> }>('preflight.run', {
+      plan: p,
+    });
     expect(pre.findings.filter((f) => f.severity === 'block')).toEqual([]);
-    expect(pre.criuOptions[`unit:${redis}`]).toEqual(expect.arrayContaining(['--tcp-established']));
+    expect(pre.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['workload.tcp-established', 'workload.journal-stream']));
+    expect(pre.criuOptions[`unit:${redis}`]).toEqual(
+      expect.arrayContaining(['--tcp-established', expect.stringMatching(/^--external=unix\[\d+\]$/)]),
+    );
     const probe = probeRedis(client, fill.dbsize - 1, valueBytes);
     let recs: Rec[];
     let timed: TimedCommand[];
@@ -568,11 +568,14 @@ kill -KILL $p`,
     // redis: every page back, every key, the same digest, the same process handed back to systemd.
     expect(fillOf(`unit:${redis}`)?.data?.step).toBe('filled');
     expect((await guest('redis-cli DEBUG DIGEST')).trim()).toBe(fill.digest);
-    const redisAfter = await show(redis);
+    const redisAfter = await unitShow(redis);
     expect(redisAfter.ActiveState).toBe('active');
     expect(Number(redisAfter.MainPID)).toBe(redisPid);
     expect(redisAfter.NRestarts).toBe('0');
-    expect((await guest(`cat '/sys/fs/cgroup${redisAfter.ControlGroup}/cgroup.procs'`)).trim().split('\n')).toEqual([String(redisPid)]);
+    expect(await cgroupProcs(redisAfter.ControlGroup!)).toEqual([String(redisPid)]);
+    // older than this boot: not a cold start that reloaded anything
+    const redisUptime = Number(/uptime_in_seconds:(\d+)/.exec(await guest('redis-cli INFO server'))![1]);
+    expect(redisUptime).toBeGreaterThan(Number((await guest('cut -d. -f1 /proc/uptime')).trim()));
     // The outside client's commands while redis's pages came back: the window from the journal
     // (the guest's clock, set against this one over SSH).
     const t0 = Date.now();
@@ -597,10 +600,10 @@ kill -KILL $p`,
     const filled = fillOf(`unit:${unit}`);
     expect(filled?.data?.step).toBe('filled');
     expect(Number(filled?.data?.pages)).toBeGreaterThan(1000);
-    const unitAfter = await show(unit);
+    const unitAfter = await unitShow(unit);
     expect(unitAfter.ActiveState).toBe('active');
     expect(Number(unitAfter.MainPID)).toBe(mainPid);
-    expect((await guest(`cat '/sys/fs/cgroup${unitAfter.ControlGroup}/cgroup.procs'`)).trim().split('\n')).toEqual([String(mainPid)]);
+    expect(await cgroupProcs(unitAfter.ControlGroup!)).toEqual([String(mainPid)]);
     const statusAfter = await memload(mainPid);
     expect(statusAfter.ok).toBe(true);
     expect(statusAfter.checksum).toBe(statusBefore.checksum);
@@ -617,6 +620,11 @@ kill -KILL $p`,
     expect(recs.find((r) => r.phase === 'lazy-fill' && r.state === 'failed')?.data?.failed).toEqual([`pid:${victim}`]);
     expect((await guest(`awk '{print $3}' /proc/${victim}/stat /proc/${victimChild}/stat`)).trim().split('\n')).toEqual(['T', 'T']);
     expect((await summary(upgradeId)).outcome).toBe('failed');
+    const report = JSON.parse(await guest(`cat /var/lib/seamless/upgrades/${upgradeId}/report.json`)) as {
+      outcome: string;
+      kernelAfter: string;
+    };
+    expect(report).toMatchObject({ outcome: 'failed', kernelAfter: target });
     expect((await guest(`pgrep -f '^criu lazy-pages' || true`)).trim()).toBe('');
     await guest(`kill -KILL ${victim} ${victimChild}`);
     // The images: readable by root alone (no group or other bit on anything), kept as the plan asked.
