@@ -97,8 +97,8 @@ export function smokeOfTheLab(): void {
   });
 
   it('runs the workload services', async () => {
-    const units = ['redis-server.service', `lab-memload@${MEMLOAD_DEFAULT_SIZE}.service`, 'lab-redis-fill.service'];
-    expect((await guest(`systemctl is-active ${units.join(' ')}`)).trim().split('\n')).toEqual(['active', 'active', 'active']);
+    const units = ['redis-server.service', `lab-memload@${MEMLOAD_DEFAULT_SIZE}.service`];
+    expect((await guest(`systemctl is-active ${units.join(' ')}`)).trim().split('\n')).toEqual(['active', 'active']);
     const memloads = (await guest(`systemctl list-units --plain --no-legend --state=active 'lab-memload@*.service'`)).trim();
     expect(memloads).toContain(`lab-memload@${MEMLOAD_DEFAULT_SIZE}.service`);
   });
@@ -106,6 +106,8 @@ export function smokeOfTheLab(): void {
   it(
     'has the redis dataset the fill record describes',
     async () => {
+      // on demand, not at boot (29 s of the guest's CPU on every boot)
+      await guest('systemctl start lab-redis-fill.service');
       const fill = JSON.parse(await guest('cat /var/lib/lab/redis-fill.json')) as RedisFill;
       expect(fill.ok).toBe(true);
       expect(fill.keys).toBe(50_000);
