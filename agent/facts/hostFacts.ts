@@ -126,6 +126,11 @@ function secureBoot(): HostFacts['kexec']['secureBoot'] {
   }
 }
 
+/** Whether kexec must use the signed path (`-s`): the lockdown mode and Secure Boot, read alone (no tool runs). */
+export function kexecRestrictions(): Pick<HostFacts['kexec'], 'lockdown' | 'secureBoot'> {
+  return { lockdown: parseLockdown(text('/sys/kernel/security/lockdown') ?? ''), secureBoot: secureBoot() };
+}
+
 export async function readHostFacts(proc: ProcReader = realProc): Promise<HostFacts> {
   const [release, version, hostname, cmdline, cpuinfo, meminfo, uptime] = await Promise.all(
     [
@@ -174,8 +179,7 @@ export async function readHostFacts(proc: ProcReader = realProc): Promise<HostFa
     kexec: {
       version: kexecVersion.installed ? parseKexecVersion(`${kexecVersion.stdout}${kexecVersion.stderr}`) : null,
       loadDisabled: disabled === undefined ? null : disabled === '1',
-      lockdown: parseLockdown(text('/sys/kernel/security/lockdown') ?? ''),
-      secureBoot: secureBoot(),
+      ...kexecRestrictions(),
     },
     systemd: { version: systemdVersion.installed ? parseSystemdVersion(systemdVersion.stdout) : null, bootTimes: times },
     pids: await pidFacts(times.current),
