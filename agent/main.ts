@@ -1,6 +1,8 @@
 // Why: the agent's entry point. It runs on the target (as root, over an SSH exec channel, or as
 // a local child) and speaks JSON lines on stdin/stdout; stderr is its log. It must keep
-// answering whatever arrives, and exit cleanly when its input ends.
+// answering whatever arrives, and exit cleanly when its input ends. With arguments it is one of
+// the detached modes (the upgrade run, the boot hook), or the command line of the agent on its
+// own (agent/cli/: preflight, dry-run, upgrade, status, report, for orchestrators).
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_REQUEST_LINE_BYTES } from '../shared/protocol';
 import { createLineSplitter } from '../shared/lineSplitter';
@@ -12,6 +14,7 @@ import { runUpgrade } from './upgrade/run';
 import { afterRestore, restoreFromCmdline } from './upgrade/restoreHook';
 import { adopt, awaitContainers } from './upgrade/handBack';
 import { recoverRun } from './upgrade/recover';
+import { runCli } from './cli/runCli';
 
 // Everything the agent and its children (CRIU) write is for root alone: images hold the
 // workloads' memory. Directories 0700, files 0600, whatever the login shell's umask was.
@@ -41,7 +44,13 @@ function runMode(argv: string[]): boolean {
 }
 
 function main(): void {
-  if (runMode(process.argv.slice(2))) return;
+  const argv = process.argv.slice(2);
+  if (runMode(argv)) return;
+  if (argv.length > 0) {
+    // Written out before exiting: stdout may be a pipe an orchestrator reads.
+    void runCli(argv).then((code) => process.stdout.write('', () => process.exit(code)));
+    return;
+  }
   const server = createRpcServer(createHandlers(), send);
   // Requests are answered in order of completion; each is independent. Those still running
   // when stdin ends are finished and answered before the agent exits.

@@ -1,26 +1,11 @@
 // Why: a script that runs `seamless` branches on its exit code, so every code the CLI can
-// return is named here once, printed in `--help`, and documented in the README. An upgrade's
-// code follows the outcome the host decided (summary.outcome): only `restored` is 0.
+// return is named once (shared/exitCodes.ts, with the agent's own), printed in `--help`, and
+// documented in the README. An upgrade's code follows the outcome the host decided
+// (summary.outcome): only `restored` is 0.
 import type { Outcome } from '../../shared/domain/journal';
+import { EXIT } from '../../shared/exitCodes';
 
-export const EXIT = {
-  ok: 0,
-  /** The host or the plan has a problem (the message says what to do), or the watch was lost. */
-  problem: 1,
-  usage: 2,
-  /** Preflight refused the plan: blocking findings (nothing was changed). */
-  refused: 3,
-  /** The upgrade stopped before the jump; nothing was kexeced, the workloads kept running. */
-  aborted: 4,
-  /** A fallback ran: the workloads run, but not as planned (rolled back, started cold, or unmanaged). */
-  fallback: 5,
-  /** The upgrade stopped where no fallback applied: check the workloads on the host. */
-  failed: 6,
-  /** A bug in Seamless itself. */
-  internal: 70,
-  /** Ctrl-C: this command stopped watching; the upgrade goes on on the host. */
-  interrupted: 130,
-} as const;
+export { EXIT };
 
 const BY_OUTCOME: Record<Outcome, number> = {
   restored: EXIT.ok,

@@ -1,9 +1,8 @@
 // Why: what `seamless inventory` prints for a human: one line per workload with the figures
 // that decide what to carry and how long its checkpoint will take. Pure.
 import type { FileResidency, Inventory } from '../../shared/domain/inventory';
-import type { PreflightResult } from '../../shared/domain/findings';
 import { formatBytes } from '../../shared/format';
-import { table } from './table';
+import { table } from '../../shared/text/table';
 
 export function formatInventory(inv: Inventory): string {
   const rows = inv.workloads.map((w) => [
@@ -32,17 +31,4 @@ export function formatFiles(files: FileResidency[]): string {
   ]);
   const total = files.reduce((s, f) => s + (f.residentBytes ?? 0), 0);
   return `${table(['RESIDENT', 'SIZE', 'FILE'], rows, [0, 1])}\n\n${files.length} files, ${formatBytes(total)} resident`;
-}
-
-export function formatPreflight(r: PreflightResult): string {
-  const mark = { block: 'BLOCK', warn: 'WARN ', info: 'info ' } as const;
-  const lines = r.findings.map(
-    (f) =>
-      `${mark[f.severity]} ${f.id}${f.workload ? ` [${f.workload}]` : ''}\n      ${f.message}\n      seen: ${f.evidence.split('\n').join('\n            ')}\n      fix:  ${f.fix}`,
-  );
-  const opts = Object.entries(r.criuOptions).map(([w, o]) => `  ${w}: ${o.length ? o.join(' ') : '(none)'}`);
-  const verdict = r.canStart
-    ? 'The plan can start.'
-    : `The plan cannot start: ${r.findings.filter((f) => f.severity === 'block').length} blocking finding(s).`;
-  return [...lines, '', `images: about ${formatBytes(r.estimatedImageBytes)}`, 'CRIU options:', ...opts, '', verdict].join('\n');
 }

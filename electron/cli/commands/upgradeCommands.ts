@@ -8,7 +8,7 @@ import type { ApiEvent } from '../../../shared/api';
 import type { UpgradeSummary } from '../../../shared/domain/upgrade';
 import type { Controller } from '../../controller/controller';
 import type { ControllerFactory } from './hostCommands';
-import { formatEnd, formatRecord } from '../upgradeFormat';
+import { formatEnd, formatRecord } from '../../../shared/text/upgradeText';
 import { EXIT, exitForOutcome } from '../exitCodes';
 import { hostIdOf, UsageError } from '../usage';
 import { readPlanFile } from '../planFile';

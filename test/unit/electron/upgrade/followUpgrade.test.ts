@@ -5,7 +5,7 @@ import { summarize } from '../../../../shared/domain/upgrade';
 import type { JournalRecord } from '../../../../shared/domain/journal';
 import { kexecBegin, report, restoreEnd, START, stamped } from '../../../helpers/journalRecords';
 import { SeamlessError } from '../../../../shared/errors';
-import { formatEnd, formatRecord } from '../../../../electron/cli/upgradeFormat';
+import { formatEnd, formatRecord } from '../../../../shared/text/upgradeText';
 
 const ID = 'u-20261126t000000-abcd';
 /** A whole restored upgrade's journal, numbered 1…5. */

@@ -1,12 +1,14 @@
-// Why: what `seamless upgrade` and `seamless attach` print on a terminal: one line per journal
-// record, the measured duration where a phase ended, the moment the host goes away to boot
-// the new kernel (named from the kexec record), and how it ended in the host's own word. Pure.
-import { kernelName, type JournalRecord, type Outcome } from '../../shared/domain/journal';
-import type { UpgradeSummary } from '../../shared/domain/upgrade';
+// Why: what `seamless upgrade`, `seamless attach` and `seamless-agent upgrade --wait` print: one
+// line per journal record, the measured duration where a phase ended, the moment the host goes
+// away to boot the new kernel (named from the kexec record), and how it ended in the host's own
+// word. Pure.
+import { kernelName, type JournalRecord, type Outcome } from '../domain/journal';
+import type { UpgradeSummary } from '../domain/upgrade';
 
 const indent = (text: string) => text.split('\n').join('\n          ');
 
-export function formatRecord(r: JournalRecord): string {
+/** `afterJump`: what the reader does once the host has gone to boot the kernel the kexec record names. */
+export function formatRecord(r: JournalRecord, afterJump = 'waiting for it to answer SSH again…'): string {
   const time = r.at.slice(11, 19);
   const took = 'durationMs' in r && r.durationMs !== undefined ? ` (${(r.durationMs / 1000).toFixed(1)} s)` : '';
   const [phase, state] = r.phase === 'unrecognized' ? [r.written.phase, r.written.state] : [r.phase, r.state];
@@ -17,7 +19,7 @@ export function formatRecord(r: JournalRecord): string {
     : '';
   const rebooting =
     r.phase === 'kexec' && r.state === 'begin'
-      ? `\n          host rebooting into ${r.data.back ? 'the old kernel ' : ''}${kernelName(r.data.target)}; waiting for it to answer SSH again…`
+      ? `\n          host rebooting into ${r.data.back ? 'the old kernel ' : ''}${kernelName(r.data.target)}; ${afterJump}`
       : '';
   return `${line}${extra}${rebooting}`;
 }

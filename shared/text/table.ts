@@ -1,5 +1,5 @@
-// Why: the CLI's human output is aligned columns, like ps(1) and df(1), so admins can read and
-// grep it. Pure.
+// Why: both CLIs' human output (`seamless`, `seamless-agent`) is aligned columns, like ps(1)
+// and df(1), so admins can read and grep it. Pure.
 export function table(header: string[], rows: string[][], rightAligned: number[] = []): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

@@ -1,9 +1,10 @@
-// Why: the estimate and a dry run's measurements as the CLI prints them: every phase's range,
-// the blackout, which inputs were defaults, and what the dry run measured. Pure.
-import type { DryRunMeasures } from '../../shared/domain/dryRun';
-import type { Estimate } from '../../shared/estimate/estimate';
-import { formatBytes, formatDuration } from '../../shared/format';
-import { PHASE_LABELS } from '../../shared/report/reportText';
+// Why: the estimate and a dry run's measurements as both CLIs print them (`seamless`, and
+// `seamless-agent` on the host): every phase's range, the blackout, which inputs were defaults,
+// and what the dry run measured. Pure.
+import type { DryRunMeasures } from '../domain/dryRun';
+import type { Estimate } from '../estimate/estimate';
+import { formatBytes, formatDuration } from '../format';
+import { PHASE_LABELS } from '../report/reportText';
 import { table } from './table';
 
 const range = (r: { lowMs: number; midMs: number; highMs: number }) =>
