@@ -18,6 +18,7 @@ import { commandUsage, isCommand, USAGE, UsageError } from './cli/usage';
 import { EXIT } from './cli/exitCodes';
 import { attachCommand, upgradeCommand } from './cli/commands/upgradeCommands';
 import { dryRunCommand, reportCommand, cleanupCommand } from './cli/commands/reportCommands';
+import { fleetCommand } from './cli/commands/fleetCommands';
 import { startServer } from './serve';
 
 async function serve(args: string[]): Promise<number> {
@@ -103,6 +104,8 @@ export async function runCli(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await serve(rest);
+      case 'fleet':
+        return await fleetCommand(rest);
       case '--version':
       case 'version':
         process.stdout.write(`${APP_VERSION}\n`);

@@ -95,11 +95,13 @@ function hardenEveryWebContents(): void {
   });
 }
 
-async function openFile(purpose: 'ssh-key' | 'plan'): Promise<string | null> {
+async function openFile(purpose: 'ssh-key' | 'plan' | 'fleet-dir'): Promise<string | null> {
   const opts: Electron.OpenDialogOptions =
     purpose === 'ssh-key'
       ? { title: 'Choose an SSH private key', defaultPath: join(homedir(), '.ssh'), properties: ['openFile', 'showHiddenFiles'] }
-      : { title: 'Open a Seamless plan', properties: ['openFile'], filters: [{ name: 'Plans', extensions: ['json'] }] };
+      : purpose === 'fleet-dir'
+        ? { title: 'Open a folder of fetched reports', properties: ['openDirectory'] }
+        : { title: 'Open a Seamless plan', properties: ['openFile'], filters: [{ name: 'Plans', extensions: ['json'] }] };
   const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
   return r.canceled ? null : (r.filePaths[0] ?? null);
 }

@@ -16,6 +16,7 @@ import { cleanupResultSchema } from './protocol';
 import { dryRunMeasuresSchema } from './domain/dryRun';
 import { estimateSchema } from './estimate/estimate';
 import { reportSchema } from './report/model';
+import { fleetReportSchema } from './report/fleet';
 import { PROVIDER_STAGES } from './domain/providedHost';
 
 const noParams = z.strictObject({});
@@ -31,11 +32,11 @@ export const apiMethods = {
   /** The page has subscribed to events: the desktop shell holds events back until then (no race at start). */
   'app.ready': { params: noParams, result: z.object({ ok: z.literal(true) }) },
   /**
-   * A native open dialog (the desktop app only; elsewhere NOT_IN_THIS_MODE): a key file's path, or
-   * a plan file's path and text. Both null when the admin cancelled.
+   * A native open dialog (the desktop app only; elsewhere NOT_IN_THIS_MODE): a key file's path, a
+   * fleet reports folder's path, or a plan file's path and text. Both null when the admin cancelled.
    */
   'app.openFile': {
-    params: z.strictObject({ purpose: z.enum(['ssh-key', 'plan']) }),
+    params: z.strictObject({ purpose: z.enum(['ssh-key', 'plan', 'fleet-dir']) }),
     result: z.object({ path: z.nullable(z.string()), text: z.nullable(z.string()) }),
   },
   'hosts.list': { params: noParams, result: z.array(hostRefSchema) },
@@ -132,6 +133,15 @@ export const apiMethods = {
   },
   /** A report printed as PDF (the same page as the HTML export), base64-encoded. */
   'report.pdf': { params: z.strictObject({ report: reportSchema }), result: z.object({ pdfBase64: z.string() }) },
+  /**
+   * A fleet folder on the machine running Seamless (the reports a rollout fetched, as `seamless
+   * fleet report DIR` reads them) merged into one fleet report; files that are not reports are
+   * listed in it. FLEET_NO_REPORTS when none is, FLEET_DIR_UNREADABLE when it is not a folder.
+   */
+  'fleet.open': {
+    params: z.strictObject({ dir: z.string().check(z.startsWith('/'), z.maxLength(4096)) }),
+    result: fleetReportSchema,
+  },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;

@@ -60,6 +60,12 @@ export const ERROR_CODES = [
   /** A file that crosses the kexec (plan, preflight, state, manifest) does not validate: the message names the file and the field. */
   'UPGRADE_FILE_INVALID',
   'REPORT_PDF_UNAVAILABLE',
+  /** A fleet folder (the reports a playbook fetched) that cannot be read, or is not one. */
+  'FLEET_DIR_UNREADABLE',
+  /** A fleet folder in which no file is a Seamless report. */
+  'FLEET_NO_REPORTS',
+  /** A report could not be written where it was asked to go (the message says where, and why). */
+  'REPORT_WRITE_FAILED',
   // hosts handed in by the launcher (the lab): starting and stopping them from the app
   /** The provider file or its command could be changed by another user: not run. */
   'HOST_PROVIDER_UNTRUSTED',

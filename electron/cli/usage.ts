@@ -40,6 +40,13 @@ export const COMMAND_USAGE = {
   cleanup: `seamless cleanup HOST [--id ID] [--json]
   Removes the images (the workloads' dumped memory) that ended upgrades kept: after a fallback,
   or when the plan said keepImages. Running upgrades are left alone.`,
+  fleet: `seamless fleet report DIR [--out PREFIX] [--json]
+  Merges the reports a rollout fetched (DIR/<host>.json or DIR/<host>/report.json, as
+  \`seamless report --format json\` writes them) into one fleet report: PREFIX.md and
+  PREFIX.html (default DIR/fleet-report; a folder as PREFIX gets fleet-report.*). Per host the
+  kernels, the blackout promised and measured, the workloads kept, the outcome, worst first;
+  every JSON file that is not a report is listed. Contacts no host. Exits 0 when every host was
+  restored, else the worst host's code (6, 5, 4), 1 when a host's outcome or a file is unknown.`,
   serve: `seamless serve [--port N]
   Serves the app on 127.0.0.1 for a browser (prints the URL with its token).`,
 } as const;
@@ -49,7 +56,7 @@ export const isCommand = (c: string | undefined): c is CommandName =>
 
 /** One command's usage, as `seamless CMD --help` prints it. */
 export function commandUsage(command: CommandName): string {
-  const hostNote = command === 'preflight' || command === 'serve' ? '' : `\n${HOST}\n`;
+  const hostNote = command === 'preflight' || command === 'serve' || command === 'fleet' ? '' : `\n${HOST}\n`;
   return `Usage: ${COMMAND_USAGE[command]}\n${hostNote}\n${JSON_ERRORS}\n\n${EXIT_CODES_HELP}`;
 }
 

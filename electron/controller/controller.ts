@@ -24,6 +24,7 @@ import type { SecretVault } from './secretVault';
 import { ProvidedHostControl, type ControlAction } from './hosts/providedHostControl';
 import { renderHtml } from '../../shared/report/renderHtml';
 import { renderPdf } from '../report/renderPdf';
+import { readFleetReport } from '../report/readFleetDir';
 import type { HostRef } from '../../shared/domain/host';
 
 /** A dry run pre-dumps every selected workload (and may trial-dump it): minutes for large ones. */
@@ -45,7 +46,7 @@ export interface ControllerOptions {
   /** How a report becomes a PDF: Electron's printToPDF in the desktop app, headless Chromium elsewhere. */
   printPdf?: (html: string) => Promise<Buffer>;
   /** Native file dialogs (the desktop app only). */
-  openFile?: (purpose: 'ssh-key' | 'plan') => Promise<string | null>;
+  openFile?: (purpose: 'ssh-key' | 'plan' | 'fleet-dir') => Promise<string | null>;
 }
 
 /** A plan file is small JSON; anything much larger is not one. */
@@ -171,7 +172,7 @@ export function createController(opts: ControllerOptions): Controller {
           'File dialogs are the desktop app’s; here, type the path or use the page’s file picker.',
         );
       const path = await opts.openFile(purpose);
-      if (path === null || purpose === 'ssh-key') return { path, text: null };
+      if (path === null || purpose !== 'plan') return { path, text: null };
       return { path, text: readPlanText(path) };
     },
     'hosts.list': async () => hosts.list(),
@@ -229,6 +230,8 @@ export function createController(opts: ControllerOptions): Controller {
     'report.pdf': async ({ report }) => ({
       pdfBase64: (await (opts.printPdf ?? renderPdf)(renderHtml(reportSchema.parse(report)))).toString('base64'),
     }),
+    // Files only, on this machine: the reports a rollout fetched; no host is contacted.
+    'fleet.open': async ({ dir }) => readFleetReport(dir),
   };
 
   return {

@@ -7,6 +7,7 @@ import type { ApiClient } from '../api/client';
 import type { ApiEvent, ApiResult } from '../../shared/api';
 import type { Estimate } from '../../shared/estimate/estimate';
 import type { Report } from '../../shared/report/model';
+import type { FleetReport } from '../../shared/report/fleet';
 import type { HostRef } from '../../shared/domain/host';
 import type { HostFacts } from '../../shared/domain/hostFacts';
 import type { Inventory } from '../../shared/domain/inventory';
@@ -99,7 +100,9 @@ export interface SessionsSlice {
   /** The latest command from the desktop app's menu; `seq` tells a new one from the last. */
   command: { name: 'open-plan' | 'add-host'; seq: number } | null;
   /** A native open dialog (desktop only): the path, and a plan file's text. */
-  pickFile(purpose: 'ssh-key' | 'plan'): Promise<{ ok: true; path: string | null; text: string | null } | { ok: false; error: ErrorInfo }>;
+  pickFile(
+    purpose: 'ssh-key' | 'plan' | 'fleet-dir',
+  ): Promise<{ ok: true; path: string | null; text: string | null } | { ok: false; error: ErrorInfo }>;
   applyEvents(events: ApiEvent[]): void;
   serverClosed(reason: string): void;
 }
@@ -123,7 +126,14 @@ export interface UpgradesSlice {
   reattach(hostId: string): Promise<void>;
 }
 
-export type AppState = HostsSlice & HostDataSlice & PlanSlice & SessionsSlice & UpgradesSlice;
+export interface FleetSlice {
+  /** A fleet folder on the controller's machine (`fleet.open`), shown instead of a host; null: none open. */
+  fleet: { dir: string; report: Loadable<FleetReport> } | null;
+  openFleet(dir: string): Promise<void>;
+  closeFleet(): void;
+}
+
+export type AppState = HostsSlice & HostDataSlice & PlanSlice & SessionsSlice & UpgradesSlice & FleetSlice;
 export type AppStore = StoreApi<AppState>;
 
 function errorOf(err: unknown): ErrorInfo {
@@ -166,6 +176,9 @@ export function createAppStore(api: ApiClient): AppStore {
         return next === cur ? {} : { planning: { ...s.planning, drafts: { ...s.planning.drafts, [hostId]: next } } };
       });
 
+    /** The fleet folder opened last: an answer for an earlier one (or after leaving) is dropped. */
+    let fleetSerial = 0;
+
     /** Checks in flight per host: a slower, older answer never overwrites a newer one. */
     const checkSerial: Record<string, number> = {};
     const setCheck = (hostId: string, serial: number, check: PlanCheck) => {
@@ -193,7 +206,8 @@ export function createAppStore(api: ApiClient): AppStore {
         }
       },
       selectHost(hostId) {
-        set({ selectedHostId: hostId });
+        fleetSerial++;
+        set({ selectedHostId: hostId, fleet: null });
       },
       async addHost(spec, label, via = {}) {
         try {
@@ -404,6 +418,24 @@ export function createAppStore(api: ApiClient): AppStore {
         } catch (err) {
           set((s) => ({ reattaching: { ...s.reattaching, [hostId]: { status: 'error', error: errorOf(err) } } }));
         }
+      },
+
+      fleet: null,
+      async openFleet(dir) {
+        const serial = ++fleetSerial;
+        set({ fleet: { dir, report: { status: 'loading' } } });
+        let report: Loadable<FleetReport>;
+        try {
+          report = { status: 'ready', data: await api.call('fleet.open', { dir }) };
+        } catch (err) {
+          report = { status: 'error', error: errorOf(err) };
+        }
+        // A folder opened since (or a host chosen) is not overwritten by this older answer.
+        if (serial === fleetSerial && get().fleet !== null) set({ fleet: { dir, report } });
+      },
+      closeFleet() {
+        fleetSerial++;
+        set({ fleet: null });
       },
 
       sessions: {},

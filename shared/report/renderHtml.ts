@@ -12,7 +12,8 @@ export function escapeHtml(s: string): string {
 const e = escapeHtml;
 const opt = (v: number | null, f: (n: number) => string) => (v === null ? '—' : f(v));
 
-const TONE: Record<NonNullable<Report['outcome']>, string> = {
+/** How each outcome is painted: a cold start is never good. */
+export const TONE: Record<NonNullable<Report['outcome']>, 'good' | 'warn' | 'bad'> = {
   restored: 'good',
   'restored-unmanaged': 'warn',
   'rolled-back': 'warn',

@@ -4,7 +4,8 @@ import { formatBytes, formatDuration } from '../format';
 import type { Report } from './model';
 import { degradedText, dirtyAtFreezeText, outcomeWords, PHASE_LABELS, rangeText, verdict, VERDICT_WORDS } from './reportText';
 
-const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Host text in a table cell or a line: its pipes, backslashes and line breaks cannot break the table. */
+export const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const fence = (s: string) => {
   let f = '~~~';
   while (s.includes(f)) f += '~';

@@ -52,6 +52,7 @@ describe('the preload bridge', () => {
         "upgrade.history",
         "upgrade.cleanup",
         "report.pdf",
+        "fleet.open",
       ]
     `);
     for (const m of API_METHOD_NAMES) await bridge.methods[m]!({ probe: m });
