@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(chromium openssh-server openssh-client sudo qemu-system-x86 qemu-utils debootstrap e2fsprogs poppler-utils)
+# ansible, ansible-lint: the tests run the playbook `seamless export ansible` writes.
+packages=(chromium openssh-server openssh-client sudo qemu-system-x86 qemu-utils debootstrap e2fsprogs poppler-utils ansible ansible-lint)
 if [ -f test/lab/PACKAGES ]; then
   while read -r p; do [ -n "$p" ] && [ "${p#\#}" = "$p" ] && packages+=("$p"); done < test/lab/PACKAGES
 fi

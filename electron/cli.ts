@@ -19,6 +19,7 @@ import { EXIT } from './cli/exitCodes';
 import { attachCommand, upgradeCommand } from './cli/commands/upgradeCommands';
 import { dryRunCommand, reportCommand, cleanupCommand } from './cli/commands/reportCommands';
 import { fleetCommand } from './cli/commands/fleetCommands';
+import { exportCommand } from './cli/commands/exportCommands';
 import { startServer } from './serve';
 
 async function serve(args: string[]): Promise<number> {
@@ -106,6 +107,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await serve(rest);
       case 'fleet':
         return await fleetCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
       case '--version':
       case 'version':
         process.stdout.write(`${APP_VERSION}\n`);

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'PLAN_INVALID',
   'WORKLOAD_NOT_FOUND',
   'KERNEL_NOT_FOUND',
+  /** A plan template that does not resolve on this host (a workload it does not run, no newer kernel): each problem named, nothing changed. */
+  'PLAN_TEMPLATE_UNRESOLVED',
   'UNAUTHORIZED',
   // upgrade (reserved by the design; used by later work)
   'CRIU_DUMP_FAILED',

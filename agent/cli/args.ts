@@ -11,10 +11,11 @@ export type AgentCommand =
   | { command: 'preflight'; plan: string; json: boolean }
   | { command: 'dry-run'; plan: string; json: boolean; trialDump: boolean }
   | { command: 'upgrade'; plan: string; json: boolean; wait: boolean }
+  | { command: 'resolve'; plan: string; json: boolean; out: string | null }
   | { command: 'status'; run: string | null; json: boolean }
   | { command: 'report'; run: string | null; out: string | null };
 
-const PLAN_HINT = 'Say which plan: --plan FILE (as `seamless plan` or the app writes it)';
+const PLAN_HINT = 'Say which plan: --plan FILE (a plan or a template, as `seamless plan` or the app writes it)';
 
 function planOf(value: string | undefined): string {
   if (value === undefined || value === '') throw new UsageError(PLAN_HINT);
@@ -43,7 +44,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 /** argv after the program (process.argv.slice(2)) → the command; a UsageError for anything else. */
 export function parseAgentArgs(argv: readonly string[]): AgentCommand {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('Say which command: preflight, dry-run, upgrade, status or report.');
+  if (first === undefined) throw new UsageError('Say which command: resolve, preflight, dry-run, upgrade, status or report.');
   if (first === '--help' || first === '-h' || first === 'help') return { command: 'help', topic: isAgentCommand(rest[0]) ? rest[0] : null };
   if (first === '--version' || first === 'version') return { command: 'version' };
   if (!isAgentCommand(first)) throw new UsageError(`Unknown command "${first}".`);
@@ -61,6 +62,12 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
     case 'upgrade': {
       const v = parsed(rest, { plan: { type: 'string' }, wait: { type: 'boolean' }, json });
       return { command: 'upgrade', plan: planOf(str(v.plan)), json: v.json === true, wait: v.wait === true };
+    }
+    case 'resolve': {
+      const v = parsed(rest, { plan: { type: 'string' }, out: { type: 'string' }, json });
+      const out = str(v.out);
+      if (out === '') throw new UsageError('--out takes a file name');
+      return { command: 'resolve', plan: planOf(str(v.plan)), json: v.json === true, out: out ?? null };
     }
     case 'status': {
       const v = parsed(rest, { run: { type: 'string' }, json });

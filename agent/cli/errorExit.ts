@@ -9,10 +9,16 @@ import { UsageError } from './usage';
 export function exitForError(err: unknown): AgentExitCode {
   if (err instanceof UsageError) return AGENT_EXIT.usage;
   if (!(err instanceof SeamlessError)) return AGENT_EXIT.internal;
-  if (err.code === 'PREFLIGHT_BLOCKED') return AGENT_EXIT.refused;
+  // Refused before anything changed: blocking findings, or a template this host cannot resolve.
+  if (err.code === 'PREFLIGHT_BLOCKED' || err.code === 'PLAN_TEMPLATE_UNRESOLVED') return AGENT_EXIT.refused;
   if (err.code === 'REQUEST_CANCELLED') return AGENT_EXIT.interrupted;
   return AGENT_EXIT.problem;
 }
+
+const problemsOf = (details: unknown): unknown[] | undefined =>
+  typeof details === 'object' && details !== null && 'problems' in details && Array.isArray(details.problems)
+    ? details.problems
+    : undefined;
 
 /** What is printed for it: `{"error":{code,message,evidence}}` with --json, else lines for stderr. */
 export function describeError(err: unknown, json: boolean): { stdout: string; stderr: string } {
@@ -28,7 +34,12 @@ export function describeError(err: unknown, json: boolean): { stdout: string; st
           };
   if (json) {
     const { code, message, evidence } = info;
-    return { stdout: `${JSON.stringify({ error: { code, message, ...(evidence ? { evidence } : {}) } })}\n`, stderr: '' };
+    // An unresolved template's problems as data, for the orchestrator's failure message.
+    const problems = err instanceof SeamlessError && err.code === 'PLAN_TEMPLATE_UNRESOLVED' ? problemsOf(err.details) : undefined;
+    return {
+      stdout: `${JSON.stringify({ error: { code, message, ...(evidence ? { evidence } : {}), ...(problems ? { problems } : {}) } })}\n`,
+      stderr: '',
+    };
   }
   const hint = err instanceof UsageError ? 'Run `seamless-agent --help` for the commands and their options.\n' : '';
   const evidence = info.evidence ? `evidence:\n${info.evidence.replace(/^/gm, '  ')}\n` : '';

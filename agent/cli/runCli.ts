@@ -1,6 +1,6 @@
 // Why: the agent on its own on a host, for an admin or an orchestrator (an exported Ansible
-// playbook runs exactly these commands as root): `seamless-agent preflight|dry-run|upgrade|
-// status|report`. It runs the very code the controller's requests run, writes the same journal,
+// playbook runs exactly these commands as root): `seamless-agent resolve|preflight|dry-run|
+// upgrade|status|report`. It runs the very code the controller's requests run, writes the same journal,
 // and exits with a code that says how it went (shared/exitCodes.ts). This file only dispatches.
 import { AGENT_EXIT, type AgentExitCode } from '../../shared/exitCodes';
 import { SeamlessError } from '../../shared/errors';
@@ -13,6 +13,7 @@ import { dryRunCommand } from './commands/dryRunCommand';
 import { upgradeCommand } from './commands/upgradeCommand';
 import { statusCommand } from './commands/statusCommand';
 import { reportCommand } from './commands/reportCommand';
+import { resolveCommand } from './commands/resolveCommand';
 
 /** Every command reads what only root may (/proc of every process, /var/lib/seamless) and may run CRIU and kexec. */
 function requireRoot(uid: number | undefined = process.getuid?.()): void {
@@ -35,6 +36,8 @@ async function dispatch(c: AgentCommand): Promise<AgentExitCode> {
   }
   requireRoot();
   switch (c.command) {
+    case 'resolve':
+      return resolveCommand(c);
     case 'preflight':
       return preflightCommand(c);
     case 'dry-run':

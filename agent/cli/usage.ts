@@ -8,6 +8,11 @@ import { AGENT_EXIT_TABLE } from '../../shared/exitCodes';
 export class UsageError extends Error {}
 
 export const AGENT_COMMAND_USAGE = {
+  resolve: `seamless-agent resolve --plan FILE [--out FILE] [--json]
+  The plan a template means on this host (its hostname, the workloads by their names here,
+  the newest or named kernel from /boot, the store), printed as JSON or written to --out
+  (0600); a plan is printed as it is. Reads only. Exits 0, or 3 when the template does not
+  resolve here (PLAN_TEMPLATE_UNRESOLVED: every problem named).`,
   preflight: `seamless-agent preflight --plan FILE [--json]
   Every reason the plan could fail on this host (the same checks the app and \`seamless
   preflight\` run); changes nothing. Exits 0 when nothing blocks, 3 when a finding blocks.`,
@@ -35,9 +40,11 @@ export const isAgentCommand = (c: string | undefined): c is AgentCommandName =>
   c !== undefined && Object.prototype.hasOwnProperty.call(AGENT_COMMAND_USAGE, c);
 
 const NOTES = `Run as root on the host itself. FILE is a plan as \`seamless plan\` or the app writes it
-(version 1), validated before anything runs. With --json, output is JSON and an error is one
-object on stdout: {"error":{"code","message","evidence"}}. Without a command the agent speaks
-the controller's JSON-lines protocol on stdin/stdout.`;
+(version 1), or a template (\`seamless plan --template\`, kind "plan-template") that is first
+resolved on this host (3 when it does not resolve); validated before anything runs. With
+--json, output is JSON and an error is one object on stdout: {"error":{"code","message",
+"evidence"}} (an unresolved template adds "problems"). Without a command the agent speaks the
+controller's JSON-lines protocol on stdin/stdout.`;
 
 export const AGENT_EXIT_CODES_HELP = `Exit codes:\n${AGENT_EXIT_TABLE.map(({ code, meaning }) => `  ${String(code).padEnd(4)} ${meaning}`).join('\n')}\n`;
 

@@ -21,7 +21,13 @@ export const COMMAND_USAGE = {
   plan: `seamless plan HOST --select SEL [--select SEL…] --kernel KVER|PATH [--initrd PATH] [--cmdline "…"]
               [--store pmem|/dev/pmemN|DIR] --out FILE [--json]
   Asks the host to build a plan (the same plan.build the app uses) and writes it to FILE.
-  Selectors: pid:N unit:NAME container:NAME session:ID.`,
+  Selectors: pid:N unit:NAME container:NAME session:ID.
+seamless plan --template --select unit:NAME|container:NAME … --kernel newest|RELEASE|PATH [--initrd PATH] [--cmdline "…"]
+              [--store pmem|/dev/pmemN|DIR] [--health NAME=COMMAND …] --out FILE [--json]
+  Writes a template for a group of hosts (no host is asked): each host resolves the selectors,
+  the kernel (newest: the highest version in its /boot) and its pmem device itself; a host
+  where something does not resolve is refused with the problem named. --health adds a check the
+  exported playbook runs after the upgrade (exit 0 = healthy, 60 s). Next: seamless export ansible.`,
   preflight: `seamless preflight --plan FILE [--json]
   Every reason the plan could fail; changes nothing on the host. Exits 3 when a finding blocks.`,
   upgrade: `seamless upgrade [HOST] --plan FILE [--json]
@@ -47,6 +53,16 @@ export const COMMAND_USAGE = {
   kernels, the blackout promised and measured, the workloads kept, the outcome, worst first;
   every JSON file that is not a report is listed. Contacts no host. Exits 0 when every host was
   restored, else the worst host's code (6, 5, 4), 1 when a host's outcome or a file is unknown.`,
+  export: `seamless export ansible --plan TEMPLATE --out DIR [--inventory INV] [--batch N|N%] [--pause MINUTES]
+              [--dry-run] [--max-fail-percentage P] [--force] [--json]
+  Writes an Ansible playbook that rolls the template over a fleet: DIR/site.yml (one canary
+  host, then batches of N hosts or N% (default 1); the rollout stops when more than P% of a
+  batch fails, default 0), the agent (files/seamless-agent.cjs, its sha256 checked on each
+  host), the template, group_vars/all.yml, ansible.cfg (host keys checked), the inventory when
+  given, and README.md. Per host: resolve, preflight, the dry run (--dry-run), the upgrade
+  across the kexec, the run's end, the report fetched to DIR/reports/<host>/report.json, the
+  kernel and the template's health checks. A plan for one host is refused (make a template).
+  DIR must be empty unless --force. Contacts no host. Then: seamless fleet report DIR/reports.`,
   serve: `seamless serve [--port N]
   Serves the app on 127.0.0.1 for a browser (prints the URL with its token).`,
 } as const;
@@ -56,7 +72,7 @@ export const isCommand = (c: string | undefined): c is CommandName =>
 
 /** One command's usage, as `seamless CMD --help` prints it. */
 export function commandUsage(command: CommandName): string {
-  const hostNote = command === 'preflight' || command === 'serve' || command === 'fleet' ? '' : `\n${HOST}\n`;
+  const hostNote = command === 'preflight' || command === 'serve' || command === 'fleet' || command === 'export' ? '' : `\n${HOST}\n`;
   return `Usage: ${COMMAND_USAGE[command]}\n${hostNote}\n${JSON_ERRORS}\n\n${EXIT_CODES_HELP}`;
 }
 

@@ -8,6 +8,7 @@ import type { Inventory } from '../domain/inventory';
 import { PLAN_OPTION_DEFAULTS, PLAN_VERSION, planSchema, type Plan, type Store } from './plan';
 import { resolveSelection } from './resolveSelection';
 import type { PlanDraft } from './planDraft';
+import { parseStoreSpec } from './planTemplate';
 
 /** A draft (what the admin chose) for one host; `now` fixes createdAt in tests. */
 export interface PlanRequest extends PlanDraft {
@@ -16,23 +17,22 @@ export interface PlanRequest extends PlanDraft {
 }
 
 function storeFor(spec: string | undefined, facts: HostFacts): Store {
-  if (spec === undefined || spec === 'pmem') {
-    const dev = facts.pmem.devices[0];
-    if (!dev) {
-      // No silent fallback to the slower disk store: the admin chooses it.
-      throw new SeamlessError(
-        'PLAN_INVALID',
-        'The host has no /dev/pmemN device for a pmem store. Reserve one (memmap=SIZE!OFFSET, one reboot) or choose a directory store: --store /var/lib/seamless/images (slower: every image byte is written and read back).',
-        {
-          evidence: `pmem regions: ${facts.pmem.regions.length}, devices: none`,
-        },
-      );
-    }
-    return { kind: 'pmem', device: `/dev/${dev.name}` };
+  const store = parseStoreSpec(spec ?? 'pmem');
+  if (!store) throw new SeamlessError('PLAN_INVALID', `--store must be "pmem", /dev/pmemN or an absolute directory, not "${spec}".`);
+  if (store.kind === 'dir') return store;
+  if (store.device) return { kind: 'pmem', device: store.device };
+  const dev = facts.pmem.devices[0];
+  if (!dev) {
+    // No silent fallback to the slower disk store: the admin chooses it.
+    throw new SeamlessError(
+      'PLAN_INVALID',
+      'The host has no /dev/pmemN device for a pmem store. Reserve one (memmap=SIZE!OFFSET, one reboot) or choose a directory store: --store /var/lib/seamless/images (slower: every image byte is written and read back).',
+      {
+        evidence: `pmem regions: ${facts.pmem.regions.length}, devices: none`,
+      },
+    );
   }
-  if (/^\/dev\/pmem\d+$/.test(spec)) return { kind: 'pmem', device: spec };
-  if (spec.startsWith('/')) return { kind: 'dir', path: spec };
-  throw new SeamlessError('PLAN_INVALID', `--store must be "pmem", /dev/pmemN or an absolute directory, not "${spec}".`);
+  return { kind: 'pmem', device: `/dev/${dev.name}` };
 }
 
 export function buildPlan(req: PlanRequest, facts: HostFacts, inventory: Inventory): Plan {

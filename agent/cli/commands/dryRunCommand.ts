@@ -10,7 +10,7 @@ import { dryRun } from '../../dryRun/dryRun';
 import { readPlanFile } from '../planFile';
 
 export async function dryRunCommand(opts: { plan: string; json: boolean; trialDump: boolean }): Promise<AgentExitCode> {
-  const plan = readPlanFile(opts.plan);
+  const plan = await readPlanFile(opts.plan);
   process.stderr.write(
     `Dry run: preflight, calibration, pre-dump rounds${opts.trialDump ? ', and a trial dump (each workload frozen while CRIU copies it, then it runs on)' : ''}…\n`,
   );

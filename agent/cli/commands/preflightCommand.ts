@@ -7,7 +7,7 @@ import { runPreflight } from '../../preflight/runPreflight';
 import { readPlanFile } from '../planFile';
 
 export async function preflightCommand(opts: { plan: string; json: boolean }): Promise<AgentExitCode> {
-  const plan = readPlanFile(opts.plan);
+  const plan = await readPlanFile(opts.plan);
   const result = await runPreflight(plan);
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatPreflight(result)}\n`);
   return result.canStart ? AGENT_EXIT.ok : AGENT_EXIT.refused;

@@ -17,7 +17,7 @@ import { readPlanFile } from '../planFile';
 const line = (v: unknown) => process.stdout.write(`${JSON.stringify(v)}\n`);
 
 export async function upgradeCommand(opts: { plan: string; json: boolean; wait: boolean }): Promise<AgentExitCode> {
-  const plan = readPlanFile(opts.plan);
+  const plan = await readPlanFile(opts.plan);
   // The preflight the start runs (once), shown as it answered; a blocking finding makes the
   // start throw PREFLIGHT_BLOCKED (exit 3) before anything is written.
   const shown = async (p: Plan): Promise<PreflightResult> => {

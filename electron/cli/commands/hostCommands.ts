@@ -4,6 +4,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SeamlessError } from '../../../shared/errors';
 import { resolveSelection } from '../../../shared/plan/resolveSelection';
+import { buildPlanTemplate } from '../../../shared/plan/planTemplate';
 import type { Controller } from '../../controller/controller';
 import { formatFacts } from '../factsFormat';
 import { formatFiles, formatInventory } from '../inventoryFormat';
@@ -65,6 +66,53 @@ export async function filesCommand(make: ControllerFactory, args: string[]): Pro
   return 0;
 }
 
+/** Writes text whole or not at all. */
+function writeWhole(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** `--health NAME=COMMAND` → a health check (the default timeout). */
+function healthCheckOf(spec: string): { name: string; command: string } {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--health takes NAME=COMMAND (redis=redis-cli ping), not "${spec}"`);
+  return { name: spec.slice(0, eq), command: spec.slice(eq + 1) };
+}
+
+/**
+ * `seamless plan --template`: no host is asked; the selectors and the kernel stay names that each
+ * host resolves (seamless-agent resolve), so one file serves a group.
+ */
+function planTemplateCommand(values: {
+  select: string[];
+  kernel: string;
+  out: string;
+  initrd?: string;
+  cmdline?: string;
+  store?: string;
+  health?: string[];
+  json?: boolean;
+}): number {
+  const built = buildPlanTemplate({
+    selectors: values.select,
+    kernel: values.kernel,
+    initrd: values.initrd,
+    cmdline: values.cmdline,
+    store: values.store,
+    healthChecks: (values.health ?? []).map(healthCheckOf),
+  });
+  if (!built.ok) throw new SeamlessError('PLAN_INVALID', `The template is not valid: ${built.message}`);
+  const t = built.template;
+  writeWhole(values.out, `${JSON.stringify(t, null, 2)}\n`);
+  if (values.json) json(t);
+  else
+    out(
+      `Wrote the template ${values.out}: ${t.workloads.join(', ')} → ${'newest' in t.kernel ? 'the newest installed kernel' : 'release' in t.kernel ? t.kernel.release : t.kernel.image}, store ${t.store.kind === 'dir' ? t.store.path : (t.store.device ?? "each host's first pmem device")}${t.healthChecks.length ? `, health checks: ${t.healthChecks.map((h) => h.name).join(', ')}` : ''}.\nEach host resolves it (seamless-agent resolve --plan FILE). Next: seamless export ansible --plan ${values.out} --out DIR`,
+    );
+  return EXIT.ok;
+}
+
 export async function planCommand(make: ControllerFactory, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -76,21 +124,32 @@ export async function planCommand(make: ControllerFactory, args: string[]): Prom
       cmdline: { type: 'string' },
       store: { type: 'string' },
       out: { type: 'string' },
+      template: { type: 'boolean' },
+      health: { type: 'string', multiple: true },
     },
     strict: true,
   });
-  const hostId = hostIdOf(values);
   if (!values.select?.length) throw new UsageError('Select at least one workload: --select pid:N|unit:NAME|container:NAME');
-  if (!values.kernel) throw new UsageError('Say which kernel: --kernel RELEASE (from /boot) or --kernel /path/to/vmlinuz');
-  if (!values.out) throw new UsageError('Say where to write the plan: --out FILE');
+  if (!values.kernel)
+    throw new UsageError(
+      values.template
+        ? 'Say which kernel: --kernel newest (each host’s newest in /boot) or --kernel RELEASE'
+        : 'Say which kernel: --kernel RELEASE (from /boot) or --kernel /path/to/vmlinuz',
+    );
+  if (!values.out) throw new UsageError(`Say where to write the ${values.template ? 'template' : 'plan'}: --out FILE`);
+  if (values.template) {
+    if (values.local || values.host !== undefined) throw new UsageError('A template is for any host: leave out --local and --host.');
+    if (values.initrd !== undefined && !values.kernel.startsWith('/'))
+      throw new UsageError('--initrd goes with a kernel image by path; a release takes the initrd /boot pairs with it on each host.');
+    return planTemplateCommand({ ...values, select: values.select, kernel: values.kernel, out: values.out });
+  }
+  if (values.health !== undefined) throw new UsageError('--health belongs to a template (--template): the playbook runs the checks.');
+  const hostId = hostIdOf(values);
   const plan = await make(acceptFor(hostId, values['accept-host-key'])).api['plan.build']({
     hostId,
     draft: { selectors: values.select, kernel: values.kernel, initrd: values.initrd, cmdline: values.cmdline, store: values.store },
   });
-  // Written whole or not at all.
-  const tmp = `${values.out}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(plan, null, 2)}\n`);
-  renameSync(tmp, values.out);
+  writeWhole(values.out, `${JSON.stringify(plan, null, 2)}\n`);
   if (values.json) json(plan);
   else
     out(
