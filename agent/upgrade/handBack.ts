@@ -86,6 +86,10 @@ export async function confirmHandBack(state: RunState, journal: Journal): Promis
   const problems: string[] = [];
   for (const unit of state.heldUnits) {
     if (readText(verdictPath(unit)).trim() !== 'adopt') continue;
+    // The boot starts only the units it wants (enabled ones); a service started by hand would
+    // stay down, its restored process unmanaged. Starting it runs the hold's ExecStart (--adopt);
+    // for a unit the boot starts already, this joins that start.
+    await sh('systemctl', ['start', '--no-block', unit]);
     let active = '';
     for (let i = 0; i < 600; i++) {
       active = (await sh('systemctl', ['is-active', unit])).stdout.trim();

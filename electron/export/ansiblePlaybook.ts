@@ -367,6 +367,9 @@ export function renderGroupVars(o: AnsibleExportOptions): string {
   );
 }
 
+/** Ansible's own default ssh_args, plus keepalives that notice a host gone by kexec within 15 s. */
+export const SSH_ARGS = '-C -o ControlMaster=auto -o ControlPersist=60s -o ServerAliveInterval=5 -o ServerAliveCountMax=3';
+
 export function renderAnsibleCfg(o: AnsibleExportOptions): string {
   return [
     '# Written by `seamless export ansible`. Ansible reads this file when run from this folder.',
@@ -379,8 +382,10 @@ export function renderAnsibleCfg(o: AnsibleExportOptions): string {
     '',
     '[ssh_connection]',
     'pipelining = True',
-    '# A known_hosts file of its own, for example:',
-    '# ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=/path/to/known_hosts',
+    '# Keepalives: the kexec drops the host without closing its connections, so without them the',
+    "# upgrade task's ssh (and its ControlPersist master) waits for TCP's timeout, about 15 minutes.",
+    '# Keep them if you change ssh_args (for example to add -o UserKnownHostsFile=/path/to/known_hosts).',
+    `ssh_args = ${SSH_ARGS}`,
     '',
   ].join('\n');
 }

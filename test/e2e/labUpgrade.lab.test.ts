@@ -15,14 +15,20 @@
 // follows it across the kexec and exits 0 because the workload runs on the other kernel with its
 // PIDs. (The restore runs before sshd starts on the new boot: no link to cut there.) Its report,
 // exported by the CLI, puts the promise beside what was measured.
+//
+// 3. Then a fleet of one, the way fleets are rolled: a plan template (a service by its short name,
+// "the newest installed kernel", a health check) exported as an Ansible playbook, run by Debian's
+// own ansible-playbook over real SSH (the lab's pinned host key): the agent copied and checked, the
+// template resolved on the host, preflight, the upgrade across the kexec, the run awaited, the
+// health check, the report fetched to the control node; `seamless fleet report` merges it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown, labExec, labUp, LAB_KERNELS } from '../lab/lab.js';
+import { labDown, labExec, labStatus, labUp, LAB_KERNELS } from '../lab/lab.js';
 import { runSeamless, seamlessBin, startServe } from '../helpers/run';
-import type { Report } from '../../shared/report/model';
+import { reportSchema, type Report } from '../../shared/report/model';
 import { milestone, openBrowser } from './fixtures/browser';
 
 let server: Awaited<ReturnType<typeof startServe>>;
@@ -234,5 +240,85 @@ describe('seamless upgrade (CLI), back to the first kernel, survives the SSH lin
     const asMd = await runSeamless(['report', '--host', 'lab', '--format', 'md', '--out', join(dir, 'r.md')]);
     expect(asMd.code).toBe(0);
     expect(readFileSync(join(dir, 'r.md'), 'utf8')).toContain(`# Kernel upgrade ${upgradeId}`);
+  });
+});
+
+describe('a fleet of one: the exported Ansible playbook upgrades the lab', () => {
+  it('ansible-playbook runs the template on the lab: upgraded, the service carried, the health check run, the report fetched and merged', async () => {
+    // runs on the kernel the CLI journey went back to
+    expect(await guest('uname -r')).toBe(LAB_KERNELS.boot);
+    const unit = 'lab-memload@32M.service';
+    await guest(`systemctl start ${unit}`);
+    const pid = Number(await guest(`systemctl show -p MainPID --value ${unit}`));
+    const before = await status(pid);
+    expect(before.ok).toBe(true);
+
+    const dir = mkdtempSync(join(tmpdir(), 'seamless-lab-ansible-'));
+    const template = join(dir, 'template.json');
+    const made = await runSeamless([
+      'plan',
+      '--template',
+      '--select',
+      'unit:lab-memload@32M', // the short name: resolved on the host
+      '--kernel',
+      'newest',
+      '--health',
+      `memload=systemctl is-active ${unit}`,
+      '--out',
+      template,
+    ]);
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    const lab = await labStatus();
+    const inventory = join(dir, 'inventory.ini');
+    writeFileSync(
+      inventory,
+      `lab ansible_host=127.0.0.1 ansible_port=${lab.port} ansible_user=root ansible_ssh_private_key_file=${lab.keyPath} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHostsPath} -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'\n`,
+    );
+    const out = join(dir, 'rollout');
+    const exported = await runSeamless(['export', 'ansible', '--plan', template, '--out', out, '--inventory', inventory]);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+
+    const play = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('ansible-playbook', ['site.yml', '-e', 'seamless_status_delay=5'], {
+        cwd: out,
+        env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' },
+      });
+      let text = '';
+      const take = (c: Buffer) => {
+        text += c.toString();
+        process.stdout.write(c);
+      };
+      child.stdout.on('data', take);
+      child.stderr.on('data', take);
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out: text }));
+    });
+    expect(play.code, play.out.slice(-3000)).toBe(0);
+    expect(play.out).toMatch(/lab\s+: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0/);
+
+    // On the host: the newest kernel runs, the service is the same process, whole, its counter going on.
+    expect(await guest('uname -r')).toBe(LAB_KERNELS.target);
+    expect(Number(await guest(`systemctl show -p MainPID --value ${unit}`))).toBe(pid);
+    expect(await guest(`systemctl show -p NRestarts --value ${unit}`)).toBe('0');
+    const after = await status(pid);
+    expect(after.ok).toBe(true);
+    expect(after.counter).toBeGreaterThan(before.counter);
+
+    // On the control node: the report, valid, of this upgrade; and the fleet report of it.
+    const report = reportSchema.parse(JSON.parse(readFileSync(join(out, 'reports/lab/report.json'), 'utf8')));
+    expect(report).toMatchObject({ outcome: 'restored', kernels: { before: LAB_KERNELS.boot, after: LAB_KERNELS.target } });
+    expect(report.workloads).toEqual([
+      expect.objectContaining({ selector: `unit:${unit}`, after: expect.objectContaining({ restored: true }) }),
+    ]);
+    const fleet = await runSeamless(['fleet', 'report', join(out, 'reports')]);
+    expect(fleet.stderr).toBe('');
+    expect(fleet.code).toBe(0);
+    const md = readFileSync(join(out, 'reports/fleet-report.md'), 'utf8');
+    expect(md).toContain('lab');
+    expect(md).toContain(LAB_KERNELS.target);
+    expect(md).toMatch(/restored/);
+    console.log(fleet.stdout);
   });
 });

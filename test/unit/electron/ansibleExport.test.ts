@@ -121,6 +121,8 @@ describe('the exported play', () => {
     expect(cfg).toContain('\nhost_key_checking = True\n');
     expect(cfg).toContain('\ninventory = hosts.ini\n');
     expect(cfg).not.toMatch(/host_key_checking *= *(False|no|0)/i);
+    // a host gone by kexec closes nothing: ssh must notice by its keepalives, not TCP's 15 minutes
+    expect(cfg).toMatch(/\nssh_args = .*-o ServerAliveInterval=5 -o ServerAliveCountMax=3\n/);
   });
 });
 
