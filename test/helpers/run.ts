@@ -9,12 +9,22 @@ export function runSeamless(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runNode(seamlessBin, args, { env, stdin: 'pipe' });
+}
+
+/** Runs a script with this Node and resolves with its exit code and output (stdin: none, unless asked). */
+export function runNode(
+  script: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; stdin?: 'pipe' | 'ignore' } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { stdin = 'ignore', ...spawnOpts } = opts;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [seamlessBin, ...args], { env });
+    const child = spawn(process.execPath, [script, ...args], { ...spawnOpts, stdio: [stdin, 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -16,7 +16,7 @@ import { planSchema } from '../../shared/plan/plan';
 import { upgradeSummarySchema } from '../../shared/domain/upgrade';
 import { reportSchema } from '../../shared/report/model';
 import { AGENT_EXIT, AGENT_EXIT_TABLE } from '../../shared/exitCodes';
-import { projectRoot } from '../helpers/run';
+import { projectRoot, runNode } from '../helpers/run';
 import { bundleAgent } from '../../build/bundleAgent';
 
 const STATE = '/var/lib/seamless';
@@ -27,20 +27,8 @@ let sleeper: ChildProcess;
 let planFile: string;
 let agentFile: string;
 
-function runAgent(args: string[], opts: { uid?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [agentFile, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid, env: { ...process.env, HOME: '/tmp' } }),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runAgent = (args: string[], opts: { uid?: number } = {}) =>
+  runNode(agentFile, args, opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid, env: { ...process.env, HOME: '/tmp' } });
 
 /** What an upgrade start could leave behind in the state directory. */
 const stateSnapshot = () => ({

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_EXIT } from '../../shared/exitCodes';
 import { templateProblemSchema } from '../../shared/plan/planTemplate';
-import { projectRoot } from '../helpers/run';
+import { projectRoot, runNode } from '../helpers/run';
 import { bundleAgent } from '../../build/bundleAgent';
 import * as z from '../../shared/zod';
 
@@ -25,17 +25,7 @@ let sleeper: ChildProcess;
 let unit: string | null = null;
 let unitCgroup: string | null = null;
 
-function runAgent(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [agentFile, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runAgent = (args: string[]) => runNode(agentFile, args);
 
 function writeTemplate(name: string, workloads: string[], kernel: unknown = { newest: true }): string {
   const file = join(dir, name);

@@ -2,10 +2,10 @@
 // builds (shared/report/buildReport.ts) from the same inputs: the run's journal, plan.json,
 // preflight.json and report.json on this host, and the restored processes' memory now. Only a
 // run that has ended has one (75 until then: its outcome is not decided yet).
-import { renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { summarize } from '../../../shared/domain/upgrade';
 import { AGENT_EXIT, type AgentExitCode } from '../../../shared/exitCodes';
+import { writeDurable } from '../../upgrade/state';
 import { buildReport } from '../../../shared/report/buildReport';
 import { listInventory } from '../../inventory/inventory';
 import { readJournal } from '../../upgrade/journal';
@@ -42,10 +42,8 @@ export async function reportCommand(opts: { run: string | null; out: string | nu
     process.stdout.write(text);
     return AGENT_EXIT.ok;
   }
-  // Written whole or not at all, for root alone (it names the host's processes and files).
-  const tmp = `${opts.out}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, opts.out);
+  // Written whole or not at all, for root alone, and on disk before a playbook fetches it.
+  writeDurable(opts.out, text);
   process.stderr.write(`Wrote the report of ${id} (${report.outcome ?? 'not ended'}) to ${opts.out}\n`);
   return AGENT_EXIT.ok;
 }

@@ -1,8 +1,8 @@
 // Why: `seamless-agent resolve --plan FILE`: what a template means on this host (the workloads by
 // their exact names here, the kernel from /boot, the store), as the very plan preflight and the
 // upgrade would act on; for the admin, and for a playbook's log before anything runs. Reads only.
-import { renameSync, writeFileSync } from 'node:fs';
 import { AGENT_EXIT, type AgentExitCode } from '../../../shared/exitCodes';
+import { writeDurable } from '../../upgrade/state';
 import { readPlanFile } from '../planFile';
 
 export async function resolveCommand(opts: { plan: string; out: string | null }): Promise<AgentExitCode> {
@@ -12,10 +12,8 @@ export async function resolveCommand(opts: { plan: string; out: string | null })
     process.stdout.write(text);
     return AGENT_EXIT.ok;
   }
-  // Written whole or not at all.
-  const tmp = `${opts.out}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, opts.out);
+  // Written whole or not at all, for root alone, and on disk before a playbook fetches it.
+  writeDurable(opts.out, text);
   process.stderr.write(
     `Wrote the plan for ${plan.host} (${plan.workloads.join(', ')} → ${plan.kernel.release ?? plan.kernel.image}) to ${opts.out}\n`,
   );
