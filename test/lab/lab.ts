@@ -7,6 +7,7 @@
 import { requireRunningLab } from './labTarget.js';
 import { LabError } from './errors.js';
 import { shellQuote, sshRun } from './ssh.js';
+import { muxFailed, muxOptions } from './sshMux.js';
 import type { RunResult } from './run.js';
 
 export { labBuild, resolveRecipe, type BuildOptions, type BuildResult } from './buildImage.js';
@@ -38,7 +39,9 @@ export type ExecResult = Pick<RunResult, 'code' | 'stdout' | 'stderr'>;
 export async function labExec(cmd: string | readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const lab = requireRunningLab();
   const command = typeof cmd === 'string' ? cmd : shellQuote(cmd);
-  const r = await sshRun(lab.target, command, { timeoutMs: opts.timeoutMs ?? 600_000, input: opts.input ?? '' });
+  const options = muxOptions(lab.target);
+  const r = await sshRun(lab.target, command, { timeoutMs: opts.timeoutMs ?? 600_000, input: opts.input ?? '', options });
+  if (r.code === 255 && options.length > 0) muxFailed();
   return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,11 +1,16 @@
 // Why: the lab's upgrade tests (and the upgrade benchmark) talk to the real agent inside the
-// guest the same way: deploy the freshly built bundle, run one stdio session per request over
-// SSH, read the journal, wait for the guest to come back on a kernel. Kept here once.
+// guest the same way: deploy the freshly built bundle, ask it through one stdio session kept open
+// over SSH (per boot), read the journal, wait for the guest to come back on a kernel. Kept here once.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { labDown, labExec, labStatus, labUp, LAB_KERNELS } from './lab.js';
+import { requireRunningLab } from './labTarget.js';
+import { sshArgs } from './ssh.js';
+import { muxOptions } from './sshMux.js';
 import { runOk } from './run.js';
 
 export const MIN = 60_000;
@@ -32,6 +37,15 @@ export interface Memload {
   /** When the process started (its own clock, held in its memory: a cold start has a new one). */
   startedAtEpoch: number;
 }
+/** /var/lib/lab/redis-fill.json, written by lab-redis-fill.service. */
+export interface RedisFill {
+  keys: number;
+  dbsize: number;
+  digest: string;
+  ok: boolean;
+  sampleSha256: string;
+  expectedSampleSha256: string;
+}
 export type Answer = { id: number; result?: unknown; error?: { code: string; message: string; evidence?: string } };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,21 +56,101 @@ export async function guest(cmd: string, timeoutMs = 5 * MIN): Promise<string> {
   return r.stdout;
 }
 
-/** One agent session over SSH: hello, then the given requests; returns the answers by id. */
-export async function agent(requests: { method: string; params?: unknown }[]): Promise<Map<number, Answer>> {
-  const lines = [
-    { id: 0, method: 'hello', params: { protocolVersion: 2, controller: 'upgrade.lab.test' } },
-    ...requests.map((r, i) => ({ id: i + 1, ...r })),
-  ];
-  const r = await labExec(`node ${AGENT}`, { input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', timeoutMs: 10 * MIN });
-  const answers = new Map<number, Answer>();
-  for (const line of r.stdout.split('\n')) {
-    if (!line.trim()) continue;
-    const msg = JSON.parse(line) as Answer;
-    if (typeof msg.id === 'number') answers.set(msg.id, msg);
+/**
+ * One agent session kept open in the guest for the tests' requests, as the app keeps its own: an
+ * agent started in the guest costs 5–7 s of its CPU on TCG (Debian's node has no code cache), and
+ * a case asks it a dozen times. A session belongs to one boot of the guest and one deployed agent;
+ * the next request after a kexec, a reset or a redeploy opens a new one.
+ */
+class AgentSession {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, { resolve: (a: Answer) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private stdout = '';
+  private stderr = '';
+  ended = false;
+
+  constructor(
+    readonly bootId: string,
+    readonly agentHash: string,
+  ) {
+    const lab = requireRunningLab();
+    const args = sshArgs(lab.target, { options: muxOptions(lab.target) }, `node ${AGENT}`);
+    this.child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // An idle session does not keep this process alive (a request's timer does, while it waits).
+    this.child.unref();
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) (stream as Socket).unref();
+    this.child.stdin!.on('error', () => undefined);
+    this.child.stdout!.on('data', (c: Buffer) => this.onData(c.toString('utf8')));
+    this.child.stderr!.on('data', (c: Buffer) => {
+      this.stderr = (this.stderr + c.toString('utf8')).slice(-4000);
+    });
+    const end = (why: string) => {
+      this.ended = true;
+      for (const p of this.pending.values()) p.reject(new Error(`agent gave no answer (${why}):\n${this.stderr}`));
+      this.pending.clear();
+    };
+    this.child.on('error', (e) => end(e.message));
+    this.child.on('close', (code) => end(`ssh exit ${code}`));
   }
-  if (!answers.has(lines.length - 1)) throw new Error(`agent gave no answer (ssh exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return answers;
+
+  private onData(text: string): void {
+    this.stdout += text;
+    const lines = this.stdout.split('\n');
+    this.stdout = lines.pop()!;
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const msg = JSON.parse(line) as Answer;
+      if (typeof msg.id !== 'number') continue; // progress and other notifications
+      this.pending.get(msg.id)?.resolve(msg);
+      this.pending.delete(msg.id);
+    }
+  }
+
+  request(method: string, params: unknown, timeoutMs: number): Promise<Answer> {
+    if (this.ended) return Promise.reject(new Error(`agent gave no answer (the session had ended):\n${this.stderr}`));
+    const id = this.nextId++;
+    return new Promise<Answer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.close();
+        reject(new Error(`agent gave no answer to ${method} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      const settle = <T>(f: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        f(v);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+      this.child.stdin!.write(JSON.stringify({ id, method, params }) + '\n');
+    });
+  }
+
+  close(): void {
+    this.ended = true;
+    this.child.stdin!.end();
+    this.child.kill('SIGTERM');
+  }
+}
+
+let session: AgentSession | undefined;
+let deployedHash = '';
+
+async function openSession(): Promise<AgentSession> {
+  const boot = await bootId();
+  if (session && !session.ended && session.bootId === boot && session.agentHash === deployedHash) return session;
+  session?.close();
+  const s = new AgentSession(boot, deployedHash);
+  session = s;
+  const hello = await s.request('hello', { protocolVersion: 2, controller: 'upgrade.lab.test' }, 2 * MIN);
+  if (hello.error) throw new Error(`hello: ${hello.error.code}: ${hello.error.message}`);
+  return s;
+}
+
+/** The given requests through the tests' agent session; returns the answers by 1-based index. */
+export async function agent(requests: { method: string; params?: unknown }[]): Promise<Map<number, Answer>> {
+  const s = await openSession();
+  const answers = await Promise.all(requests.map((r) => s.request(r.method, r.params, 10 * MIN)));
+  return new Map(answers.map((a, i) => [i + 1, a]));
 }
 
 export async function call<T>(method: string, params: unknown): Promise<T> {
@@ -209,6 +303,7 @@ export async function deployAgent(): Promise<string> {
   const local = (await runOk('sha256sum', [join(out, built.file)])).stdout.split(' ')[0]!;
   const remote = (await guest(`sha256sum ${AGENT}`)).split(' ')[0];
   if (remote !== local) throw new Error(`the agent in the guest (${remote}) is not the one built (${local})`);
+  deployedHash = local; // the next request opens a session on this agent
   return local;
 }
 

@@ -7,6 +7,7 @@ import { labDir, runPaths } from './labPaths.js';
 import { clearRunState, isOurQemu, liveQemuPid } from './runState.js';
 import { findRunningLab } from './labTarget.js';
 import { sshRun } from './ssh.js';
+import { stopMux } from './sshMux.js';
 
 export interface DownOptions {
   log?: LogFn;
@@ -44,6 +45,7 @@ export async function labDown(opts: DownOptions = {}): Promise<DownResult> {
     return { wasRunning: false, how: 'not-running', seconds: 0 };
   }
   const lab = findRunningLab(root);
+  stopMux();
   let how: DownResult['how'] = 'poweroff';
   if (lab) {
     // the connection drops as the guest goes down: ssh's exit status means nothing here

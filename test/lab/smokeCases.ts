@@ -24,15 +24,6 @@ interface MemloadReport {
   startedAt: string;
 }
 
-interface RedisFill {
-  keys: number;
-  dbsize: number;
-  digest: string;
-  ok: boolean;
-  sampleSha256: string;
-  expectedSampleSha256: string;
-}
-
 function memloadReports(text: string): MemloadReport[] {
   return text
     .trim()
@@ -103,23 +94,13 @@ export function smokeOfTheLab(): void {
     expect(memloads).toContain(`lab-memload@${MEMLOAD_DEFAULT_SIZE}.service`);
   });
 
-  it(
-    'has the redis dataset the fill record describes',
-    async () => {
-      // on demand, not at boot (29 s of the guest's CPU on every boot)
-      await guest('systemctl start lab-redis-fill.service');
-      const fill = JSON.parse(await guest('cat /var/lib/lab/redis-fill.json')) as RedisFill;
-      expect(fill.ok).toBe(true);
-      expect(fill.keys).toBe(50_000);
-      expect(fill.sampleSha256).toBe(fill.expectedSampleSha256);
-      expect(Number((await guest('redis-cli DBSIZE')).trim())).toBe(fill.dbsize);
-      expect((await guest('redis-cli DEBUG DIGEST')).trim()).toBe(fill.digest);
-      // persistence off: after a kexec the data can only come back through CRIU
-      expect(await guest('redis-cli CONFIG GET save')).toBe('save\n\n');
-      expect(await guest('redis-cli CONFIG GET appendonly')).toBe('appendonly\nno\n');
-    },
-    5 * MIN,
-  );
+  it('has redis without persistence (its dataset is filled and checked by the lazy case, which needs it)', async () => {
+    // persistence off: after a kexec the data can only come back through CRIU
+    expect(await guest('redis-cli CONFIG GET save')).toBe('save\n\n');
+    expect(await guest('redis-cli CONFIG GET appendonly')).toBe('appendonly\nno\n');
+    // the fill is on demand, not at boot (29 s of the guest's CPU on every boot)
+    expect((await guest('systemctl is-enabled lab-redis-fill.service || true')).trim()).toBe('disabled');
+  });
 
   it(
     'has lab-memload with the expected checksum and a counter that advances',

@@ -16,10 +16,14 @@ export interface SshArgOptions {
   connectTimeoutSec?: number;
   /** Force a pseudo-terminal (interactive use). */
   tty?: boolean;
+  /** More `-o` options; they win over the defaults (the shared connection's). */
+  options?: readonly string[];
 }
 
 export function sshArgs(t: SshTarget, opts: SshArgOptions = {}, command?: string): string[] {
+  // ssh takes the first value given for an option: the caller's come before the defaults.
   const args = [
+    ...(opts.options ?? []).flatMap((o) => ['-o', o]),
     '-i',
     t.keyPath,
     '-p',
@@ -72,9 +76,9 @@ export function classifySshFailure(stderr: string): SshProbe {
 export function sshRun(
   t: SshTarget,
   command: string,
-  opts: { timeoutMs?: number; input?: string; connectTimeoutSec?: number } = {},
+  opts: { timeoutMs?: number; input?: string; connectTimeoutSec?: number; options?: readonly string[] } = {},
 ): Promise<RunResult> {
-  return run('ssh', sshArgs(t, { connectTimeoutSec: opts.connectTimeoutSec ?? 10 }, command), {
+  return run('ssh', sshArgs(t, { connectTimeoutSec: opts.connectTimeoutSec ?? 10, options: opts.options }, command), {
     timeoutMs: opts.timeoutMs ?? 600_000,
     input: opts.input ?? '',
   });

@@ -37,6 +37,7 @@ import {
   plan,
   type Memload,
   type Rec,
+  type RedisFill,
   redisNoSandboxDropIn,
   sleep,
   stopLab,
@@ -69,6 +70,24 @@ int main(void) {
   for (;;) pause();
 }
 `;
+
+/**
+ * Each process exists and is not stopped: running (R), sleeping (S) or in a short disk wait (D).
+ * A memload child wakes every few ms to touch its memory, so R is as good as S; T or t (stopped,
+ * as a freeze or a dump left it), Z or a missing PID is the failure these cases look for.
+ */
+async function expectRunningNotStopped(pids: number[]): Promise<void> {
+  const states = (await guest(`ps -o pid=,stat= -p ${pids.join(',')} || true`))
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.trim().split(/\s+/) as [string, string]);
+  const byPid = new Map(states.map(([pid, stat]) => [Number(pid), stat]));
+  expect(
+    pids.map((p) => `${p} ${byPid.get(p) ?? 'gone'}`),
+    'every process present and not stopped',
+  ).toEqual(pids.map((p) => expect.stringMatching(new RegExp(`^${p} [RSD]`))));
+}
 
 /** The tree came back whole: the same child under the same keeper, its memory intact, its counter gone on. */
 async function expectTreeCarried(keeper: number, child: number, before: Memload): Promise<Memload> {
@@ -123,7 +142,7 @@ describe.sequential('upgrade on the lab', () => {
     expect(recs3.some((r) => r.phase === 'kexec')).toBe(false);
     expect((await summary(many.upgradeId)).outcome).toBe('aborted');
     // still running, not stopped, same kernel, nothing staged, no boot hook left
-    expect((await guest(`ps -o stat= -p ${pid}`)).trim()).toMatch(/^S/);
+    await expectRunningNotStopped([pid]);
     expect((await guest('uname -r')).trim()).toBe(LAB_KERNELS.boot);
     expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
     expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
@@ -137,12 +156,7 @@ describe.sequential('upgrade on the lab', () => {
     expect(thawed!.tasks).toBeGreaterThanOrEqual(5);
     expect(thawed!.afterMs).toBeLessThan(1000);
     expect(recs3.some((r) => r.phase === 'restore')).toBe(false); // nothing restored in place
-    expect(
-      (await guest(`ps -o stat= -p ${[...trees, ...children].join(',')}`))
-        .trim()
-        .split('\n')
-        .map((x) => x.trim()[0]),
-    ).toEqual(['S', 'S', 'S', 'S']);
+    await expectRunningNotStopped([...trees, ...children]);
     const afterThaw = await Promise.all(children.map(memload));
     afterThaw.forEach((a, i) => {
       expect(a.ok).toBe(true);
@@ -162,7 +176,7 @@ describe.sequential('upgrade on the lab', () => {
     expect(skipped?.data).toMatchObject({ selector: `pid:${pid}`, service: false });
     expect(skipped?.error?.evidence).toMatch(/Dumping FAILED|Error/);
     expect(recs2.some((r) => r.phase === 'kexec')).toBe(false);
-    expect((await guest(`ps -o stat= -p ${pid}`)).trim()).toMatch(/^S/);
+    await expectRunningNotStopped([pid]);
     await guest(`kill ${pid} ${trees.join(' ')} ${children.join(' ')}`);
   });
 
@@ -202,24 +216,14 @@ describe.sequential('upgrade on the lab', () => {
         expect(fallback?.message).toMatch(/own process was killed during the checkpoint/);
         // CRIU was let finish; the freeze (and its dump) left each tree stopped, and both were continued.
         expect((fallback?.data?.thawed as { workloads: string[] } | undefined)?.workloads).toEqual([`pid:${keeper}`, `pid:${second}`]);
-        expect(
-          (await guest(`ps -o stat= -p ${second},${secondChild}`))
-            .trim()
-            .split('\n')
-            .map((x) => x.trim()[0]),
-        ).toEqual(['S', 'S']);
+        await expectRunningNotStopped([second, secondChild]);
         secondBefore = await expectTreeCarried(second, secondChild, secondBefore);
       }
       expect(recs.some((r) => r.phase === 'kexec')).toBe(false);
       expect((await summary(upgradeId)).outcome).toBe('aborted');
       // Running (not stopped), its memory intact, its counter going on; nothing staged, no hook left.
       await sleep(1000);
-      expect(
-        (await guest(`ps -o stat= -p ${keeper},${child}`))
-          .trim()
-          .split('\n')
-          .map((x) => x.trim()[0]),
-      ).toEqual(['S', 'S']);
+      await expectRunningNotStopped([keeper, child]);
       before = await expectTreeCarried(keeper, child, before);
       expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
       expect((await guest('test -e /etc/systemd/system/seamless-restore.service; echo $?')).trim()).toBe('1');
@@ -256,12 +260,7 @@ describe.sequential('upgrade on the lab', () => {
     // the first dumped, the second resumed by CRIU as the freeze left it: both continued by the abort
     expect((fallback?.data?.thawed as { workloads: string[] } | undefined)?.workloads).toEqual(trees.map((t) => `pid:${t}`));
     expect((await summary(upgradeId)).outcome).toBe('aborted');
-    expect(
-      (await guest(`ps -o stat= -p ${[...trees, ...children].join(',')}`))
-        .trim()
-        .split('\n')
-        .map((x) => x.trim()[0]),
-    ).toEqual(['S', 'S', 'S', 'S']);
+    await expectRunningNotStopped([...trees, ...children]);
     for (const c of children) expect((await memload(c)).ok).toBe(true);
     await guest(`kill ${[...trees, ...children].join(' ')}`);
   });
@@ -348,12 +347,7 @@ describe.sequential('upgrade on the lab', () => {
     expect(afterDry.ok).toBe(true);
     expect(afterDry.checksum).toBe(before.checksum);
     expect(afterDry.counter).toBeGreaterThan(before.counter);
-    expect(
-      (await guest(`ps -o stat= -p ${keeper},${child}`))
-        .trim()
-        .split('\n')
-        .map((s) => s.trim()[0]),
-    ).toEqual(['S', 'S']);
+    await expectRunningNotStopped([keeper, child]);
     expect((await guest('cat /sys/kernel/kexec_loaded')).trim()).toBe('0');
     expect(
       (
@@ -477,8 +471,13 @@ describe.sequential('upgrade on the lab', () => {
     await guest(`${redisNoSandboxDropIn(redis)}
 systemctl daemon-reload && systemctl restart ${redis} && systemctl restart lab-redis-fill.service
 redis-cli CONFIG SET protected-mode no && redis-cli CONFIG SET bind '* -::*'`);
-    const fill = JSON.parse(await guest('cat /var/lib/lab/redis-fill.json')) as { dbsize: number; digest: string; ok: boolean };
+    const fill = JSON.parse(await guest('cat /var/lib/lab/redis-fill.json')) as RedisFill;
+    // the dataset the fill record describes: every key, a sample of values as generated, its digest
     expect(fill.ok).toBe(true);
+    expect(fill.keys).toBe(50_000);
+    expect(fill.sampleSha256).toBe(fill.expectedSampleSha256);
+    expect(Number((await guest('redis-cli DBSIZE')).trim())).toBe(fill.dbsize);
+    expect((await guest('redis-cli DEBUG DIGEST')).trim()).toBe(fill.digest);
     const valueBytes = Number((await guest('redis-cli STRLEN lab:000000')).trim());
     const redisPid = Number((await guest(`systemctl show -p MainPID --value ${redis}`)).trim());
 
