@@ -116,10 +116,12 @@ class AgentSession {
         this.close();
         reject(new Error(`agent gave no answer to ${method} within ${timeoutMs / 1000} s`));
       }, timeoutMs);
-      const settle = <T>(f: (v: T) => void) => (v: T) => {
-        clearTimeout(timer);
-        f(v);
-      };
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          f(v);
+        };
       this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       this.child.stdin!.write(JSON.stringify({ id, method, params }) + '\n');
     });
