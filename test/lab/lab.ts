@@ -32,13 +32,24 @@ export interface ExecOptions {
 export type ExecResult = Pick<RunResult, 'code' | 'stdout' | 'stderr'>;
 
 /**
+ * Before each command: the guest's next PIDs start at 10,000 at least, as on a host that has run
+ * a while. Workloads the tests start then never take a PID that the next boot's early processes
+ * (kernel threads, udev workers, the first services) hold when the restore runs: CRIU restores a
+ * process only under its own PID. Without it the lab's PIDs depended on how many SSH connections
+ * a case had opened before (through the shared connection far fewer: CI saw a restored service
+ * collide). Preflight's `pids.collision` finding covers the hosts where PIDs are that low.
+ */
+export const PID_FLOOR = 10_000;
+const RAISE_PIDS = `{ read -r p < /proc/sys/kernel/ns_last_pid; [ "$p" -ge ${PID_FLOOR} ] || echo ${PID_FLOOR} > /proc/sys/kernel/ns_last_pid; } 2>/dev/null\n`;
+
+/**
  * Run a command in the guest as root. A string goes to the remote shell as is;
  * an array is quoted word by word. Never throws on a non-zero exit (look at
  * `code`; 255 is ssh's own failure); throws LabError NOT_RUNNING when down.
  */
 export async function labExec(cmd: string | readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const lab = requireRunningLab();
-  const command = typeof cmd === 'string' ? cmd : shellQuote(cmd);
+  const command = RAISE_PIDS + (typeof cmd === 'string' ? cmd : shellQuote(cmd));
   const options = muxOptions(lab.target);
   const r = await sshRun(lab.target, command, { timeoutMs: opts.timeoutMs ?? 600_000, input: opts.input ?? '', options });
   if (r.code === 255 && options.length > 0) muxFailed();
