@@ -11,6 +11,7 @@ import { must, sh } from '../exec/sh';
 import { residencyOf } from '../footprint/fileResidency';
 import { criu } from '../criu/run';
 import { saveNetworkLock } from '../criu/networkLockCommands';
+import { zeroUnscaledWindows } from '../criu/tcpStreamImage';
 import { criuEvidence, pagesBytes } from './criuLog';
 import type { Journal } from './journal';
 import { buildManifest, buildManifestAsync, mergeManifests, prefixed, writeManifest, type Manifest } from './manifest';
@@ -121,6 +122,29 @@ export async function beforeFreeze(state: RunState): Promise<Map<string, Manifes
 }
 
 /**
+ * The carried connections whose peer negotiated no window scaling, rewritten before anything
+ * reads the images (the manifest, a restore here or on the new kernel): see tcpStreamImage.ts.
+ */
+function tcpWithoutWindowScaling(w: WorkloadState, journal: Journal): void {
+  let fixed: string[];
+  try {
+    fixed = zeroUnscaledWindows(w.dir);
+  } catch (err) {
+    throw new SeamlessError('CRIU_DUMP_FAILED', `the dump of ${w.selector} wrote a TCP connection's image that Seamless cannot read`, {
+      evidence: err instanceof Error ? err.message : String(err),
+      details: { selector: w.selector, dir: w.dir },
+    });
+  }
+  if (fixed.length === 0) return;
+  journal.write({
+    phase: 'checkpoint',
+    state: 'info',
+    message: `${w.selector}: ${fixed.length} carried TCP connection(s) whose peer does not scale its window; their images now say so, or the restored socket would advertise a window of a few bytes`,
+    data: { step: 'tcp-window-scale', selector: w.selector, images: fixed },
+  });
+}
+
+/**
  * The freeze. A dumped workload is left stopped (`at.stopped`; see dumpedTasks.ts) until every
  * dump has succeeded, then all are killed together (`at.dumped`); one that carries TCP is killed
  * by its dump (`at.dumped` at once). What the lists hold when this throws is what the abort undoes.
@@ -216,6 +240,7 @@ export async function checkpoint(
           });
         }
         if (!at.stopped.includes(w)) (thawable(w) ? at.stopped : at.dumped).push(w);
+        if (w.criuOptions.includes('--tcp-established')) tcpWithoutWindowScaling(w, journal);
         dumpMs.set(w.selector, Date.now() - tc);
         timing.criuMs += Date.now() - tc;
         const m = writeDumpManifest(w);

@@ -26,7 +26,7 @@ function fsyncPath(path: string): void {
  * the rename, then the directory entries (a rename or a new directory is not on disk until its
  * directory is synced: a hold written a second before a reset was gone after it, seen on the lab).
  */
-export function writeDurable(path: string, text: string, opts: { sync: boolean } = { sync: true }): void {
+export function writeDurable(path: string, text: string | Uint8Array, opts: { sync: boolean } = { sync: true }): void {
   const dir = dirname(path);
   const created = mkdirSync(dir, { recursive: true });
   const tmp = `${path}.tmp`;

@@ -253,6 +253,8 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
         z.object({ step: z.literal('unkillable'), pids: z.array(pid()) }),
         /** docker: the container's restart policy set to no from its checkpoint until its restore. */
         z.object({ step: z.literal('restart-policy-held'), selector: selectorSchema, policy: z.string() }),
+        /** Carried TCP connections whose peer negotiates no window scaling: their images rewritten to say so (agent/criu/tcpStreamImage.ts). */
+        z.object({ step: z.literal('tcp-window-scale'), selector: selectorSchema, images: z.array(z.string()) }),
       ]),
     ),
     failed('checkpoint'),
