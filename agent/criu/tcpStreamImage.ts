@@ -54,7 +54,8 @@ export function withZeroWindowScale(img: Buffer, name = 'the image'): Buffer | n
 
 /**
  * Rewrites every tcp-stream image in a dump directory whose connection has no window scaling
- * (see above); returns their names. Atomic per file (the old image or the new one), root's alone (0600); made durable by the checkpoint's syncfs of the store, like the dump itself.
+ * (see above); returns their names. Atomic per file (the old image or the new one), root's alone
+ * (0600); made durable by the checkpoint's syncfs of the store, like the dump itself.
  */
 export function zeroUnscaledWindows(dir: string): string[] {
   const fixed: string[] = [];
