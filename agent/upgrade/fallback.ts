@@ -58,9 +58,9 @@ export async function abortBeforeJump(
     lostInPlace.push(...r.failed);
     undo.push(`restored ${r.restored.length}/${at.dumped.length} dumped workload(s) in place`);
   }
-  await sh('systemctl', ['disable', '--now', HOOK_UNIT]);
+  // Never started on this boot (it runs on the next one): its link and file go, no reload.
+  await sh('systemctl', ['--no-reload', 'disable', HOOK_UNIT]);
   rmSync(HOOK_UNIT_PATH, { force: true });
-  await sh('systemctl', ['daemon-reload']);
   undo.push('boot hook removed');
   journal.write({
     phase: 'fallback',

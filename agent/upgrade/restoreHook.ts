@@ -26,10 +26,10 @@ import { superviseLazyFills } from './lazyFill';
 import { loadState, saveState, type RunState } from './state';
 import { ensurePmemDevice, mountStore } from './store';
 
+/** Its link and file removed, so that no later boot runs it; the running systemd is not reloaded for that (it ran already). */
 async function removeBootHook(): Promise<void> {
-  await sh('systemctl', ['disable', HOOK_UNIT]);
+  await sh('systemctl', ['--no-reload', 'disable', HOOK_UNIT]);
   rmSync(HOOK_UNIT_PATH, { force: true });
-  await sh('systemctl', ['daemon-reload']);
 }
 
 /** The hook cannot go on (no readable state, or an internal error): release, keep images, report `failed`. */
