@@ -3,12 +3,12 @@ import { GP3_BASELINE, guestCmdline, qemuArgs, VM } from './vmConfig.js';
 
 describe('guestCmdline', () => {
   it('boots /dev/vda with the serial console and the pmem reservation', () => {
-    expect(guestCmdline()).toBe('root=/dev/vda rw console=ttyS0 memmap=1536M!1G');
+    expect(guestCmdline()).toBe('root=/dev/vda rw console=ttyS0 memmap=1536M!1G tsc=reliable');
   });
 
   it('takes another reservation and extra words', () => {
     expect(guestCmdline({ pmem: { size: '512M', offset: '1G' }, extra: ['seamless.restore=abc'] })).toBe(
-      'root=/dev/vda rw console=ttyS0 memmap=512M!1G seamless.restore=abc',
+      'root=/dev/vda rw console=ttyS0 memmap=512M!1G tsc=reliable seamless.restore=abc',
     );
   });
 

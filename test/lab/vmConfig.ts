@@ -23,7 +23,15 @@ export interface CmdlineOptions {
   extra?: readonly string[];
 }
 
-/** The guest kernel command line (also what Seamless starts from for kexec). */
+/**
+ * The guest kernel command line (also what Seamless starts from for kexec).
+ *
+ * `tsc=reliable`: TCG's `-cpu max` announces no invariant TSC, so a 6.1 guest with two CPUs
+ * marks its TSC unstable ("TSCs unsynchronized") and reads the time from the emulated HPET,
+ * an MMIO access on every read. Under TCG every vCPU's TSC is the host's own, so they are in
+ * step, as on a real server's constant TSC. Measured in the guest: a million
+ * `performance.now()` in Node 10.2 s on HPET, 6.7 s on the TSC.
+ */
 export function guestCmdline(opts: CmdlineOptions = {}): string {
   const pmem = opts.pmem ?? VM.pmem;
   return [
@@ -31,6 +39,7 @@ export function guestCmdline(opts: CmdlineOptions = {}): string {
     'rw',
     `console=${opts.console ?? 'ttyS0'}`,
     `memmap=${pmem.size}!${pmem.offset}`,
+    'tsc=reliable',
     ...(opts.extra ?? []),
   ].join(' ');
 }
