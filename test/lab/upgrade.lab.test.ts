@@ -454,7 +454,7 @@ describe.sequential('upgrade on the lab', () => {
     writeFileSync(join(tmpdir(), `seamless-upgrade-figures-${upgradeId}.json`), JSON.stringify({ figures, journal: recs }, null, 2));
   });
 
-  it('restores lazily (restoreMode lazy): redis with every key, its PID under systemd and an outside client connection answering through the fill; a systemd service (lab-memload@32M) whole after the fill (orderly systemctl kexec); a tree whose lazy-pages daemon is killed mid-fill is stopped, never run on', async () => {
+  it('restores lazily (restoreMode lazy): redis with every key, its PID under systemd and an outside client connection answering through the fill; a systemd service (lab-memload@32M) whole after the fill (orderly systemctl kexec); a tree whose lazy-pages daemon is killed mid-fill, and one whose page images go missing mid-fill, are stopped, never run on', async () => {
     const redis = 'redis-server.service';
     const unit = 'lab-memload@32M.service';
     const running = (await guest('uname -r')).trim();
@@ -487,8 +487,11 @@ redis-cli CONFIG SET protected-mode no && redis-cli CONFIG SET bind '* -::*'`);
     // (pids.collision, asserted absent below) with this very fix.
     await guest(`systemctl enable ${unit} && systemctl restart ${unit}`);
     const victim = Number((await guest('lab-memload-tree 256M')).trim());
+    // A fourth: its page images removed on the restore boot as soon as it runs again.
+    const orphan = Number((await guest('lab-memload-tree 16M')).trim());
     await sleep(2000);
     const victimChild = Number((await guest(`cat /proc/${victim}/task/${victim}/children`)).trim());
+    const orphanChild = Number((await guest(`cat /proc/${orphan}/task/${orphan}/children`)).trim());
     const mainPid = Number((await unitShow(unit)).MainPID);
     expect(mainPid).toBeGreaterThan(1);
     const statusBefore = await memload(mainPid);
@@ -503,6 +506,13 @@ kill -STOP $p
 sleep 1
 kill -KILL $p`,
     );
+    // The orphan's page images gone from the store mid-fill (its daemon has them open, and would
+    // serve every page): the check beside the fill cannot read them, so the fill is not trusted.
+    const removeImages = await onRestoreBootAfterRestored(
+      'lab-remove-page-images',
+      `pid:${orphan}`,
+      `rm -v /var/lib/seamless/store/*/pid-${orphan}/*/pages-*.img`,
+    );
 
     // A client outside the VM, through QEMU's forward: connected before the upgrade, and reading
     // random keys (timed) all through it.
@@ -512,7 +522,7 @@ kill -KILL $p`,
     // The plan's other kexec mode: systemd stops every other service, then kexecs.
     // Kept on purpose (keepImages), to see what they look like and that `seamless cleanup` removes them.
     const p = plan(
-      [`unit:${redis}`, `unit:${unit}`, `pid:${victim}`],
+      [`unit:${redis}`, `unit:${unit}`, `pid:${victim}`, `pid:${orphan}`],
       { kexecMode: 'systemctl', keepImages: true, restoreMode: 'lazy' },
       target,
     );
@@ -554,6 +564,7 @@ kill -KILL $p`,
       await probe.stop().catch(() => []);
       client.close();
       await removeKiller();
+      await removeImages();
     }
     // with each error's evidence (CRIU's log tail): a failed restore is read from this print
     console.log(
@@ -566,6 +577,7 @@ kill -KILL $p`,
       expect.stringContaining('restored lazily'),
       expect.stringContaining('restored lazily'),
       expect.stringContaining('restored lazily'),
+      expect.stringContaining('restored lazily'),
     ]);
     const restored = recs.filter((r) => r.phase === 'restore' && r.data?.step === 'restored');
     expect(restored.map((r) => [r.data?.selector, r.data?.lazy])).toEqual(
@@ -573,6 +585,7 @@ kill -KILL $p`,
         [`unit:${redis}`, true],
         [`unit:${unit}`, true],
         [`pid:${victim}`, true],
+        [`pid:${orphan}`, true],
       ]),
     );
     const fills = recs.filter((r) => r.phase === 'lazy-fill' && r.state === 'info');
@@ -632,8 +645,20 @@ kill -KILL $p`,
     const failedFill = fillOf(`pid:${victim}`);
     expect(failedFill?.data?.step).toBe('fill-failed');
     expect(failedFill?.error?.code).toBe('LAZY_FILL_FAILED');
-    expect(recs.find((r) => r.phase === 'lazy-fill' && r.state === 'failed')?.data?.failed).toEqual([`pid:${victim}`]);
-    expect((await guest(`awk '{print $3}' /proc/${victim}/stat /proc/${victimChild}/stat`)).trim().split('\n')).toEqual(['T', 'T']);
+    // The orphan: its images unreadable during the fill, so stopped too, the missing files named.
+    const orphaned = fillOf(`pid:${orphan}`);
+    console.log(`page images removed mid-fill: ${orphaned?.message}\n  ${orphaned?.error?.evidence ?? ''}`);
+    expect(orphaned?.data?.step).toBe('fill-failed');
+    expect(orphaned?.error?.code).toBe('MANIFEST_MISMATCH');
+    expect(orphaned?.error?.evidence).toMatch(/pages-\d+\.img: .*(ENOENT|no such file)/i);
+    expect([...((recs.find((r) => r.phase === 'lazy-fill' && r.state === 'failed')?.data?.failed ?? []) as string[])].sort()).toEqual(
+      [`pid:${victim}`, `pid:${orphan}`].sort(),
+    );
+    expect(
+      (await guest(`awk '{print $3}' /proc/${victim}/stat /proc/${victimChild}/stat /proc/${orphan}/stat /proc/${orphanChild}/stat`))
+        .trim()
+        .split('\n'),
+    ).toEqual(['T', 'T', 'T', 'T']);
     expect((await summary(upgradeId)).outcome).toBe('failed');
     const report = JSON.parse(await guest(`cat /var/lib/seamless/upgrades/${upgradeId}/report.json`)) as {
       outcome: string;
@@ -641,7 +666,7 @@ kill -KILL $p`,
     };
     expect(report).toMatchObject({ outcome: 'failed', kernelAfter: target });
     expect((await guest(`pgrep -f '^criu lazy-pages' || true`)).trim()).toBe('');
-    await guest(`kill -KILL ${victim} ${victimChild}`);
+    await guest(`kill -KILL ${victim} ${victimChild} ${orphan} ${orphanChild}`);
     // The images: readable by root alone (no group or other bit on anything), kept as the plan asked.
     const storeDir = `/var/lib/seamless/store/${upgradeId}`;
     expect(Number((await guest(`find ${storeDir} -type f | wc -l`)).trim())).toBeGreaterThan(5);
