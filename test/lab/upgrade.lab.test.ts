@@ -10,7 +10,8 @@
 // filling during the dump, a reset after the dump and during the restore (sysrq b, timed from the
 // journal inside the guest), a damaged page image, a new kernel that does not come up. The lazy
 // restore (issue 18) carries Debian's redis with an outside client's connection (its commands
-// timed through the fill), a service and a tree whose lazy-pages daemon is killed, in one kexec.
+// timed through the fill), a service, a tree whose lazy-pages daemon is killed and one whose page
+// images go missing, in one kexec.
 // The services' cases (servicesCases.ts) and the containers' (containerCases.ts) run after these
 // in the same boot.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
