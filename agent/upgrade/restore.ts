@@ -382,12 +382,6 @@ export function nothingRestored(state: RunState, sameBoot: boolean): Restored {
   };
 }
 
-/** Waits for every lane to end (none is left running behind an error), then throws the first error. */
-async function allLanes(lanes: Promise<void>[]): Promise<void> {
-  const failed = (await Promise.allSettled(lanes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
 export async function restoreWorkloads(state: RunState, journal: Journal, opts: { sameBoot: boolean }): Promise<Restored> {
   const out: Restored = { startedAtMs: Date.now(), restored: [], failed: [], handBack: [], restoredPids: [], sameBoot: opts.sameBoot };
   journal.write({
@@ -445,19 +439,16 @@ export async function restoreWorkloads(state: RunState, journal: Journal, opts: 
   );
   for (const w of trees.filter(tcp)) await one(w);
   // Containers side by side too, each through its runtime (which takes its own locks): three
-  // containers came back in 92 s one after another on the lab. Those carrying TCP keep a lane of
-  // their own, one after another (a container on the host's network shares its lock).
+  // containers came back in 92 s one after another on the lab. Those carrying TCP share one lane,
+  // one after another (a container on the host's network shares its lock); each lane is a slot.
   const containers = state.workloads.filter(isContainer);
-  await allLanes([
-    forEachBounded(
-      containers.filter((w) => !tcp(w)),
-      criuConcurrency(),
-      one,
-    ),
-    (async () => {
+  const lanes = [
+    async () => {
       for (const w of containers.filter(tcp)) await one(w);
-    })(),
-  ]);
+    },
+    ...containers.filter((w) => !tcp(w)).map((w) => () => one(w)),
+  ];
+  await forEachBounded(lanes, criuConcurrency(), (lane) => lane());
   for (const w of coldLater) await startContainerCold(w, journal);
   await borrowed?.undo();
   if (state.netLock) {
