@@ -11,6 +11,7 @@ import { labDown, labExec, labStatus, labUp, LAB_KERNELS } from './lab.js';
 import { requireRunningLab } from './labTarget.js';
 import { sshArgs } from './ssh.js';
 import { muxOptions } from './sshMux.js';
+import { GUEST_POLL, pollOverlapping } from './pollOverlapping.js';
 import { runOk } from './run.js';
 
 export const MIN = 60_000;
@@ -231,11 +232,14 @@ export function plan(workloads: string[], extra: Record<string, unknown> = {}, k
 /** Polls until the guest answers SSH on `kernel` (QEMU's forward accepts before sshd listens). */
 export async function waitForKernel(kernel: string, timeoutMs: number): Promise<number> {
   const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    const r = await labExec('uname -r', { timeoutMs: 20_000 }).catch(() => null);
-    if (r && r.code === 0 && r.stdout.trim() === kernel) return Date.now() - t0;
-    await sleep(3000);
-  }
+  const answered = await pollOverlapping(
+    async () => {
+      const r = await labExec('uname -r', { timeoutMs: 20_000 }).catch(() => null);
+      return r && r.code === 0 && r.stdout.trim() === kernel ? Date.now() - t0 : undefined;
+    },
+    { ...GUEST_POLL, timeoutMs },
+  );
+  if (answered !== undefined) return answered;
   throw new Error(`the guest did not answer on ${kernel} within ${timeoutMs / 1000} s`);
 }
 
@@ -244,13 +248,15 @@ export const bootId = async (): Promise<string> => (await guest('cat /proc/sys/k
 
 /** Polls until the guest answers SSH from a boot other than `previous`; returns its kernel. */
 export async function waitForNewBoot(previous: string, timeoutMs: number): Promise<string> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    const r = await labExec('cat /proc/sys/kernel/random/boot_id; uname -r', { timeoutMs: 20_000 }).catch(() => null);
-    const [id, kernel] = r && r.code === 0 ? r.stdout.trim().split('\n') : [];
-    if (id && kernel && id !== previous) return kernel;
-    await sleep(3000);
-  }
+  const kernel = await pollOverlapping(
+    async () => {
+      const r = await labExec('cat /proc/sys/kernel/random/boot_id; uname -r', { timeoutMs: 20_000 }).catch(() => null);
+      const [id, k] = r && r.code === 0 ? r.stdout.trim().split('\n') : [];
+      return id && k && id !== previous ? k : undefined;
+    },
+    { ...GUEST_POLL, timeoutMs },
+  );
+  if (kernel !== undefined) return kernel;
   throw new Error(`the guest did not come back from a new boot within ${timeoutMs / 1000} s`);
 }
 
@@ -279,7 +285,12 @@ export async function waitForRecord(id: string, done: (r: Rec) => boolean, timeo
   const t0 = Date.now();
   let recs: Rec[] = [];
   while (Date.now() - t0 < timeoutMs) {
-    recs = await journalFile(id).catch(() => recs);
+    // while the host reboots, the reads overlap (the first that gets in answers)
+    recs =
+      (await pollOverlapping(() => journalFile(id).catch(() => undefined), {
+        ...GUEST_POLL,
+        timeoutMs: Math.max(0, timeoutMs - (Date.now() - t0)),
+      })) ?? recs;
     if (recs.some(done)) {
       const answered = await journal(id).catch(() => null);
       if (answered === null) return recs;

@@ -10,12 +10,13 @@ import { Progress, stdoutLog, type LogFn } from './progress.js';
 import { RUN_TOOLS, requireTools } from './hostTools.js';
 import { labDir, runPaths } from './labPaths.js';
 import { labBuild } from './buildImage.js';
-import { guestCmdline, qemuArgs, type DiskThrottle } from './vmConfig.js';
+import { guestCmdline, QBOOT, qemuArgs, type DiskThrottle } from './vmConfig.js';
 import { freePort } from './freePort.js';
 import { knownHostsLine } from './sshKeys.js';
 import { clearRunState, isOurQemu, writeRunState } from './runState.js';
 import { findRunningLab, sshTarget } from './labTarget.js';
 import { classifySshFailure, sshRun, type SshTarget } from './ssh.js';
+import { GUEST_POLL, pollOverlapping } from './pollOverlapping.js';
 import { labStatus } from './labStatus.js';
 import type { LabStatus } from './statusJson.js';
 
@@ -59,21 +60,33 @@ async function stopPid(pid: number, overlay: string): Promise<void> {
 }
 
 async function waitForSsh(t: SshTarget, pid: number, overlay: string, serialLog: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  while (Date.now() < deadline) {
-    if (!isOurQemu(pid, overlay)) {
-      throw new LabError('QEMU_FAILED', 'QEMU exited while the guest was booting', `serial log (${serialLog}):\n${serialTail(serialLog)}`);
-    }
-    const r = await sshRun(t, 'uname -r', { timeoutMs: 30_000, connectTimeoutSec: 10 });
-    if (r.code === 0 && r.stdout.trim() !== '') return r.stdout.trim();
-    const kind = classifySshFailure(r.stderr);
-    if (kind === 'host-key-mismatch' || kind === 'auth-failed') {
-      throw new LabError('SSH_TIMEOUT', `SSH to the lab failed (${kind}); the image and its pinned keys disagree`, r.stderr.trim());
-    }
-    last = r.stderr.trim() || `exit ${r.code}`;
-    await sleep(1000);
-  }
+  const uname = await pollOverlapping(
+    async () => {
+      const r = await sshRun(t, 'uname -r', { timeoutMs: 30_000, connectTimeoutSec: 20 });
+      if (r.code === 0 && r.stdout.trim() !== '') return r.stdout.trim();
+      const kind = classifySshFailure(r.stderr);
+      if (kind === 'host-key-mismatch' || kind === 'auth-failed') {
+        throw new LabError('SSH_TIMEOUT', `SSH to the lab failed (${kind}); the image and its pinned keys disagree`, r.stderr.trim());
+      }
+      last = r.stderr.trim() || `exit ${r.code}`;
+      return undefined;
+    },
+    {
+      ...GUEST_POLL,
+      timeoutMs,
+      check: () => {
+        if (!isOurQemu(pid, overlay)) {
+          throw new LabError(
+            'QEMU_FAILED',
+            'QEMU exited while the guest was booting',
+            `serial log (${serialLog}):\n${serialTail(serialLog)}`,
+          );
+        }
+      },
+    },
+  );
+  if (uname !== undefined) return uname;
   throw new LabError(
     'SSH_TIMEOUT',
     `the lab did not answer SSH within ${Math.round(timeoutMs / 1000)} s (last: ${last})`,
@@ -85,6 +98,8 @@ export async function labUp(opts: UpOptions = {}): Promise<UpResult> {
   const log = opts.log ?? stdoutLog;
   const progress = new Progress(log);
   requireTools(RUN_TOOLS);
+  if (!existsSync(QBOOT))
+    throw new LabError('MISSING_TOOLS', `QEMU's qboot firmware is missing (${QBOOT})`, 'install it: apt-get install qemu-system-data');
   const root = labDir();
   const r = runPaths(root);
 

@@ -35,10 +35,12 @@ describe('qemuArgs', () => {
   const args = qemuArgs(input);
   const after = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
-  it('uses TCG, never KVM, and turns LA57 off on the max CPU', () => {
+  it('uses TCG, never KVM, on the x86-64 baseline CPU (no ERMS for TCG to copy byte by byte) and boots through qboot', () => {
     expect(after('-accel')).toBe('tcg,tb-size=512');
     expect(args.join(' ')).not.toMatch(/kvm/);
-    expect(after('-cpu')).toBe('max,la57=off');
+    expect(after('-cpu')).toBe('qemu64');
+    expect(after('-bios')).toBe('/usr/share/qemu/qboot.rom');
+    expect(after('-device')).toBe('virtio-net-pci,netdev=net0,romfile=');
   });
 
   it('has 2 vCPUs and 4 GiB', () => {
