@@ -63,7 +63,7 @@ async function waitForSsh(t: SshTarget, pid: number, overlay: string, serialLog:
   let last = '';
   const uname = await pollOverlapping(
     async () => {
-      const r = await sshRun(t, 'uname -r', { timeoutMs: 30_000, connectTimeoutSec: 20 });
+      const r = await sshRun(t, 'uname -r', { timeoutMs: 30_000, connectTimeoutSec: 10 });
       if (r.code === 0 && r.stdout.trim() !== '') return r.stdout.trim();
       const kind = classifySshFailure(r.stderr);
       if (kind === 'host-key-mismatch' || kind === 'auth-failed') {

@@ -35,10 +35,10 @@ describe('qemuArgs', () => {
   const args = qemuArgs(input);
   const after = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
-  it('uses TCG, never KVM, on the x86-64 baseline CPU (no ERMS for TCG to copy byte by byte) and boots through qboot', () => {
+  it('uses TCG, never KVM, on the max CPU without LA57 and without ERMS/FSRM (TCG copies byte by byte), and boots through qboot', () => {
     expect(after('-accel')).toBe('tcg,tb-size=512');
     expect(args.join(' ')).not.toMatch(/kvm/);
-    expect(after('-cpu')).toBe('qemu64');
+    expect(after('-cpu')).toBe('max,la57=off,erms=off,fsrm=off');
     expect(after('-bios')).toBe('/usr/share/qemu/qboot.rom');
     expect(after('-device')).toBe('virtio-net-pci,netdev=net0,romfile=');
   });

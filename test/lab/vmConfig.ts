@@ -80,13 +80,16 @@ const throttling = (t: DiskThrottle | undefined): string =>
  * qemu-system-x86_64 arguments. TCG only: KVM exists on these hosts but nested
  * guests hang.
  *
- * `-cpu qemu64` (the x86-64 baseline), not `max`: TCG emulates `rep movsb` one byte per
- * iteration, and a CPU that announces ERMS/FSRM (`max` does) makes the guest kernel copy every
- * page, pipe and user buffer that way; `max` also brings XSAVE with AVX state, saved and restored
- * through helpers on every context switch. Measured in the guest (256 MiB through a pipe into
- * md5sum): 10.4 s on `max`, 3.8 s on `max` without ERMS/FSRM, 2.5 s on `qemu64`; boot to the end
- * of systemd's startup 44 s → 37 s. CRIU dumps and restores on the same CPU model, so nothing
- * it checks changes. (`max` also announced LA57, which had to be turned off; qemu64 has none.)
+ * `-cpu max,la57=off,erms=off,fsrm=off`. `max` under TCG advertises LA57 (5-level paging),
+ * which the 6.1 guest would then use; `la57=off` on the CPU model keeps it 4-level (a CPU
+ * property, not a kernel parameter: 6.1 knows no `la57=off`). ERMS and FSRM off: TCG runs
+ * `rep movsb` one byte per iteration, and a guest kernel told the CPU has fast `rep movsb`
+ * copies every page, pipe buffer and user buffer that way (glibc's large memcpy too). Measured
+ * in the guest, `max` / without ERMS+FSRM / `qemu64`: 256 MiB through a pipe into md5sum 9.9 /
+ * 4.4 / 4.0 s; `criu restore` of a 128 MiB tree 4.1 / 1.3 / 1.0 s; but `node -e 0` 4.8 / 4.5 /
+ * 5.6 s, `podman ps` 1.9 / 1.7 / 2.4 s, an RSA key 3.3 / 2.9 / 4.6 s (the baseline's code paths
+ * run more instructions); boot to the end of systemd's startup 50 / 44 / 44 s. CRIU dumps and
+ * restores on the same CPU model, so nothing it checks changes.
  *
  * `-bios qboot.rom` (QEMU's minimal firmware, in qemu-system-data): it loads `-kernel` at once,
  * where SeaBIOS took 8 s on TCG before the kernel's first line; every cold boot and every reset
@@ -110,7 +113,7 @@ export function qemuArgs(i: QemuArgsInput): string[] {
     '-accel',
     'tcg,tb-size=512',
     '-cpu',
-    'qemu64',
+    'max,la57=off,erms=off,fsrm=off',
     '-bios',
     QBOOT,
     '-smp',

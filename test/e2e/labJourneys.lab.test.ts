@@ -1,4 +1,11 @@
-// Two journeys on one boot of the lab (a boot costs a minute on TCG; CI's time is budgeted).
+// The app's, the CLI's and Ansible's journeys with the lab, on one boot of it (a boot costs a
+// minute on TCG; CI's time is budgeted), the boot itself started from the app.
+//
+// 0. The lab as a host: the app lists it stopped and starts it from its page, showing where the
+// start stands (image, boot, ready); then connects to it with the host key pinned at build time
+// (no prompt) and shows its facts: the lab's own kernel, the upgrade kernel in /boot, /dev/pmem0
+// and a working CRIU. The CLI sees the same. Last of all (after the journeys below), the app
+// stops it again.
 //
 // 1. The whole upgrade from the app. The admin connects to the lab, ticks a process tree holding
 // memory with a known checksum, preflights a plan (the installed 6.1.0-50 kernel, the pmem store),
@@ -26,10 +33,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown, labExec, labStatus, labUp, LAB_KERNELS } from '../lab/lab.js';
+import { labDown, labExec, labStatus, LAB_KERNELS } from '../lab/lab.js';
 import { runSeamless, seamlessBin, startServe } from '../helpers/run';
 import { reportSchema, type Report } from '../../shared/report/model';
-import { milestone, openBrowser } from './fixtures/browser';
+import { milestone, openBrowser, seriousA11yViolations } from './fixtures/browser';
 
 let server: Awaited<ReturnType<typeof startServe>>;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -51,15 +58,19 @@ interface MemloadReport {
 }
 const status = async (pid: number) => JSON.parse(await guest(`lab-memload-status ${pid}`)) as MemloadReport;
 
+/** Errors thrown in the page while the lab is started, connected and stopped (the host's journey). */
+const pageErrors: string[] = [];
+let watchErrors = true;
+
 beforeAll(async () => {
-  await labDown(); // a clean boot of 6.1.0-47, whatever ran before
-  await labUp({ log: (l) => console.log(`[lab] ${l}`) });
-  keeper = Number(await guest('lab-memload-tree 64M'));
-  child = Number(await guest(`cat /proc/${keeper}/task/${keeper}/children`));
-  const session = /session-([^/]+)\.scope/.exec(await guest(`cat /proc/${keeper}/cgroup`))?.[1];
-  selector = session ? `session:${session}` : `pid:${keeper}`;
+  // The app starts it: a lab left running by an earlier test would prove nothing.
+  await labDown({ log: (l) => console.log(`[lab] ${l}`) });
   server = await startServe();
   browser = await openBrowser();
+  browser.page.on('pageerror', (e) => {
+    if (watchErrors) pageErrors.push(e.message);
+    else console.log(`[page error during the upgrade journeys] ${e.message}`);
+  });
 }, 20 * 60_000);
 
 afterAll(async () => {
@@ -95,8 +106,68 @@ async function reconnect(page: Page): Promise<void> {
   }
 }
 
+describe('the lab as a host', () => {
+  it('the app lists the lab stopped and starts it, showing image, boot and ready', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    await page.getByTestId('select-host-lab').click();
+    expect(await page.getByTestId('session-state-lab').textContent()).toBe('stopped');
+    expect(await page.getByTestId('provided-state-lab').textContent()).toContain('stopped');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await milestone(page, 'lab-stopped');
+    await page.getByTestId('start-lab').click();
+    // The boot stage is reached (the image was built or found), with the elapsed time and the lab's own words.
+    await page.locator('[data-testid="control-progress-lab"] li.current[data-stage="boot"]').waitFor({ timeout: 20 * 60_000 });
+    expect(await page.locator('[data-testid="control-progress-lab"] li.done').allTextContents()).toEqual(['Image']);
+    expect(await page.getByTestId('control-progress-lab').locator('p').textContent()).toMatch(/^\d+ s — /);
+    await milestone(page, 'lab-starting');
+    await page.getByTestId('stop-lab').waitFor({ timeout: 10 * 60_000 });
+    expect(await page.getByTestId('provided-state-lab').textContent()).toContain('running');
+    expect((await labStatus()).running).toBe(true);
+    await milestone(page, 'lab-started');
+  });
+
+  it('`seamless facts --host lab` reads the VM through SSH and the real agent', async () => {
+    const r = await runSeamless(['facts', '--host', 'lab', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const facts = JSON.parse(r.stdout) as {
+      hostname: string;
+      kernel: { release: string };
+      bootKernels: { version: string }[];
+      pmem: { devices: { name: string }[] };
+      criu: { checkPassed: boolean | null };
+    };
+    expect(facts.hostname).toBe('seamless-lab');
+    expect(facts.kernel.release).toBe((await labStatus()).kernel);
+    expect(facts.bootKernels.map((k) => k.version)).toContain(LAB_KERNELS.target);
+    expect(facts.pmem.devices.map((d) => d.name)).toContain('pmem0');
+    expect(facts.criu.checkPassed).toBe(true);
+  });
+
+  it('the app shows the lab connected, with its facts', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    await page.getByTestId('select-host-lab').click();
+    await page.getByTestId('connect-lab').click();
+    await page.getByTestId('facts-kernel-release').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('facts-kernel-release').textContent()).toBe(LAB_KERNELS.boot);
+    expect(await page.getByTestId('session-state-lab').textContent()).toBe('ready');
+    expect(await page.getByTestId('facts-pmem').textContent()).toContain('/dev/pmem0');
+    await page.getByTestId('workloads').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('workload-unit:redis-server.service').count()).toBe(1);
+    await milestone(page, 'lab-connected');
+    expect(pageErrors).toEqual([]);
+    watchErrors = false;
+  });
+});
+
 describe('journey: upgrade the lab from the app', () => {
   it('plans, preflights, upgrades live across the kexec, and the workload survives', async () => {
+    keeper = Number(await guest('lab-memload-tree 64M'));
+    child = Number(await guest(`cat /proc/${keeper}/task/${keeper}/children`));
+    const session = /session-([^/]+)\.scope/.exec(await guest(`cat /proc/${keeper}/cgroup`))?.[1];
+    selector = session ? `session:${session}` : `pid:${keeper}`;
     const before = await status(child);
     expect(before.ok).toBe(true);
     const { page } = browser;
@@ -320,5 +391,21 @@ describe('a fleet of one: the exported Ansible playbook upgrades the lab', () =>
     expect(md).toContain(LAB_KERNELS.target);
     expect(md).toMatch(/restored/);
     console.log(fleet.stdout);
+  });
+});
+
+describe('the lab as a host, last', () => {
+  it('the app stops the lab: the session ends, QEMU is gone, the host is listed stopped', async () => {
+    const { page } = browser;
+    watchErrors = true;
+    await page.goto(server.url);
+    await page.getByTestId('select-host-lab').click();
+    await page.getByTestId('stop-lab').click();
+    await page.getByTestId('start-lab').waitFor({ timeout: 5 * 60_000 });
+    expect(await page.getByTestId('provided-state-lab').textContent()).toContain('stopped');
+    expect(await page.getByTestId('session-state-lab').textContent()).toBe('stopped');
+    expect((await labStatus()).running).toBe(false);
+    await milestone(page, 'lab-stopped-again');
+    expect(pageErrors).toEqual([]);
   });
 });
