@@ -229,16 +229,24 @@ export function plan(workloads: string[], extra: Record<string, unknown> = {}, k
   };
 }
 
-/** Polls until the guest answers SSH on `kernel` (QEMU's forward accepts before sshd listens). */
-export async function waitForKernel(kernel: string, timeoutMs: number): Promise<number> {
-  const t0 = Date.now();
-  const answered = await pollOverlapping(
+/**
+ * The first output of `cmd` that `pick` accepts, asked with overlapping attempts (GUEST_POLL)
+ * while the guest may be rebooting; undefined when the time is up.
+ */
+function pollGuest<T>(cmd: string, pick: (stdout: string) => T | undefined, timeoutMs: number): Promise<T | undefined> {
+  return pollOverlapping(
     async () => {
-      const r = await labExec('uname -r', { timeoutMs: 20_000 }).catch(() => null);
-      return r && r.code === 0 && r.stdout.trim() === kernel ? Date.now() - t0 : undefined;
+      const r = await labExec(cmd, { timeoutMs: 20_000 }).catch(() => null);
+      return r && r.code === 0 ? pick(r.stdout.trim()) : undefined;
     },
     { ...GUEST_POLL, timeoutMs },
   );
+}
+
+/** Polls until the guest answers SSH on `kernel` (QEMU's forward accepts before sshd listens). */
+export async function waitForKernel(kernel: string, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  const answered = await pollGuest('uname -r', (out) => (out === kernel ? Date.now() - t0 : undefined), timeoutMs);
   if (answered !== undefined) return answered;
   throw new Error(`the guest did not answer on ${kernel} within ${timeoutMs / 1000} s`);
 }
@@ -248,13 +256,13 @@ export const bootId = async (): Promise<string> => (await guest('cat /proc/sys/k
 
 /** Polls until the guest answers SSH from a boot other than `previous`; returns its kernel. */
 export async function waitForNewBoot(previous: string, timeoutMs: number): Promise<string> {
-  const kernel = await pollOverlapping(
-    async () => {
-      const r = await labExec('cat /proc/sys/kernel/random/boot_id; uname -r', { timeoutMs: 20_000 }).catch(() => null);
-      const [id, k] = r && r.code === 0 ? r.stdout.trim().split('\n') : [];
+  const kernel = await pollGuest(
+    'cat /proc/sys/kernel/random/boot_id; uname -r',
+    (out) => {
+      const [id, k] = out.split('\n');
       return id && k && id !== previous ? k : undefined;
     },
-    { ...GUEST_POLL, timeoutMs },
+    timeoutMs,
   );
   if (kernel !== undefined) return kernel;
   throw new Error(`the guest did not come back from a new boot within ${timeoutMs / 1000} s`);

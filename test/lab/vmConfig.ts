@@ -76,6 +76,9 @@ export const GP3_BASELINE: DiskThrottle = { bytesPerS: 125 * 1024 * 1024, iops: 
 const throttling = (t: DiskThrottle | undefined): string =>
   t ? `,throttling.bps-total=${Math.round(t.bytesPerS)},throttling.iops-total=${Math.round(t.iops)}` : '';
 
+/** QEMU's minimal firmware (Debian: qemu-system-data, a dependency of qemu-system-x86). */
+export const QBOOT = '/usr/share/qemu/qboot.rom';
+
 /**
  * qemu-system-x86_64 arguments. TCG only: KVM exists on these hosts but nested
  * guests hang.
@@ -103,9 +106,6 @@ const throttling = (t: DiskThrottle | undefined): string =>
  * too (40–43 s) but is too small for the containers' code: docker, podman and criu run 35 %
  * slower warm (3.3–3.9 s against 2.4–2.9 s; 512 MiB: 2.5 s).
  */
-/** QEMU's minimal firmware (Debian: qemu-system-data, a dependency of qemu-system-x86). */
-export const QBOOT = '/usr/share/qemu/qboot.rom';
-
 export function qemuArgs(i: QemuArgsInput): string[] {
   return [
     '-name',
