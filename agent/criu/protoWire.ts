@@ -1,7 +1,8 @@
 // Why: a few of CRIU's images are rewritten between the dump and the restore (tcpStreamImage.ts).
 // They are protobuf messages; this reads one into its fields and writes it back, keeping every
 // field it does not change byte for byte, in its order. Only what those images need: varint
-// values (uint32, bool) can be read and set; other wire types pass through untouched.
+// values (uint32, uint64 below 2^53, bool) can be read and set, and a nested message read; other
+// wire types pass through untouched.
 
 export interface WireField {
   no: number;
@@ -76,4 +77,13 @@ export function setVarint(fields: readonly WireField[], no: number, value: numbe
   if (fields.some((f) => f.no === no)) return fields.map((f) => (f.no === no ? field : f));
   const i = fields.findIndex((f) => f.no > no);
   return i < 0 ? [...fields, field] : [...fields.slice(0, i), field, ...fields.slice(i)];
+}
+
+/** A length-delimited field's message (the last one wins), or null when absent. */
+export function messageOf(fields: readonly WireField[], no: number): WireField[] | null {
+  const f = fields.findLast((x) => x.no === no);
+  if (!f) return null;
+  if (f.wire !== 2) throw new Error(`protobuf: field ${no} is not a message (wire type ${f.wire})`);
+  const len = readVarint(f.raw, 0); // raw holds the length, then the message
+  return decodeFields(f.raw.subarray(len.end, len.end + len.value));
 }

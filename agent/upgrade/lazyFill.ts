@@ -87,7 +87,9 @@ async function seeFillThrough(w: WorkloadState, restored: RecordOf<'restore', 'i
   }
   await check;
   const endedAtMs = status!.endedAtMs;
-  const eagerBytes = counts.pages === null ? null : Math.max(0, pageImageBytes(manifest) - counts.pages * PAGE_BYTES);
+  // After a pre-dump round the restore counted what it copied (lazyViews.ts); else it is what the daemon did not serve.
+  const counted = restored.data.step === 'restored' ? restored.data.eagerBytes : undefined;
+  const eagerBytes = counted ?? (counts.pages === null ? null : Math.max(0, pageImageBytes(manifest) - counts.pages * PAGE_BYTES));
   return { selector: w.selector, ok: true, ms: Math.max(0, endedAtMs - runningAtMs), endedAtMs, ...counts, eagerBytes, error: null };
 }
 

@@ -23,11 +23,12 @@ export const LAZY_PID = 'lazy-pages.pid';
  */
 export const LAZY_RUNNING = 'lazy-running';
 
-// $1 the images directory, $2… the tree's PIDs. The daemon reports ready on fd 3. The status is
+// $1 the work directory, $2 the images directory (lazyViews.ts: the daemon's view after a pre-dump
+// round), $3… the tree's PIDs. The daemon reports ready on fd 3. The status is
 // written before the stop: the restore, which continues the tree after writing LAZY_RUNNING,
 // looks for it right after, so one of the two always stops a tree whose daemon died.
-const SUPERVISOR = `dir="$1"; shift
-criu lazy-pages -D "$dir" -W "$dir" -o ${LAZY_LOG} -v4 --status-fd 3 &
+const SUPERVISOR = `dir="$1"; images="$2"; shift 2
+criu lazy-pages -D "$images" -W "$dir" -o ${LAZY_LOG} -v4 --status-fd 3 &
 echo $! > "$dir/${LAZY_PID}"
 wait $!
 rc=$?
@@ -59,10 +60,11 @@ export function lazyDaemonPid(dir: string): number | null {
  */
 export function startLazyPages(
   w: Pick<WorkloadState, 'dir' | 'pids'>,
+  imagesDir = w.dir,
   timeoutMs = 60_000,
 ): Promise<{ ok: true } | { ok: false; evidence: string }> {
   for (const f of [LAZY_STATUS, LAZY_PID, LAZY_LOG, LAZY_RUNNING, 'lazy-pages.socket']) rmSync(join(w.dir, f), { force: true });
-  const child = spawn('/bin/sh', ['-c', SUPERVISOR, 'seamless-lazy-pages', w.dir, ...w.pids.map(String)], {
+  const child = spawn('/bin/sh', ['-c', SUPERVISOR, 'seamless-lazy-pages', w.dir, imagesDir, ...w.pids.map(String)], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
   });

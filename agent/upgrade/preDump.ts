@@ -1,7 +1,8 @@
 // Why: phase "pre-dump": `criu pre-dump --track-mem` rounds while the workloads run, until the
 // dirty set stops shrinking (criuLog.shouldPreDumpAgain), so the dump under the freeze writes
 // only what changed since. A failed round is not fatal: the dump then writes everything itself
-// (longer freeze, same result).
+// (longer freeze, same result). A tree restored lazily gets one round: its lazy-pages daemon serves
+// pages from that round's files (lazyViews.ts), and with more rounds a page may sit in any of them.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Plan } from '../../shared/plan/plan';
@@ -14,6 +15,8 @@ import { pageImageBytes, trackProgress } from './progress';
 import type { RunState } from './state';
 
 const MAX_PRE_DUMPS = 3;
+/** Rounds for a tree restored lazily (see above). */
+const MAX_LAZY_PRE_DUMPS = 1;
 
 export function listDir(dir: string): { name: string; size: number }[] {
   try {
@@ -31,14 +34,6 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
   // A container's runtime takes its checkpoint in one go here (podman's --pre-checkpoint rounds
   // are not used yet): the whole dump is under the freeze.
   for (const w of state.workloads.filter((x) => !x.container)) {
-    if (w.restoreMode === 'lazy') {
-      journal.write({
-        phase: 'pre-dump',
-        state: 'skipped',
-        message: `${w.selector} is restored lazily: dumped whole under the freeze (CRIU would restore a pre-dump's pages eagerly)`,
-      });
-      continue;
-    }
     if (!preDumpPays(w.estimatedBytes)) {
       journal.write({
         phase: 'pre-dump',
@@ -56,7 +51,7 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
     });
     const rounds: number[] = [];
     let failed: string | null = null;
-    while (shouldPreDumpAgain(rounds, MAX_PRE_DUMPS)) {
+    while (shouldPreDumpAgain(rounds, w.restoreMode === 'lazy' ? MAX_LAZY_PRE_DUMPS : MAX_PRE_DUMPS)) {
       const n = rounds.length + 1;
       const dir = join(dirname(w.dir), `pre-${n}`);
       const prev = w.preDumpDirs.length ? ['--prev-images-dir', `../pre-${n - 1}`] : [];

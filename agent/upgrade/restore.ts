@@ -21,6 +21,8 @@ import { checkBeforeRestore, checkPageImages, pageImagesMismatch, readManifest, 
 import { killStopped, stopTogether, thaw } from './dumpedTasks';
 import { trackProgress } from './progress';
 import { awaitLazyEnd, LAZY_RUNNING, lazyStatus, startLazyPages, stopLazyPages } from './lazyPages';
+import { buildLazyViews, type LazyViews } from './lazyViews';
+import { PAGE_SIZE } from '../criu/pagemapImage';
 import { criuConcurrency, forEachBounded } from '../exec/bounded';
 import { formatBytes } from '../../shared/format';
 import {
@@ -49,6 +51,7 @@ async function restoreOne(
   log: string,
   extra: string[] = [],
   timeoutMs = 30 * 60_000,
+  imagesDir = w.dir,
 ): Promise<{ ok: boolean; evidence: string; pid: number | null }> {
   const pidfile = join(w.dir, 'restored.pid');
   rmSync(pidfile, { force: true });
@@ -64,7 +67,7 @@ async function restoreOne(
   // --leave-stopped: the tree runs again only once its page images have passed their check.
   const r = await sh(
     'criu',
-    ['restore', '-D', w.dir, '-o', log, '-v4', '--restore-detached', '--leave-stopped', '--pidfile', pidfile, ...extra, ...args],
+    ['restore', '-D', imagesDir, '-o', log, '-v4', '--restore-detached', '--leave-stopped', '--pidfile', pidfile, ...extra, ...args],
     {
       timeoutMs,
       passFds: streams,
@@ -283,7 +286,8 @@ function runAgain(
   out: Restored,
   pid: number | null,
   startedAtMs: number,
-  lazy: boolean,
+  /** Restored lazily (with what the restore copied before it ran, when counted), or false. */
+  lazy: false | { eagerBytes?: number },
 ): true {
   const rootPid = pid ?? w.rootPid;
   const pids = treePids(w.rootPid);
@@ -299,7 +303,15 @@ function runAgain(
     state: 'info',
     message: `${w.selector}: restored ${pids.length} process(es), root pid ${rootPid}${lazy ? '; running, its pages coming back on demand' : ''}`,
     durationMs: Date.now() - startedAtMs,
-    data: { step: 'restored', selector: w.selector, rootPid, pids, processes: pids.length, cgroup, ...(lazy ? { lazy: true } : {}) },
+    data: {
+      step: 'restored',
+      selector: w.selector,
+      rootPid,
+      pids,
+      processes: pids.length,
+      cgroup,
+      ...(lazy ? { lazy: true, ...lazy } : {}),
+    },
   });
   if (w.unit) out.handBack.push({ unit: w.unit, ok: true, pid: rootPid });
   return true;
@@ -323,7 +335,23 @@ async function restoreLazily(
   m: Manifest,
 ): Promise<boolean | 'eager'> {
   const tr = Date.now();
-  const daemon = await startLazyPages(w);
+  // After a pre-dump round: the restore and the daemon each read their view of the images.
+  let views: LazyViews | null = null;
+  if (w.preDumpDirs.length > 0) {
+    try {
+      views = buildLazyViews(w.dir);
+    } catch (err) {
+      journal.write({
+        phase: 'restore',
+        state: 'info',
+        message: `${w.selector}: its pre-dumped images cannot be served lazily; restoring it eagerly instead`,
+        data: { step: 'retry', selector: w.selector, options: w.criuOptions },
+        error: { code: 'LAZY_FILL_FAILED', message: 'the lazy views of the images could not be built', evidence: String(err) },
+      });
+      return 'eager';
+    }
+  }
+  const daemon = await startLazyPages(w, views?.serveDir);
   if (!daemon.ok) {
     journal.write({
       phase: 'restore',
@@ -343,7 +371,7 @@ async function restoreLazily(
   });
   // No page is copied before the tree runs, so this is short; a daemon that stops answering would
   // hang it (CRIU's restorer touches the tree's memory), so it has a deadline of its own.
-  const r = await restoreOne(w, w.criuOptions, 'restore.log', ['--lazy-pages', '-W', w.dir], LAZY_RESTORE_TIMEOUT_MS);
+  const r = await restoreOne(w, w.criuOptions, 'restore.log', ['--lazy-pages', '-W', w.dir], LAZY_RESTORE_TIMEOUT_MS, views?.restoreDir);
   if (!r.ok) {
     stopLazyPages(w.dir);
     await awaitLazyEnd(w.dir);
@@ -356,7 +384,7 @@ async function restoreLazily(
     });
     return 'eager';
   }
-  return runAgain(state, w, journal, out, r.pid, tr, true);
+  return runAgain(state, w, journal, out, r.pid, tr, views ? { eagerBytes: views.eagerPages * PAGE_SIZE } : {});
 }
 
 /** What the restore did, for the hand-back and the fallback. */

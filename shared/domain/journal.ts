@@ -152,6 +152,8 @@ const restoreInfoData = z.discriminatedUnion('step', [
     cgroup: z.nullable(z.string()),
     /** Restored lazily: it runs, and takes its pages on demand until the lazy fill ends (absent: eager). */
     lazy: z.optional(z.boolean()),
+    /** Lazily, after a pre-dump round: the bytes restored before it ran (the daemon serves the rest; absent: not counted here). */
+    eagerBytes: z.optional(count()),
   }),
   z.object({ step: z.literal('leftover-locks'), removed: z.array(z.string()) }),
   /** A container whose restore failed, started cold by its runtime as its restart policy says (or left stopped: started false). */

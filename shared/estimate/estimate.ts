@@ -199,12 +199,19 @@ export function estimate(
   const totalBytes = ws.reduce((s, w) => s + w.bytes, 0);
   const bytesIn = (w: Carried) => input(`memory of ${w.selector}`, mib(w.bytes), 'MiB', w.bytesSource);
   // restoreMode lazy: a tree runs as soon as its metadata is back; CRIU still copies its shared
-  // memory (shmem, shared anonymous) before it runs, and the rest comes back after the blackout.
+  // memory (shmem, shared anonymous) before it runs, and after a pre-dump round what changed since
+  // (the daemon serves the round's pages); the rest comes back after the blackout.
   const lazy = (w: Carried) => plan.options.restoreMode === 'lazy' && !isContainer(w);
-  const eagerBytes = (w: Carried) => (lazy(w) ? Math.min(w.bytes, w.workload.memory.shmemBytes) : w.bytes);
+  const eagerBytes = (w: Carried) =>
+    lazy(w) ? Math.min(w.bytes, w.workload.memory.shmemBytes + (preDumped(w) ? leftAtFreeze(w).bytes : 0)) : w.bytes;
   const eagerIn = (w: Carried) =>
     lazy(w)
-      ? input(`shared memory of ${w.selector}, restored eagerly (lazy restore cannot serve it)`, mib(eagerBytes(w)), 'MiB', 'inventory')
+      ? input(
+          `shared memory of ${w.selector}${preDumped(w) ? ' and what it changes after its pre-dump round' : ''}, restored eagerly (lazy restore cannot serve it)`,
+          mib(eagerBytes(w)),
+          'MiB',
+          'inventory',
+        )
       : bytesIn(w);
 
   const storeWrite = calibration?.store.writeBytesPerS
@@ -254,7 +261,22 @@ export function estimate(
     inputs: [input(`${what} (reference CPU)`, referenceMs, 'ms', 'default'), cpu],
   });
   // Pre-dumped: trees large enough for the rounds to pay (shared/plan/preDumpPolicy.ts).
-  const preDumped = (w: Carried) => plan.options.preDump && !isContainer(w) && preDumpPays(w.bytes, plan.options.restoreMode);
+  const preDumped = (w: Carried) => plan.options.preDump && !isContainer(w) && preDumpPays(w.bytes);
+  /** What is left to copy at the freeze: everything, or after pre-dump rounds what changed since the last. */
+  const leftAtFreeze = (w: Carried): { bytes: number; inputs: EstimateInput[] } => {
+    if (!preDumped(w)) return { bytes: w.bytes, inputs: [bytesIn(w)] };
+    const rate = w.trial?.dirtyBytesPerS;
+    const window = (w.trial?.preDumpMs ?? 1000) / 1000;
+    if (rate !== null && rate !== undefined)
+      return {
+        bytes: Math.min(w.bytes, rate * window),
+        inputs: [bytesIn(w), input(`dirty rate of ${w.selector}`, mb(rate), 'MB/s', 'dry-run')],
+      };
+    return {
+      bytes: w.bytes * DEFAULTS.dirtyShareAtFreeze,
+      inputs: [bytesIn(w), input('share dirtied after the last pre-dump', DEFAULTS.dirtyShareAtFreeze, '×', 'default')],
+    };
+  };
   const preDumpTerms: Term[] = plan.options.preDump
     ? ws.filter(preDumped).map((w) =>
         w.trial
@@ -280,23 +302,11 @@ export function estimate(
       finalBytes += w.trial.trialDump.bytes;
       continue;
     }
-    let left = w.bytes;
-    const leftInputs = [bytesIn(w)];
-    if (isContainer(w)) {
+    const { bytes: left, inputs: leftInputs } = leftAtFreeze(w);
+    if (isContainer(w))
       freezeTerms.push(
         runtimeSteps(`${w.workload.runtime ?? 'runtime'} checkpoint's own steps for ${w.selector}`, DEFAULTS.containerCheckpointMs),
       );
-    } else if (preDumped(w)) {
-      const rate = w.trial?.dirtyBytesPerS;
-      const window = (w.trial?.preDumpMs ?? 1000) / 1000;
-      if (rate !== null && rate !== undefined) {
-        left = Math.min(w.bytes, rate * window);
-        leftInputs.push(input(`dirty rate of ${w.selector}`, mb(rate), 'MB/s', 'dry-run'));
-      } else {
-        left = w.bytes * DEFAULTS.dirtyShareAtFreeze;
-        leftInputs.push(input('share dirtied after the last pre-dump', DEFAULTS.dirtyShareAtFreeze, '×', 'default'));
-      }
-    }
     finalBytes += left;
     freezeTerms.push({
       ms: ((DEFAULTS.dumpBaseMs + w.processes * DEFAULTS.dumpPerProcessMs) * cpu.value + objectsMs(w, cpu.value)) / lanesOf(w).value,

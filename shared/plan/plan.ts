@@ -64,8 +64,9 @@ export const planOptionsSchema = z.object({
    * page before the tree runs again. lazy: the tree runs as soon as its metadata is restored and
    * takes its pages from the images on demand (CRIU's lazy-pages daemon, userfaultfd), the rest
    * pushed in the background; the blackout no longer grows with memory, a "degraded" window
-   * follows until every page is back. Lazy trees are not pre-dumped (CRIU restores a pre-dump's
-   * pages eagerly); containers are always restored eagerly by their runtimes.
+   * follows until every page is back. A lazy tree gets one pre-dump round (its daemon serves that
+   * round's pages; what changed after it is restored before the tree runs); containers are always
+   * restored eagerly by their runtimes.
    */
   restoreMode: z._default(z.enum(['eager', 'lazy']), 'eager'),
 });

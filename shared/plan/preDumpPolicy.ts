@@ -10,8 +10,9 @@ export const PRE_DUMP_MIN_BYTES = 32 * 1024 * 1024;
 
 /**
  * Whether pre-dump rounds pay for a workload of this size (unknown size: they are tried, as
- * before). Never for a tree restored lazily: CRIU restores the pages a pre-dump holds eagerly
- * (only the final dump's pages can be served on demand), which would undo the lazy restore.
+ * before). The same for a tree restored lazily: it gets one round, whose pages its lazy-pages
+ * daemon serves (agent/upgrade/lazyViews.ts); only what changed after the round is restored
+ * before it runs.
  */
-export const preDumpPays = (bytes: number | null | undefined, restoreMode: 'eager' | 'lazy' = 'eager'): boolean =>
-  restoreMode === 'eager' && (bytes === null || bytes === undefined || bytes >= PRE_DUMP_MIN_BYTES);
+export const preDumpPays = (bytes: number | null | undefined): boolean =>
+  bytes === null || bytes === undefined || bytes >= PRE_DUMP_MIN_BYTES;

@@ -2,7 +2,7 @@
 // next to each other, each run the way an admin would run it, and measured the same way (the
 // guest probe: answered, warm; the workload's own state before and after):
 //   seamless   Seamless with its pmem store and pre-dump
-//   seamless-lazy  the same, restoreMode lazy (no pre-dump; pages on demand after the tree runs)
+//   seamless-lazy  the same, restoreMode lazy (one pre-dump round; pages on demand after the tree runs)
 //   criu-disk  the same agent and CRIU options, the images in a directory on the root disk
 //   cold       `systemctl kexec` into the new kernel: services stop and start cold
 //   reboot     `systemctl reboot` through the VM's firmware (QEMU boots the kernel it was given)

@@ -132,7 +132,7 @@ export function PreflightPanel({ hostId }: { hostId: string }) {
             data-testid="plan-option-restore-mode"
           >
             <option value="eager">eager: every page back before the workload runs</option>
-            <option value="lazy">lazy: runs at once, pages on demand (no pre-dump; degraded until every page is back)</option>
+            <option value="lazy">lazy: runs at once, pages on demand (degraded until every page is back)</option>
           </select>
         </label>
         <label>

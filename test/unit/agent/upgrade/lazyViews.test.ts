@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { encodeFields, setVarint, type WireField } from '../../../../agent/criu/protoWire';
+import {
+  lazyVmas,
+  PE_LAZY,
+  PE_PARENT,
+  PE_PRESENT,
+  readPagemap,
+  threadStackPointer,
+  writePagemap,
+  type Pagemap,
+} from '../../../../agent/criu/pagemapImage';
+import { intersectRuns, lazyPagemaps, splitEntries, subtractRuns } from '../../../../agent/upgrade/lazyViews';
+
+const P = 4096;
+const runs = (...r: [number, number][]) => r.map(([start, end]) => ({ start, end }));
+const entries = (...e: [number, number, number][]) => e.map(([start, end, flags]) => ({ start, end, flags }));
+
+/** A CRIU image: the common magic, the image's magic, then each entry with its u32 size. */
+function image(magic: number, msgs: Buffer[]): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32LE(0x54564319, 0);
+  head.writeUInt32LE(magic, 4);
+  return Buffer.concat([head, ...msgs.flatMap((m) => [Buffer.from([m.length, 0, 0, 0]), m])]);
+}
+const varints = (...pairs: [number, number][]) => pairs.reduce<WireField[]>((f, [no, v]) => setVarint(f, no, v), []);
+const nested = (no: number, fields: WireField[]): WireField => {
+  const msg = encodeFields(fields);
+  if (msg.length > 127) throw new Error('test helper: one length byte only');
+  return { no, wire: 2, raw: Buffer.concat([Buffer.from([msg.length]), msg]) };
+};
+const MAP_PRIVATE = 0x02;
+const MAP_SHARED = 0x01;
+const MAP_ANONYMOUS = 0x20;
+/** An mm image of these VMAs (start and end in pages). */
+const mm = (...vmas: { start: number; end: number; flags: number; status?: number }[]) =>
+  image(0x57492820, [
+    encodeFields([
+      ...varints([1, 0x400000]),
+      ...vmas.map((v) =>
+        nested(14, varints([1, v.start * P], [2, v.end * P], [3, 0], [4, 0], [5, 3], [6, v.flags], [7, v.status ?? 1], [8, 1])),
+      ),
+    ]),
+  ]);
+/** A core image whose thread's gpregs hold this stack pointer. */
+const core = (sp: number) =>
+  image(0x55053847, [encodeFields([...varints([1, 1]), nested(2, [...varints([1, 0]), nested(2, varints([17, 0x401000], [20, sp]))])])]);
+
+describe('page runs', () => {
+  it('intersects, subtracts and splits sorted runs', () => {
+    expect(intersectRuns(runs([0, 10], [20, 30]), runs([5, 25]))).toEqual(runs([5, 10], [20, 25]));
+    expect(intersectRuns(runs([0, 10]), runs([10, 20]))).toEqual([]);
+    expect(subtractRuns(runs([0, 10], [20, 30]), runs([2, 3], [9, 21], [29, 40]))).toEqual(runs([0, 2], [3, 9], [21, 29]));
+    expect(subtractRuns(runs([0, 10]), [])).toEqual(runs([0, 10]));
+    expect(splitEntries(entries([0, 10, 4], [10, 12, 1]), runs([2, 4], [9, 11]))).toEqual([
+      { start: 0, end: 2, flags: 4, marked: false },
+      { start: 2, end: 4, flags: 4, marked: true },
+      { start: 4, end: 9, flags: 4, marked: false },
+      { start: 9, end: 10, flags: 4, marked: true },
+      { start: 10, end: 11, flags: 1, marked: true },
+      { start: 11, end: 12, flags: 1, marked: false },
+    ]);
+  });
+});
+
+describe('pagemap, mm and core images', () => {
+  it('writes a pagemap CRIU reads back the same, and reads the old in_parent field as CRIU does', () => {
+    const p: Pagemap = {
+      pagesId: 3,
+      entries: entries([0x7f0000000, 0x7f0000010, PE_PRESENT | PE_LAZY], [0x7f0000010, 0x7f0000012, PE_PARENT]),
+    };
+    expect(readPagemap(writePagemap(p))).toEqual(p);
+    const old = image(0x56084025, [
+      encodeFields(varints([1, 1])),
+      encodeFields(varints([1, 16 * P], [2, 2], [3, 1])),
+      encodeFields(varints([1, 32 * P], [2, 1])),
+    ]);
+    expect(readPagemap(old).entries).toEqual(entries([16, 18, PE_PARENT], [32, 33, PE_PRESENT]));
+  });
+
+  it('refuses what is not a pagemap, or is cut short', () => {
+    const good = writePagemap({ pagesId: 1, entries: entries([1, 2, PE_PRESENT]) });
+    expect(() => readPagemap(mm())).toThrow(/not a CRIU PAGEMAP image/);
+    expect(() => readPagemap(good.subarray(0, good.length - 2), 'pagemap-7.img')).toThrow(
+      /pagemap-7.img: an entry of \d+ bytes runs past the end/,
+    );
+  });
+
+  it('names the VMAs CRIU restores lazily (anonymous private, not the vDSO) and the thread’s stack pointer', () => {
+    const img = mm(
+      { start: 10, end: 20, flags: MAP_PRIVATE | MAP_ANONYMOUS },
+      { start: 20, end: 30, flags: MAP_SHARED | MAP_ANONYMOUS },
+      { start: 30, end: 31, flags: MAP_PRIVATE | MAP_ANONYMOUS, status: 1 | (1 << 3) },
+      { start: 40, end: 50, flags: MAP_PRIVATE },
+    );
+    expect(lazyVmas(img)).toEqual(runs([10, 20]));
+    expect(threadStackPointer(core(0x7ffc12345678))).toBe(0x7ffc12345678);
+  });
+});
+
+describe('lazyPagemaps: what the restore skips is exactly what the daemon serves', () => {
+  // The final dump: its own pages (dirtied since the round) and holes whose pages are in the round.
+  const final = writePagemap({
+    pagesId: 2,
+    entries: entries(
+      [10, 12, PE_PRESENT | PE_LAZY],
+      [12, 20, PE_PARENT],
+      [30, 40, PE_PARENT],
+      [40, 41, PE_PRESENT],
+      [50, 52, PE_PRESENT | PE_LAZY],
+    ),
+  });
+  const round = writePagemap({ pagesId: 1, entries: entries([10, 20, PE_PRESENT | PE_LAZY], [30, 41, PE_PRESENT]) });
+  const vmas = mm(
+    { start: 10, end: 25, flags: MAP_PRIVATE | MAP_ANONYMOUS },
+    { start: 30, end: 41, flags: MAP_PRIVATE },
+    { start: 50, end: 60, flags: MAP_PRIVATE | MAP_ANONYMOUS },
+  );
+  const files = (images: Record<string, Buffer>, roundImages: Record<string, Buffer>) => (where: 'dump' | 'round', name: string) =>
+    (where === 'dump' ? images : roundImages)[name] ?? null;
+
+  it('serves the round’s pages of lazy VMAs but a stack page; restores the rest before the tree runs', () => {
+    const v = lazyPagemaps('7', files({ 'pagemap-7.img': final, 'mm-7.img': vmas }, { 'pagemap-7.img': round }), runs([15, 16]));
+    expect(v.restore).toEqual({
+      pagesId: 2,
+      entries: entries(
+        [10, 12, PE_PRESENT], // dirtied since the round: restored first, the daemon does not have it
+        [12, 15, PE_LAZY],
+        [15, 16, PE_PARENT], // a thread's stack page: from the round, before it runs
+        [16, 20, PE_LAZY],
+        [30, 40, PE_PARENT], // not an anonymous mapping: CRIU restores it eagerly anyway
+        [40, 41, PE_PRESENT],
+        [50, 52, PE_PRESENT],
+      ),
+    });
+    expect(v.serve).toEqual({
+      pagesId: 1,
+      entries: entries(
+        [10, 12, PE_PRESENT],
+        [12, 15, PE_PRESENT | PE_LAZY],
+        [15, 16, PE_PRESENT],
+        [16, 20, PE_PRESENT | PE_LAZY],
+        [30, 41, PE_PRESENT],
+      ),
+    });
+    expect(v.served).toBe(7);
+    expect(v.eager).toBe(23 - 7);
+    // the daemon's page file offsets are the round's: the same pages present, in the same order
+    const present = (p: Pagemap) => p.entries.filter((e) => e.flags & PE_PRESENT).reduce((n, e) => n + e.end - e.start, 0);
+    expect(present(v.serve!)).toBe(present(readPagemap(round)));
+    expect(present(v.restore)).toBe(present(readPagemap(final)));
+  });
+
+  it('serves nothing for a process the round did not know', () => {
+    const v = lazyPagemaps('8', files({ 'pagemap-8.img': final, 'mm-8.img': vmas }, {}), []);
+    expect(v.serve).toBeNull();
+    expect(v.served).toBe(0);
+    expect(v.restore.entries.every((e) => (e.flags & PE_LAZY) === 0)).toBe(true);
+  });
+
+  it('refuses a round that has a parent of its own (its pages may sit in an older round)', () => {
+    const deeper = writePagemap({ pagesId: 1, entries: entries([10, 20, PE_PARENT]) });
+    expect(() => lazyPagemaps('7', files({ 'pagemap-7.img': final, 'mm-7.img': vmas }, { 'pagemap-7.img': deeper }), [])).toThrow(
+      /one round only/,
+    );
+  });
+});
