@@ -16,7 +16,7 @@
 // The two views come from one computed set of pages, so what the restore skips is exactly what the
 // daemon serves: a skipped page the daemon did not know would come back zero-filled. One round
 // only (preDump.ts): with more, a page's data may sit in any round, and the daemon reads one file.
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   lazyVmas,
@@ -165,7 +165,7 @@ export function buildLazyViews(dumpDir: string): LazyViews {
   const serveDir = join(wdir, LAZY_SERVE_VIEW);
   const parentLink = readlinkSync(join(dumpDir, 'parent'));
   const roundDir = resolve(dumpDir, parentLink);
-  if (existsSync(join(roundDir, 'parent')))
+  if (lstatSync(join(roundDir, 'parent'), { throwIfNoEntry: false }))
     throw new Error(`the pre-dump round ${roundDir} has a parent of its own: a lazy restore serves one round only`);
   for (const d of [restoreDir, serveDir]) {
     rmSync(d, { recursive: true, force: true });

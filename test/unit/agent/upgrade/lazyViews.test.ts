@@ -1,4 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFields, setVarint, type WireField } from '../../../../agent/criu/protoWire';
 import {
   lazyVmas,
@@ -10,7 +24,7 @@ import {
   writePagemap,
   type Pagemap,
 } from '../../../../agent/criu/pagemapImage';
-import { intersectRuns, lazyPagemaps, splitEntries, subtractRuns } from '../../../../agent/upgrade/lazyViews';
+import { buildLazyViews, intersectRuns, lazyPagemaps, splitEntries, subtractRuns } from '../../../../agent/upgrade/lazyViews';
 
 const P = 4096;
 const runs = (...r: [number, number][]) => r.map(([start, end]) => ({ start, end }));
@@ -163,5 +177,94 @@ describe('lazyPagemaps: what the restore skips is exactly what the daemon serves
     expect(() => lazyPagemaps('7', files({ 'pagemap-7.img': final, 'mm-7.img': vmas }, { 'pagemap-7.img': deeper }), [])).toThrow(
       /one round only/,
     );
+  });
+});
+
+describe('buildLazyViews: two directories of links beside the dump, the page maps rewritten', () => {
+  let wdir = '';
+  afterEach(() => rmSync(wdir, { recursive: true, force: true }));
+
+  it('links the dump’s images, renumbers the daemon’s page files, keeps the restore’s parent, root’s alone', () => {
+    wdir = mkdtempSync(join(tmpdir(), 'lazy-views-'));
+    const dump = join(wdir, 'dump');
+    const round = join(wdir, 'pre-1');
+    mkdirSync(dump);
+    mkdirSync(round);
+    const write = (dir: string, name: string, data: Buffer | string) => writeFileSync(join(dir, name), data);
+    // two processes: 7 known to the round, 8 started after it (nothing to serve)
+    write(dump, 'pagemap-7.img', writePagemap({ pagesId: 1, entries: entries([10, 12, PE_PRESENT | PE_LAZY], [12, 20, PE_PARENT]) }));
+    write(dump, 'pagemap-8.img', writePagemap({ pagesId: 2, entries: entries([30, 31, PE_PRESENT | PE_LAZY]) }));
+    write(dump, 'mm-7.img', mm({ start: 10, end: 20, flags: MAP_PRIVATE | MAP_ANONYMOUS }));
+    write(dump, 'mm-8.img', mm({ start: 30, end: 31, flags: MAP_PRIVATE | MAP_ANONYMOUS }));
+    write(dump, 'core-7.img', core(19 * P + 8));
+    write(dump, 'core-8.img', core(30 * P + 8));
+    write(dump, 'pages-1.img', 'p7');
+    write(dump, 'pages-2.img', 'p8');
+    write(dump, 'pstree.img', 'tree');
+    write(dump, 'dump.log', 'log');
+    symlinkSync('../pre-1', join(dump, 'parent'));
+    write(round, 'pagemap-7.img', writePagemap({ pagesId: 1, entries: entries([10, 20, PE_PRESENT | PE_LAZY]) }));
+    write(round, 'pages-1.img', 'round7');
+
+    const v = buildLazyViews(dump);
+    expect(v).toEqual({ restoreDir: join(wdir, 'lazy-restore'), serveDir: join(wdir, 'lazy-serve'), servedPages: 7, eagerPages: 3 + 1 });
+    expect(readdirSync(v.restoreDir).sort()).toEqual(
+      [
+        'core-7.img',
+        'core-8.img',
+        'mm-7.img',
+        'mm-8.img',
+        'pagemap-7.img',
+        'pagemap-8.img',
+        'pages-1.img',
+        'pages-2.img',
+        'parent',
+        'pstree.img',
+      ].sort(),
+    );
+    expect(readlinkSync(join(v.restoreDir, 'parent'))).toBe(round);
+    expect(readFileSync(join(v.restoreDir, 'pages-2.img'), 'utf8')).toBe('p8');
+    // the restore skips 12–19 (the stack page 19 stays in the parent, restored first)
+    expect(readPagemap(readFileSync(join(v.restoreDir, 'pagemap-7.img'))).entries).toEqual(
+      entries([10, 12, PE_PRESENT], [12, 19, PE_LAZY], [19, 20, PE_PARENT]),
+    );
+    // the daemon: the round's pages for 7 (its file renumbered), an empty map and file for 8
+    expect(readdirSync(v.serveDir).sort()).toEqual(
+      [
+        'core-7.img',
+        'core-8.img',
+        'mm-7.img',
+        'mm-8.img',
+        'pagemap-7.img',
+        'pagemap-8.img',
+        'pages-1.img',
+        'pages-2.img',
+        'pstree.img',
+      ].sort(),
+    );
+    expect(readPagemap(readFileSync(join(v.serveDir, 'pagemap-7.img')))).toEqual({
+      pagesId: 1,
+      entries: entries([10, 12, PE_PRESENT], [12, 19, PE_PRESENT | PE_LAZY], [19, 20, PE_PRESENT]),
+    });
+    expect(readFileSync(join(v.serveDir, 'pages-1.img'), 'utf8')).toBe('round7');
+    expect(readPagemap(readFileSync(join(v.serveDir, 'pagemap-8.img')))).toEqual({ pagesId: 2, entries: [] });
+    expect(readFileSync(join(v.serveDir, 'pages-2.img'), 'utf8')).toBe('');
+    for (const d of [v.restoreDir, v.serveDir]) {
+      expect(statSync(d).mode & 0o777).toBe(0o700);
+      for (const n of readdirSync(d)) if (!lstatSync(join(d, n)).isSymbolicLink()) expect(statSync(join(d, n)).mode & 0o077).toBe(0);
+    }
+    // built afresh: a second call gives the same views
+    expect(buildLazyViews(dump)).toEqual(v);
+  });
+
+  it('refuses a dump whose round has a parent of its own, or that has no parent at all', () => {
+    wdir = mkdtempSync(join(tmpdir(), 'lazy-views-'));
+    const dump = join(wdir, 'dump');
+    mkdirSync(dump);
+    expect(() => buildLazyViews(dump)).toThrow(/ENOENT/);
+    mkdirSync(join(wdir, 'pre-2'));
+    symlinkSync('../pre-1', join(wdir, 'pre-2', 'parent'));
+    symlinkSync('../pre-2', join(dump, 'parent'));
+    expect(() => buildLazyViews(dump)).toThrow(/one round only/);
   });
 });
