@@ -268,3 +268,53 @@ describe('buildLazyViews: two directories of links beside the dump, the page map
     expect(() => buildLazyViews(dump)).toThrow(/one round only/);
   });
 });
+
+describe('lazyPagemaps on a real pre-dump and dump (test/fixtures/criu/README.md)', () => {
+  const fixture = (name: string) => readFileSync(join(__dirname, '../../../fixtures/criu/lazy', name));
+  const files = (where: 'dump' | 'round', name: string) => fixture(`${where === 'dump' ? 'dump' : 'pre-1'}-${name}`);
+  const final = readPagemap(fixture('dump-pagemap-456.img'));
+  const round = readPagemap(fixture('pre-1-pagemap-456.img'));
+  const sp = threadStackPointer(fixture('dump-core-456.img'));
+  const spPage = Math.floor(sp! / P);
+  const v = lazyPagemaps('456', files, runs([spPage, spPage + 1]));
+  const pagesIn = (es: readonly { start: number; end: number }[]) => es.reduce((n, e) => n + e.end - e.start, 0);
+  const inside = (page: number, es: readonly { start: number; end: number }[]) => es.some((e) => e.start <= page && page < e.end);
+  const served = v.restore.entries.filter((e) => e.flags === PE_LAZY);
+
+  it('reads the images as crit decodes them', () => {
+    expect(sp).toBe(0x7ffc3aa6c3a8);
+    expect(final.entries).toHaveLength(12);
+    expect(final.entries.find((e) => e.start === 0x7fb7ef54f000 / P)).toEqual({
+      start: 0x7fb7ef54f000 / P,
+      end: 0x7fb7ef54f000 / P + 1201,
+      flags: PE_PARENT,
+    });
+    expect(round.entries.every((e) => e.flags & PE_PRESENT)).toBe(true);
+    // the 8 MiB region, the heap, the stack are lazy; the vDSO is not
+    const vmas = lazyVmas(fixture('dump-mm-456.img'));
+    expect(inside(0x7fb7ef40f000 / P, vmas)).toBe(true);
+    expect(inside(0x7ffc3aa6c000 / P, vmas)).toBe(true);
+    expect(inside(0x7ffc3abe6000 / P, vmas)).toBe(false);
+  });
+
+  it('serves the region’s pages left in the round, never the vDSO or the stack pointer’s page; counts add up', () => {
+    expect(inside(0x7fb7ef54f000 / P, served)).toBe(true);
+    expect(pagesIn(served)).toBe(v.served);
+    expect(v.served).toBeGreaterThanOrEqual(1201);
+    expect(v.served + v.eager).toBe(pagesIn(final.entries));
+    expect(inside(0x7ffc3abe6000 / P, served)).toBe(false);
+    expect(inside(spPage, served)).toBe(false);
+    // each served page: left in the round by the dump, present in the round
+    for (const r of served) {
+      expect(final.entries.some((e) => e.flags === PE_PARENT && e.start <= r.start && r.end <= e.end)).toBe(true);
+      expect(round.entries.some((e) => e.start <= r.start && r.end <= e.end)).toBe(true);
+    }
+    // the daemon serves exactly those pages, at the round's offsets
+    expect(v.serve!.entries.filter((e) => e.flags & PE_LAZY)).toEqual(served.map((e) => ({ ...e, flags: PE_PRESENT | PE_LAZY })));
+    expect(pagesIn(v.serve!.entries)).toBe(pagesIn(round.entries));
+    // the pages the dump wrote itself are restored before the tree runs
+    const own = (p: Pagemap) => pagesIn(p.entries.filter((e) => e.flags & PE_PRESENT));
+    expect(own(v.restore)).toBe(own(final));
+    expect(v.restore.entries.some((e) => e.flags & PE_PRESENT && e.flags & PE_LAZY)).toBe(false);
+  });
+});
