@@ -2,7 +2,8 @@ import { kexecBegin, report, restoreEnd, START, stamped } from '../../../helpers
 import type { RecordInput } from '../../../../shared/domain/journal';
 import { goneOf, outcomeOf } from '../../../../agent/upgrade/report';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -184,7 +185,28 @@ describe('units and names', () => {
     // after the root filesystem and the modules, not after udevd (its start cost the lab 1.2 s)
     expect(u).toMatch(/^After=local-fs\.target systemd-modules-load\.service systemd-journald\.socket$/m);
     expect(u).toContain('KillMode=process');
-    expect(u).toContain('ExecStart=/usr/bin/node /var/lib/seamless/upgrades/u-1/agent.cjs --restore-from-cmdline');
+    expect(u).toMatch(/^ExecStart=\/bin\/sh -c '.*' \/usr\/bin\/node \/var\/lib\/seamless\/upgrades\/u-1\/agent\.cjs$/m);
+  });
+  it('the boot hook’s command starts CRIU’s kernel probe detached and runs the agent in its own place (same PID)', () => {
+    // The unit's ExecStart run as systemd would (its $$ a literal $), with a criu and a node that say they ran.
+    const dir = mkdtempSync(join(tmpdir(), 'hook-exec-'));
+    try {
+      writeFileSync(join(dir, 'criu'), `#!/bin/sh\necho "$*" > ${dir}/criu.ran\n`, { mode: 0o755 });
+      writeFileSync(join(dir, 'node'), `#!/bin/sh\necho "$$ $*" > ${dir}/node.ran\n`, { mode: 0o755 });
+      const line = /^ExecStart=\/bin\/sh -c '(.*)' (\S+) (\S+)$/m.exec(bootHookUnit(join(dir, 'node'), '/a.cjs', []))!;
+      const r = spawnSync('/bin/sh', ['-c', `${line[1]!.replaceAll('$$', '$')}`, line[2]!, line[3]!], {
+        env: { PATH: `${dir}:/usr/bin:/bin` },
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(0);
+      const [pid, ...args] = readFileSync(join(dir, 'node.ran'), 'utf8').trim().split(' ');
+      expect(args).toEqual(['/a.cjs', '--restore-from-cmdline']);
+      expect(Number(pid)).toBe(r.pid); // exec'd: the unit's main process is the agent
+      for (let i = 0; i < 50 && !existsSync(join(dir, 'criu.ran')); i++) spawnSync('sleep', ['0.05']);
+      expect(readFileSync(join(dir, 'criu.ran'), 'utf8').trim()).toBe('check --feature uffd-noncoop');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('a held unit adopts the restored main PID through a root-owned PID file', () => {
     const d = holdDropIn('/usr/bin/node', '/a.cjs', 'u-1', 'redis-server.service');
