@@ -3,7 +3,10 @@
 // memory holds) and redis with the lab's dataset (its key count and DEBUG DIGEST). Both are
 // systemd services, so a cold restart brings them back at all; the benchmark then measures what
 // it costs and what is lost.
-import { guest, memload, redisNoSandboxDropIn, sleep } from '../lab/labAgent.js';
+import { join } from 'node:path';
+import { labExec } from '../lab/lab.js';
+import { guest, memload, redisNoSandboxDropIn, sleep, type Memload } from '../lab/labAgent.js';
+import { installStaticBinary } from './staticBinary.js';
 
 export interface WorkloadState {
   /** A figure that only memory holds: memload's counter, redis's key count. */
@@ -11,12 +14,23 @@ export interface WorkloadState {
   /** The content: memload's checksum (ok when it is the expected one), redis's DEBUG DIGEST. */
   digest: string;
   ok: boolean;
+  /** The touch workload's own latency since its last gap (toucher.c): after a lazy restore, during the fill. */
+  touch?: TouchLatency;
+}
+
+export interface TouchLatency {
+  touches: number;
+  slowestUs: number;
+  over1ms: number;
+  over10ms: number;
+  over100ms: number;
+  gaps: number;
 }
 
 export interface BenchWorkload {
   name: string;
   unit: string;
-  /** What the guest probe (lab-bench-probe) polls for: `memload` or `redis <keys>`. */
+  /** What the guest probe (lab-bench-probe) polls for: `memload <size> [binary]` or `redis <keys>`. */
   probe: string;
   /** Memory it holds, for the table. */
   sizeLabel: string;
@@ -34,22 +48,45 @@ export interface BenchWorkload {
 
 const mainPid = async (unit: string) => Number((await guest(`systemctl show -p MainPID --value ${unit}`)).trim());
 
-export function memloadService(size: string): BenchWorkload {
-  const unit = `lab-memload@${size}.service`;
+const TOUCHER = '/usr/local/bin/lab-memload-touch';
+const TOUCHER_UNIT = `[Unit]
+Description=Seamless bench: memory touched at random, each touch timed (%i)
+[Service]
+Type=simple
+ExecStart=${TOUCHER} %i
+StandardInput=null
+StandardOutput=null
+StandardError=null
+[Install]
+WantedBy=multi-user.target
+`;
+
+/**
+ * lab-memload, or (touch) the bench's own lab-memload-touch (test/bench/toucher.c): the same
+ * pattern, checksum and report, its pages touched at random and each touch timed, so that a lazy
+ * restore's fill shows in the workload's own latency.
+ */
+export function memloadService(size: string, touch = false): BenchWorkload {
+  const unit = touch ? `lab-memload-touch@${size}.service` : `lab-memload@${size}.service`;
   const state = async (): Promise<WorkloadState> => {
     const pid = await mainPid(unit);
     if (!(pid > 1)) return { count: 0, digest: '', ok: false };
     // The checksum is the pattern's (a cold start writes the same one); what only memory holds is
     // the counter and the process's own start time, so the digest carries both.
-    const m = await memload(pid);
-    return { count: m.counter, digest: `${m.checksum} started ${m.startedAtEpoch}`, ok: m.ok };
+    const m = (await memload(pid)) as Memload & { touch?: TouchLatency };
+    return { count: m.counter, digest: `${m.checksum} started ${m.startedAtEpoch}`, ok: m.ok, ...(m.touch ? { touch: m.touch } : {}) };
   };
   return {
-    name: `memload ${size}`,
+    name: `${touch ? 'touched' : 'memload'} ${size}`,
     unit,
-    probe: `memload ${size}`,
+    probe: `memload ${size}${touch ? ` ${TOUCHER}` : ''}`,
     sizeLabel: size,
     async ready() {
+      if (touch) {
+        await installStaticBinary(join(import.meta.dirname, 'toucher.c'), TOUCHER);
+        const r = await labExec(`cat > /etc/systemd/system/lab-memload-touch@.service && systemctl daemon-reload`, { input: TOUCHER_UNIT });
+        if (r.code !== 0) throw new Error(r.stderr);
+      }
       // Restarted if it runs with a PID the next boot may take before the restore hook (the lab
       // starts lab-memload@256M at boot): PID clashes are preflight's warning, not this benchmark's subject.
       await guest(

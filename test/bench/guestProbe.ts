@@ -15,7 +15,8 @@ const PROBE = `#!/bin/bash
 d=${DIR}
 [[ -e $d/armed ]] || exit 0
 rm -f $d/armed $d/answered $d/warm $d/written   # (the one fork, before the loop)
-read -r kind arg < $d/probe
+read -r kind arg bin < $d/probe
+bin=\${bin:-/usr/local/bin/lab-memload}
 ms() { local t=\${EPOCHREALTIME/./}; REPLY=\${t:0:\${#t}-3}; }
 mkfifo /run/lab-bench-tick 2>/dev/null; exec 9<>/run/lab-bench-tick
 tick() { read -r -t 0.2 -u 9 _; }
@@ -24,7 +25,7 @@ memload_pid() {
   local f argv
   for f in /proc/[0-9]*/cmdline; do
     mapfile -d '' -t argv < "$f" 2>/dev/null || continue
-    [[ \${argv[0]} == /usr/local/bin/lab-memload && \${argv[1]} == "$arg" ]] && { REPLY=\${f//[^0-9]/}; return 0; }
+    [[ \${argv[0]} == "$bin" && \${argv[1]} == "$arg" ]] && { REPLY=\${f//[^0-9]/}; return 0; }
   done
   return 1
 }

@@ -8,13 +8,12 @@
 // cache, where cold and warm read alike): a cold page cache costs what it costs on a server.
 // Also printed: the dirty bytes at the freeze (what the pre-sync left).
 // Not part of `npm test`. Run: `npm run bench:rewarm` (≈ 15 min), `-- --rounds 2` for more.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { GP3_BASELINE, labDown, labExec, labStatus, labUp } from '../lab/lab.js';
+import { GP3_BASELINE, labDown, labStatus, labUp } from '../lab/lab.js';
 import { bootId, call, deployAgent, guest, MIN, otherKernel, plan, sleep, waitForNewBoot, waitForRecord } from '../lab/labAgent.js';
 import { RESULTS_DIR } from './results.js';
+import { installStaticBinary } from './staticBinary.js';
 
 const DIR = '/var/lib/lab-reader';
 const FILES = 6;
@@ -43,16 +42,7 @@ async function waitPasses(after: number, n: number): Promise<Pass[]> {
 }
 
 /** The reader, built statically here (the guest has no compiler) and copied into the lab. */
-async function installReader(): Promise<void> {
-  const out = join(mkdtempSync(join(tmpdir(), 'randreader-')), 'lab-randreader');
-  try {
-    execFileSync('gcc', ['-O2', '-static', '-o', out, join(import.meta.dirname, 'randReader.c')], { stdio: 'pipe' });
-  } catch (err) {
-    throw new Error(`cannot build the reader with gcc -static (apt-get install gcc libc6-dev): ${String(err)}`);
-  }
-  const r = await labExec(`base64 -d > ${READER} && chmod 755 ${READER}`, { input: readFileSync(out).toString('base64') });
-  if (r.code !== 0) throw new Error(r.stderr);
-}
+const installReader = () => installStaticBinary(join(import.meta.dirname, 'randReader.c'), READER);
 
 /** One pass on its own, in ms (the reader's `once`). */
 const onePass = async (): Promise<number> => Number((await guest(`${READER} ${DIR} ${FILES} ${BLOCK} once`, 10 * MIN)).trim());

@@ -28,6 +28,8 @@ function args(argv: string[]): { workloads: BenchWorkload[]; methods: Method[]; 
     '64M': () => memloadService('64M'),
     '256M': () => memloadService('256M'),
     '1G': () => memloadService('1G'),
+    touch64M: () => memloadService('64M', true),
+    touch1G: () => memloadService('1G', true),
     redis: () => redisService(),
   };
   const unknown = names.filter((n) => !all[n]);
@@ -72,6 +74,11 @@ async function main(): Promise<void> {
           const r = await runOnce(w, m, log);
           runs.push(r);
           save();
+          const t = r.after.touch;
+          if (t)
+            log(
+              `  ${m}: its own touches since the blackout: ${t.touches}, slowest ${(t.slowestUs / 1000).toFixed(1)} ms, over 1/10/100 ms: ${t.over1ms}/${t.over10ms}/${t.over100ms}`,
+            );
           log(
             `  ${m}: blackout ${s(r.blackoutMs)} (not boot ${s(r.nonBootMs)}), warm after ${s(r.untilWarmMs)}, state ${r.stateKept ? 'kept' : 'NOT kept'}${r.phases ? `; agent: checkpoint ${s(r.phases.checkpointMs)}, image check ${s(r.phases.imageCheckMs)} (hashing ${s(r.phases.imageHashMs)} beside CRIU), restore ${s(r.phases.restoreMs)}` : ''}`,
           );
