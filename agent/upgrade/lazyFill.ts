@@ -11,15 +11,13 @@ import { toErrorInfo } from '../../shared/errors';
 import type { RecordedError, RecordOf } from '../../shared/domain/journal';
 import { formatBytes } from '../../shared/format';
 import { stopTogether } from './dumpedTasks';
+import { PAGE_SIZE } from '../criu/pagemapImage';
 import { readText } from '../fs/readOptional';
 import { criuEvidence } from './criuLog';
 import type { Journal } from './journal';
 import { LAZY_LOG, lazyLogCounts, lazyStatus, stopLazyPages, type LazyStatus } from './lazyPages';
 import { checkPageImages, pageImageBytes, pageImagesMismatch, readManifest } from './manifest';
 import type { RunState, WorkloadState } from './state';
-
-/** The daemon counts pages; the images are in bytes (x86-64: 4 KiB pages). */
-const PAGE_BYTES = 4096;
 
 /** Slower than this the fill is taken as stuck (the floor covers a cold store and a busy host). */
 const FILL_FLOOR_MS = 120_000;
@@ -89,7 +87,7 @@ async function seeFillThrough(w: WorkloadState, restored: RecordOf<'restore', 'i
   const endedAtMs = status!.endedAtMs;
   // After a pre-dump round the restore counted what it copied (lazyViews.ts); else it is what the daemon did not serve.
   const counted = restored.data.step === 'restored' ? restored.data.eagerBytes : undefined;
-  const eagerBytes = counted ?? (counts.pages === null ? null : Math.max(0, pageImageBytes(manifest) - counts.pages * PAGE_BYTES));
+  const eagerBytes = counted ?? (counts.pages === null ? null : Math.max(0, pageImageBytes(manifest) - counts.pages * PAGE_SIZE));
   return { selector: w.selector, ok: true, ms: Math.max(0, endedAtMs - runningAtMs), endedAtMs, ...counts, eagerBytes, error: null };
 }
 
@@ -116,7 +114,7 @@ export async function superviseLazyFills(state: RunState, journal: Journal): Pro
       phase: 'lazy-fill',
       state: 'info',
       message: e.ok
-        ? `${e.selector}: every page back ${((e.ms ?? 0) / 1000).toFixed(1)} s after it ran again (${formatBytes((e.pages ?? 0) * PAGE_BYTES)} copied, ${e.faults ?? 0} page fault(s) waited for${e.eagerBytes !== null ? `; ${formatBytes(e.eagerBytes)} restored before it ran` : ''}); its page images matched`
+        ? `${e.selector}: every page back ${((e.ms ?? 0) / 1000).toFixed(1)} s after it ran again (${formatBytes((e.pages ?? 0) * PAGE_SIZE)} copied, ${e.faults ?? 0} page fault(s) waited for${e.eagerBytes !== null ? `; ${formatBytes(e.eagerBytes)} restored before it ran` : ''}); its page images matched`
         : `${e.selector}: STOPPED (SIGSTOP), its memory incomplete: ${e.error?.message ?? ''}. Look at it, then kill it and start it again`,
       ...(e.ms !== null ? { durationMs: e.ms } : {}),
       data: {

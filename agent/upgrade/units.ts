@@ -5,14 +5,6 @@ import type { RunState } from '../../shared/domain/upgradeFiles';
 import { HOLD_RUN_DIR, HOOK_UNIT } from './paths';
 
 /**
- * The boot hook. It runs on every boot while it is installed, early: after the local
- * filesystems and the kernel modules (not after udev: nothing it does needs udev's rules or
- * links), before the network is configured and before the held units. On the boot Seamless
- * staged (`seamless.restore=` on the command line) it restores; on any other (a reset before the
- * jump, a new kernel that did not come up) it releases the holds and says the upgrade was interrupted. KillMode=process: the restored processes must never be killed with it
- * (they are restored into their own cgroups, but a detached rewarm child stays behind too).
- */
-/**
  * CRIU probes the running kernel's features once per boot and keeps them in /run/criu.kdat; the
  * first CRIU of a boot pays for the probe (2.3 s on the lab's restore boot, 0.9 s once it has
  * settled, against 0.2 s with the cache), and on the restore boot that first CRIU is the restore,
@@ -20,9 +12,17 @@ import { HOLD_RUN_DIR, HOOK_UNIT } from './paths';
  * longer), detached, and the restore finds the cache written. Its outcome is not needed: a probe
  * that fails leaves the restore to probe, as before.
  */
-export const KDAT_WARMUP = 'criu check --feature uffd-noncoop';
+const KDAT_WARMUP = 'criu check --feature uffd-noncoop';
 const KDAT_WARMUP_COMMENT = `# ${KDAT_WARMUP}: CRIU's kernel probe (/run/criu.kdat) made beside the agent's start, not in the restore`;
 
+/**
+ * The boot hook. It runs on every boot while it is installed, early: after the local
+ * filesystems and the kernel modules (not after udev: nothing it does needs udev's rules or
+ * links), before the network is configured and before the held units. On the boot Seamless
+ * staged (`seamless.restore=` on the command line) it restores; on any other (a reset before the
+ * jump, a new kernel that did not come up) it releases the holds and says the upgrade was interrupted. KillMode=process: the restored processes must never be killed with it
+ * (they are restored into their own cgroups, but a detached rewarm child stays behind too).
+ */
 export function bootHookUnit(node: string, agent: string, heldUnits: string[]): string {
   const before = [
     'sysinit.target',
