@@ -4,7 +4,7 @@
 // may come back lazily, as CRIU's own dump decides it (criu/mem.c generate_iovs): the VMAs of the
 // mm image that can be restored lazily, and each thread's stack pointer (its page stays eager).
 // Addresses are in pages (vaddr / 4096) throughout.
-import { decodeFields, encodeFields, messageOf, setVarint, varintOf, type WireField } from './protoWire';
+import { decodeFields, messageOf, pushVarintMessage, varintOf, type WireField } from './protoWire';
 
 const IMG_COMMON_MAGIC = 0x54564319;
 const PAGEMAP_MAGIC = 0x56084025;
@@ -49,12 +49,6 @@ function imageEntries(img: Buffer, magic: number, what: string, name: string): B
   return out;
 }
 
-function withSize(msg: Buffer): Buffer {
-  const size = Buffer.alloc(4);
-  size.writeUInt32LE(msg.length);
-  return Buffer.concat([size, msg]);
-}
-
 function required(fields: readonly WireField[], no: number, what: string, name: string): number {
   const v = varintOf(fields, no);
   if (v === null) throw new Error(`${name}: ${what} is missing`);
@@ -82,16 +76,23 @@ export function readPagemap(img: Buffer, name = 'the pagemap'): Pagemap {
   return { pagesId, entries };
 }
 
-const varintFields = (...pairs: [number, number][]): WireField[] => pairs.reduce<WireField[]>((f, [no, v]) => setVarint(f, no, v), []);
-
 /** The image CRIU reads: the head, then each entry with its flags (never the old in_parent field). */
 export function writePagemap(p: Pagemap): Buffer {
-  const magic = Buffer.alloc(8);
-  magic.writeUInt32LE(IMG_COMMON_MAGIC, 0);
-  magic.writeUInt32LE(PAGEMAP_MAGIC, 4);
-  const parts = [magic, withSize(encodeFields(varintFields([1, p.pagesId])))];
-  for (const e of p.entries) parts.push(withSize(encodeFields(varintFields([1, e.start * PAGE_SIZE], [2, e.end - e.start], [4, e.flags]))));
-  return Buffer.concat(parts);
+  const out: number[] = [];
+  const msg: number[] = [];
+  const entry = (fields: readonly (readonly [number, number])[]) => {
+    msg.length = 0;
+    pushVarintMessage(msg, fields);
+    const n = msg.length; // each entry: its size (u32, little-endian), then the message
+    out.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24, ...msg);
+  };
+  entry([[1, p.pagesId]]);
+  for (const e of p.entries) entry([[1, e.start * PAGE_SIZE], [2, e.end - e.start], [4, e.flags]]);
+  const img = Buffer.alloc(8 + out.length);
+  img.writeUInt32LE(IMG_COMMON_MAGIC, 0);
+  img.writeUInt32LE(PAGEMAP_MAGIC, 4);
+  img.set(out, 8);
+  return img;
 }
 
 /** The thread's stack pointer (core_entry.thread_info.gpregs.sp, x86-64), or null when the image has none. */

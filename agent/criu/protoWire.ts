@@ -23,16 +23,33 @@ function readVarint(buf: Buffer, at: number): { value: number; end: number } {
   throw new Error(`protobuf: a varint longer than 10 bytes (offset ${at})`);
 }
 
-function writeVarint(value: number): Buffer {
+/** Appends a varint's bytes to `out`. */
+function pushVarint(out: number[], value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`protobuf: ${value} is not a varint this writer supports`);
-  const out: number[] = [];
   let v = value;
   while (v >= 0x80) {
     out.push((v % 0x80) | 0x80);
     v = Math.floor(v / 0x80);
   }
   out.push(v);
+}
+
+function writeVarint(value: number): Buffer {
+  const out: number[] = [];
+  pushVarint(out, value);
   return Buffer.from(out);
+}
+
+/**
+ * A message of varint fields only (field number, value), in the order given, appended to `out` as
+ * bytes: for images written whole and large (a page map of thousands of entries), without a
+ * buffer per field.
+ */
+export function pushVarintMessage(out: number[], fields: readonly (readonly [no: number, value: number])[]): void {
+  for (const [no, value] of fields) {
+    pushVarint(out, no * 8);
+    pushVarint(out, value);
+  }
 }
 
 /** The message's fields in their order; throws on a truncated or malformed message. */

@@ -5,7 +5,7 @@
 // is carried.
 import { existsSync, statfsSync } from 'node:fs';
 import { formatBytes } from '../../shared/format';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SeamlessError } from '../../shared/errors';
 import { must, sh } from '../exec/sh';
 import { residencyOf } from '../footprint/fileResidency';
@@ -14,7 +14,7 @@ import { saveNetworkLock } from '../criu/networkLockCommands';
 import { zeroUnscaledWindows } from '../criu/tcpStreamImage';
 import { criuEvidence, pagesBytes } from './criuLog';
 import type { Journal } from './journal';
-import { buildManifest, buildManifestAsync, mergeManifests, prefixed, writeManifest, type Manifest } from './manifest';
+import { buildManifestAsync, manifestSkip, mergeManifests, prefixed, writeManifest, type Manifest } from './manifest';
 import { chooseDigest } from './imageDigest';
 import { listDir } from './preDump';
 import { dumpOrder, finalState, killStopped, stopTogether, thaw, thawable } from './dumpedTasks';
@@ -59,10 +59,6 @@ function lanesFor(storeDir: string, ws: readonly WorkloadState[]): number {
   }
 }
 
-/** Manifest of a workload's image directory tree (all rounds), without logs written later. */
-export const manifestSkip = (rel: string) =>
-  rel === 'manifest.json' || /(^|\/)restore[^/]*\.log$/.test(rel) || rel.endsWith('restored.pid');
-
 /**
  * A container's final dump, through its runtime (docker's restart policy held first, given back
  * if the checkpoint fails and the container runs on). The same answer as `criu()`'s.
@@ -93,31 +89,31 @@ export async function preSync(journal: Journal): Promise<void> {
   );
 }
 
-/** The last steps before the freeze, none of which the workloads notice. */
-export async function beforeFreeze(state: RunState): Promise<Map<string, Manifest>> {
+/**
+ * Before the pre-dump rounds (not between the last round and the freeze, where every second is a
+ * second of pages dirtied that the freeze dumps: the reload took the lab 3.3 s): CRIU kills what it
+ * dumped, and systemd must not restart a held service cold on this kernel in the seconds before the
+ * jump. A runtime drop-in (in /run: gone with the kexec); the abort removes it.
+ */
+export async function holdRestarts(state: RunState): Promise<void> {
+  for (const unit of state.heldUnits) writeDurable(noRestartPath(unit), NO_RESTART);
+  if (state.heldUnits.length) await must('UPGRADE_START_FAILED', 'daemon-reload', 'systemctl', ['daemon-reload']);
+}
+
+/**
+ * The last steps before the freeze, none of which the workloads notice: the page cache each leans
+ * on, and its pre-dump rounds' manifests (hashed while they were written, preDump.ts) as one.
+ */
+export async function beforeFreeze(state: RunState, roundManifests: ReadonlyMap<string, Manifest[]>): Promise<Map<string, Manifest>> {
   for (const w of state.workloads) {
     // The page cache the workload leans on, just before it is frozen.
     w.residency = (await residencyOf(w.pids))
       .filter((f) => (f.residentBytes ?? 0) > 0)
       .map((f) => ({ path: f.path, residentBytes: f.residentBytes ?? 0, sizeBytes: f.sizeBytes ?? 0 }));
   }
-  // CRIU kills what it dumped; systemd must not restart a held service cold on this kernel
-  // in the seconds before the jump. A runtime drop-in (in /run: gone with the kexec).
-  for (const unit of state.heldUnits) writeDurable(noRestartPath(unit), NO_RESTART);
-  if (state.heldUnits.length) await must('UPGRADE_START_FAILED', 'daemon-reload', 'systemctl', ['daemon-reload']);
-  // The digest chosen (measured) now, not under the freeze; pre-dump rounds are final once
-  // written: hashed now, while the workloads run.
   const { algorithm } = chooseDigest();
   const preManifests = new Map<string, Manifest>();
-  for (const w of state.workloads) {
-    preManifests.set(
-      w.selector,
-      mergeManifests(
-        algorithm,
-        w.preDumpDirs.map((d) => prefixed(basename(d), buildManifest(d, manifestSkip, algorithm))),
-      ),
-    );
-  }
+  for (const w of state.workloads) preManifests.set(w.selector, mergeManifests(algorithm, [...(roundManifests.get(w.selector) ?? [])]));
   return preManifests;
 }
 
@@ -153,7 +149,7 @@ export async function checkpoint(
   state: RunState,
   journal: Journal,
   preManifests: Map<string, Manifest>,
-  at: { dumped: WorkloadState[]; stopped: WorkloadState[] },
+  at: { dumped: WorkloadState[]; stopped: WorkloadState[]; killed: number[] },
   onDumpFailure: 'abort' | 'skip' = 'abort',
 ): Promise<void> {
   const timing = { criuMs: 0, manifestMs: 0, commitMs: 0, syncMs: 0 };
@@ -279,16 +275,9 @@ export async function checkpoint(
         throw new SeamlessError('WORKLOAD_NOT_FOUND', 'every selected workload exited by itself before its dump: nothing to carry');
       // Every dump succeeded: the stopped workloads go the way CRIU's default would have sent them.
       const tk = Date.now();
-      const left = await killStopped(at.stopped);
+      at.killed.push(...killStopped(at.stopped));
       at.dumped.push(...at.stopped.splice(0));
       timing.commitMs = Date.now() - tk;
-      if (left.length > 0)
-        journal.write({
-          phase: 'checkpoint',
-          state: 'info',
-          message: `pid(s) ${left.join(', ')} did not exit within 10 s of SIGKILL (uninterruptible sleep?); the jump ends them`,
-          data: { step: 'unkillable', pids: left },
-        });
       state.dumpedAtMs = Date.now();
       if (state.workloads.some((w) => w.criuOptions.includes('--tcp-established') && !w.container)) {
         // CRIU's network lock (iptables DROP rules) must still be there when restore runs. (A

@@ -10,7 +10,7 @@ import { SeamlessError, toErrorInfo } from '../../shared/errors';
 import { sh } from '../exec/sh';
 import { loadNetworkLock } from '../criu/networkLockCommands';
 import { noRestartPath } from './checkpoint';
-import { thaw } from './dumpedTasks';
+import { awaitGone, thaw } from './dumpedTasks';
 import type { Journal } from './journal';
 import { jump } from './jump';
 import { HOOK_UNIT, HOOK_UNIT_PATH, STORE_MOUNT } from './paths';
@@ -26,7 +26,7 @@ export async function abortBeforeJump(
   state: RunState,
   journal: Journal,
   err: unknown,
-  at: { kernelStaged: boolean; frozen: boolean; dumped: WorkloadState[]; stopped: WorkloadState[] },
+  at: { kernelStaged: boolean; frozen: boolean; dumped: WorkloadState[]; stopped: WorkloadState[]; killed: number[] },
   failedAtMs = Date.now(),
 ): Promise<number> {
   const error = toErrorInfo(err);
@@ -51,6 +51,10 @@ export async function abortBeforeJump(
   // A workload already dumped (and so killed) comes back right here, on this kernel.
   const lostInPlace: string[] = [];
   if (at.dumped.length > 0) {
+    // Their PIDs free first (the checkpoint killed them without waiting for their exit).
+    const left = await awaitGone(at.killed);
+    if (left.length > 0)
+      undo.push(`pid(s) ${left.join(', ')} did not exit within 10 s of SIGKILL (uninterruptible sleep?); their trees cannot be restored in place while they hold those PIDs`);
     // Eagerly: no after-restore process follows here to see a lazy fill through.
     const inPlace = { ...state, workloads: at.dumped.map((w) => ({ ...w, restoreMode: 'eager' as const })), heldUnits: [] };
     const r = await restoreWorkloads(inPlace, journal, { sameBoot: true });

@@ -96,3 +96,36 @@ export async function digestFile(
   }
   return h.digest('hex');
 }
+
+/**
+ * The digest of a file that its writer is still appending to (a pre-dump round's page image while
+ * CRIU writes it, in order and never back): read to its end, wait, read on, until `written` has
+ * settled and nothing more is there. The hash then costs the time after the round only what the
+ * writer left unread. Returns the bytes hashed too (the file's size when the writer was done).
+ */
+export async function digestGrowingFile(
+  path: string,
+  algorithm: ImageDigest,
+  written: () => boolean,
+  pollMs = 50,
+): Promise<{ digest: string; size: number }> {
+  const h = createHash(algorithm);
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let size = 0;
+  const f = await open(path, 'r');
+  try {
+    for (;;) {
+      // Asked before the read: a read that finds nothing after the writer was done is the end.
+      const done = written();
+      const { bytesRead } = await f.read(buf, 0, buf.length, size);
+      if (bytesRead > 0) {
+        h.update(buf.subarray(0, bytesRead));
+        size += bytesRead;
+      } else if (done) break;
+      else await new Promise((r) => setTimeout(r, pollMs));
+    }
+  } finally {
+    await f.close();
+  }
+  return { digest: h.digest('hex'), size };
+}

@@ -9,7 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SeamlessError } from '../../shared/errors';
 import { formatUpgradeFile, type ImageDigest, type ManifestFile } from '../../shared/domain/upgradeFiles';
-import { chooseDigest, digestFile, digestFileSync } from './imageDigest';
+import { chooseDigest, digestFile, digestFileSync, digestGrowingFile } from './imageDigest';
 import { readUpgradeFile, writeDurable } from './state';
 
 /** A manifest in memory (the file adds its version). */
@@ -27,6 +27,10 @@ export function readManifest(path: string): Manifest {
 
 /** A page image (CRIU's pages-N.img): the memory's content, checked while CRIU reads it. */
 export const isPageImage = (rel: string): boolean => /(^|\/)pages-\d+\.img$/.test(rel);
+
+/** What a manifest of a workload's images leaves out: itself, and the logs and files a restore writes later. */
+export const manifestSkip = (rel: string): boolean =>
+  rel === 'manifest.json' || /(^|\/)restore[^/]*\.log$/.test(rel) || rel.endsWith('restored.pid');
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -106,6 +110,57 @@ export function checkBeforeRestore(dir: string, m: Manifest): number {
   }
   if (problems.length > 0) throw mismatch(dir, problems);
   return pageBytes;
+}
+
+/**
+ * The manifest of a directory CRIU is writing (a pre-dump round), hashed while it writes: each
+ * page image is read behind the writer as it grows (digestGrowingFile), the other files, small,
+ * once `writing` has settled. So the round is hashed by about the time it ends, not after it (under
+ * emulation 1 GiB took 6 s after its round; the tree dirtied pages all that time, which the freeze
+ * then dumped and a lazy restore copied before the tree ran). Rejects when the writing rejects.
+ */
+export async function buildManifestWhileWritten(
+  dir: string,
+  skip: (rel: string) => boolean,
+  algorithm: ImageDigest,
+  writing: Promise<unknown>,
+  pollMs = 50,
+): Promise<Manifest> {
+  let written = false;
+  const settled = writing.then(
+    () => (written = true),
+    () => (written = true),
+  );
+  const following = new Map<string, Promise<{ digest: string; size: number }>>();
+  const followNew = () => {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return; // not made yet
+    }
+    for (const n of names.filter((x) => isPageImage(x) && !skip(x) && !following.has(x))) {
+      const p = digestGrowingFile(join(dir, n), algorithm, () => written, pollMs);
+      p.catch(() => undefined); // awaited below
+      following.set(n, p);
+    }
+  };
+  while (!written) {
+    followNew();
+    await Promise.race([settled, new Promise((r) => setTimeout(r, pollMs))]);
+  }
+  await writing;
+  followNew(); // a page image begun after the last look
+  const files: ManifestEntry[] = [];
+  for (const rel of listed(dir, skip)) {
+    const full = join(dir, rel);
+    const size = statSync(full).size;
+    const f = following.get(rel);
+    const digest = f ? await f : { digest: await digestFile(full, algorithm, undefined, size), size };
+    if (digest.size !== size) throw new Error(`${rel}: ${digest.size} bytes hashed while it was written, ${size} bytes when its writer was done`);
+    files.push({ path: rel, size, digest: digest.digest });
+  }
+  return manifestOf(algorithm, files);
 }
 
 /** Bytes of the manifest's page images (CRIU's pages-N.img): the memory dumped. */

@@ -3,13 +3,17 @@
 // only what changed since. A failed round is not fatal: the dump then writes everything itself
 // (longer freeze, same result). A tree restored lazily gets one round: its lazy-pages daemon serves
 // pages from that round's files (lazyViews.ts), and with more rounds a page may sit in any of them.
+// Each round's manifest is hashed while CRIU writes it (manifest.ts buildManifestWhileWritten): the
+// pages the tree dirties between its last round and the freeze are what the freeze dumps.
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Plan } from '../../shared/plan/plan';
 import { PRE_DUMP_MIN_BYTES, preDumpPays } from '../../shared/plan/preDumpPolicy';
 import { formatBytes } from '../../shared/format';
 import { criu } from '../criu/run';
 import { criuEvidence, pagesBytes, shouldPreDumpAgain } from './criuLog';
+import { chooseDigest } from './imageDigest';
+import { buildManifestWhileWritten, manifestSkip, prefixed, type Manifest } from './manifest';
 import type { Journal } from './journal';
 import { pageImageBytes, trackProgress } from './progress';
 import type { RunState } from './state';
@@ -26,11 +30,15 @@ export function listDir(dir: string): { name: string; size: number }[] {
   }
 }
 
-export async function preDump(state: RunState, plan: Plan, journal: Journal): Promise<void> {
+/** The rounds of each workload (by selector) and their manifests, in order. */
+export async function preDump(state: RunState, plan: Plan, journal: Journal): Promise<Map<string, Manifest[]>> {
+  const manifests = new Map<string, Manifest[]>();
   if (!plan.options.preDump) {
     journal.write({ phase: 'pre-dump', state: 'skipped', message: 'plan.options.preDump is off' });
-    return;
+    return manifests;
   }
+  // Measured (about 1 s under emulation) before the first round, not after it.
+  const { algorithm } = chooseDigest();
   // A container's runtime takes its checkpoint in one go here (podman's --pre-checkpoint rounds
   // are not used yet): the whole dump is under the freeze.
   for (const w of state.workloads.filter((x) => !x.container)) {
@@ -50,6 +58,9 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
       data: { selector: w.selector },
     });
     const rounds: number[] = [];
+    const roundManifests: Manifest[] = [];
+    /** Per round: how long its hash went on after CRIU was done. */
+    const hashedAfterMs: number[] = [];
     let failed: string | null = null;
     while (shouldPreDumpAgain(rounds, w.restoreMode === 'lazy' ? MAX_LAZY_PRE_DUMPS : MAX_PRE_DUMPS)) {
       const n = rounds.length + 1;
@@ -61,13 +72,27 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
         bytesTotal: n === 1 ? (w.estimatedBytes ?? null) : null,
         measure: () => pageImageBytes(dir),
       });
-      const r = await criu('pre-dump', w, dir, ['--track-mem', ...prev]).finally(stop);
-      if (!r.ok) {
-        failed = criuEvidence(r.log);
+      const writing = criu('pre-dump', w, dir, ['--track-mem', ...prev]).finally(stop);
+      const hashing = buildManifestWhileWritten(dir, manifestSkip, algorithm, writing);
+      hashing.catch(() => undefined); // awaited below, once the round is known good
+      const r = await writing;
+      const roundEndMs = Date.now();
+      let manifest: Manifest | null = null;
+      if (r.ok) {
+        try {
+          manifest = prefixed(basename(dir), await hashing);
+        } catch (err) {
+          failed = `its manifest could not be built: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      } else failed = criuEvidence(r.log);
+      if (manifest === null) {
+        await hashing.catch(() => undefined); // no reader left in a directory about to go
         rmSync(dir, { recursive: true, force: true }); // a partial round (a full store, say) is of no use
         break;
       }
+      hashedAfterMs.push(Date.now() - roundEndMs);
       w.preDumpDirs.push(dir);
+      roundManifests.push(manifest);
       rounds.push(pagesBytes(listDir(dir)));
     }
     if (failed !== null) {
@@ -81,13 +106,15 @@ export async function preDump(state: RunState, plan: Plan, journal: Journal): Pr
       for (const d of w.preDumpDirs) rmSync(d, { recursive: true, force: true });
       w.preDumpDirs = [];
     } else {
+      manifests.set(w.selector, roundManifests);
       journal.write({
         phase: 'pre-dump',
         state: 'done',
         message: `${rounds.length} pre-dump round(s) of ${w.selector}`,
         durationMs: Date.now() - t0,
-        data: { selector: w.selector, roundBytes: rounds },
+        data: { selector: w.selector, roundBytes: rounds, hashedAfterMs },
       });
     }
   }
+  return manifests;
 }

@@ -9,9 +9,8 @@
 // began (systemctl kexec stops this unit on its way down) is left to the boot hook.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { manifestSkip } from './checkpoint';
 import { criuSucceeded } from './criuLog';
-import { buildManifest, mergeManifests, prefixed, writeManifest } from './manifest';
+import { buildManifest, manifestSkip, mergeManifests, prefixed, writeManifest } from './manifest';
 import { chooseDigest } from './imageDigest';
 import { SeamlessError } from '../../shared/errors';
 import { parsePlan } from '../../shared/plan/plan';
@@ -93,5 +92,7 @@ export async function recoverRun(id: string): Promise<number> {
     frozen: records.some((r) => r.phase === 'checkpoint'),
     dumped,
     stopped,
+    // Found dumped because their roots are gone already.
+    killed: [],
   });
 }

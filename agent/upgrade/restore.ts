@@ -18,7 +18,7 @@ import type { RecordOf } from '../../shared/domain/journal';
 import { releaseContainerHolds } from './handBack';
 import { containerHoldUnits } from './units';
 import { checkBeforeRestore, checkPageImages, pageImagesMismatch, readManifest, verifyManifest, type Manifest } from './manifest';
-import { killStopped, stopTogether, thaw } from './dumpedTasks';
+import { awaitGone, killStopped, stopTogether, thaw } from './dumpedTasks';
 import { trackProgress } from './progress';
 import { awaitLazyEnd, LAZY_RUNNING, lazyStatus, startLazyPages, stopLazyPages } from './lazyPages';
 import { buildLazyViews, type LazyViews } from './lazyViews';
@@ -239,7 +239,7 @@ async function restoreTree(state: RunState, w: WorkloadState, journal: Journal, 
   const problems = await pagesCheck;
   if (problems.length > 0) {
     // Its memory is not what was dumped: the tree never runs.
-    if (r.ok) await killStopped([w]);
+    if (r.ok) await awaitGone(killStopped([w]));
     return rejectImages(journal, w, pageImagesMismatch(wdir, problems));
   }
   journal.write({
@@ -287,7 +287,7 @@ function runAgain(
   pid: number | null,
   startedAtMs: number,
   /** Restored lazily (with what the restore copied before it ran, when counted), or false. */
-  lazy: false | { eagerBytes?: number },
+  lazy: false | { eagerBytes?: number; lazySteps?: { viewsMs: number; daemonMs: number; criuMs: number } },
 ): true {
   const rootPid = pid ?? w.rootPid;
   const pids = treePids(w.rootPid);
@@ -351,6 +351,7 @@ async function restoreLazily(
       return 'eager';
     }
   }
+  const td = Date.now();
   const daemon = await startLazyPages(w, views?.serveDir);
   if (!daemon.ok) {
     journal.write({
@@ -371,7 +372,9 @@ async function restoreLazily(
   });
   // No page is copied before the tree runs, so this is short; a daemon that stops answering would
   // hang it (CRIU's restorer touches the tree's memory), so it has a deadline of its own.
+  const tc = Date.now();
   const r = await restoreOne(w, w.criuOptions, 'restore.log', ['--lazy-pages', '-W', w.dir], LAZY_RESTORE_TIMEOUT_MS, views?.restoreDir);
+  const lazySteps = { viewsMs: td - tr, daemonMs: tc - td, criuMs: Date.now() - tc };
   if (!r.ok) {
     stopLazyPages(w.dir);
     await awaitLazyEnd(w.dir);
@@ -384,7 +387,7 @@ async function restoreLazily(
     });
     return 'eager';
   }
-  return runAgain(state, w, journal, out, r.pid, tr, views ? { eagerBytes: views.eagerPages * PAGE_SIZE } : {});
+  return runAgain(state, w, journal, out, r.pid, tr, views ? { eagerBytes: views.eagerPages * PAGE_SIZE, lazySteps } : { lazySteps });
 }
 
 /** What the restore did, for the hand-back and the fallback. */

@@ -8,7 +8,7 @@ import { parsePlan, type Plan } from '../../shared/plan/plan';
 import type { PreflightFile } from '../../shared/domain/upgradeFiles';
 import { SeamlessError, toErrorInfo } from '../../shared/errors';
 import { readText } from '../fs/readOptional';
-import { beforeFreeze, checkpoint, preSync } from './checkpoint';
+import { beforeFreeze, checkpoint, holdRestarts, preSync } from './checkpoint';
 import { abortBeforeJump } from './fallback';
 import { Journal } from './journal';
 import { jump } from './jump';
@@ -52,15 +52,16 @@ export async function runUpgrade(id: string): Promise<number> {
     return 1;
   }
   const state = initialState(id, plan);
-  const at = { kernelStaged: false, frozen: false, dumped: [] as WorkloadState[], stopped: [] as WorkloadState[] };
+  const at = { kernelStaged: false, frozen: false, dumped: [] as WorkloadState[], stopped: [] as WorkloadState[], killed: [] as number[] };
   try {
     await select(state, plan, pre, journal);
     await prepare(state, plan, journal);
     await stage(state, plan, journal);
     at.kernelStaged = true;
-    await preDump(state, plan, journal);
+    await holdRestarts(state);
+    const roundManifests = await preDump(state, plan, journal);
     await preSync(journal);
-    const preManifests = await beforeFreeze(state);
+    const preManifests = await beforeFreeze(state, roundManifests);
     at.frozen = true;
     await checkpoint(state, journal, preManifests, at, plan.options.onDumpFailure);
   } catch (err) {

@@ -154,6 +154,8 @@ const restoreInfoData = z.discriminatedUnion('step', [
     lazy: z.optional(z.boolean()),
     /** Lazily, after a pre-dump round: the bytes restored before it ran (the daemon serves the rest; absent: not counted here). */
     eagerBytes: z.optional(count()),
+    /** Lazily: where the time until it ran went: the views built, the daemon started, `criu restore` (absent in older journals). */
+    lazySteps: z.optional(z.object({ viewsMs: nonneg(), daemonMs: nonneg(), criuMs: nonneg() })),
   }),
   z.object({ step: z.literal('leftover-locks'), removed: z.array(z.string()) }),
   /** A container whose restore failed, started cold by its runtime as its restart policy says (or left stopped: started false). */
@@ -215,7 +217,15 @@ const phaseRecordSchema = z.discriminatedUnion('phase', [
   ]),
   z.discriminatedUnion('state', [
     z.object({ ...base, phase: z.literal('pre-dump'), state: z.literal('begin'), data: z.object({ selector: selectorSchema }) }),
-    doneWith('pre-dump', z.object({ selector: selectorSchema, roundBytes: z.array(nonneg()) })),
+    doneWith(
+      'pre-dump',
+      z.object({
+        selector: selectorSchema,
+        roundBytes: z.array(nonneg()),
+        /** Per round: how long its manifest's hash went on after CRIU had written it (absent in older journals). */
+        hashedAfterMs: z.optional(z.array(nonneg())),
+      }),
+    ),
     progress('pre-dump'),
     skipped('pre-dump'),
     failed('pre-dump'),

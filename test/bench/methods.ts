@@ -45,6 +45,8 @@ export interface Run {
   boot: { jumpMs: number; kernelMs: number; initramfsMs: number; systemdToHookMs: number } | null;
   /** True when the restored/started workload came back at all. */
   ok: boolean;
+  /** Seamless's journal of the run (every record, both boots), for a closer look; the saved file keeps it beside the runs. */
+  journal?: Rec[];
 }
 
 const sumOf = (xs: unknown[]) => xs.reduce<number>((s, x) => s + (typeof x === 'number' ? x : 0), 0);
@@ -169,5 +171,6 @@ export async function runOnce(w: BenchWorkload, method: Method, log: (m: string)
     phases: upgradeId ? phasesOf(recs) : null,
     boot,
     ok: after.ok,
+    ...(upgradeId ? { journal: recs } : {}),
   };
 }

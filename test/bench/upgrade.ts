@@ -62,11 +62,19 @@ async function main(): Promise<void> {
   const started = new Date().toISOString();
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `upgrade-${started.replace(/[:.]/g, '-')}.json`);
-  const save = () =>
+  // The runs (without their journals) and, beside them, each Seamless run's journal (JSON lines).
+  const save = () => {
     writeFileSync(
       file,
-      `${JSON.stringify({ version: 1, benchmark: 'upgrade', started, lab: `QEMU TCG, 2 vCPUs, 4 GiB; root disk: ${disk === 'gp3' ? 'throttled to 125 MiB/s, 3000 IOPS (gp3 baseline)' : "a file in the host's page cache"}`, runs }, null, 2)}\n`,
+      `${JSON.stringify({ version: 1, benchmark: 'upgrade', started, lab: `QEMU TCG, 2 vCPUs, 4 GiB; root disk: ${disk === 'gp3' ? 'throttled to 125 MiB/s, 3000 IOPS (gp3 baseline)' : "a file in the host's page cache"}`, runs: runs.map(({ journal: _, ...r }) => r) }, null, 2)}\n`,
     );
+    const journals = runs.filter((r) => r.journal && r.upgradeId);
+    if (journals.length)
+      writeFileSync(
+        file.replace(/\.json$/, '.journals.jsonl'),
+        journals.flatMap((r) => r.journal!.map((rec) => JSON.stringify({ upgradeId: r.upgradeId, ...rec }))).join('\n') + '\n',
+      );
+  };
   try {
     for (const w of workloads) {
       for (let round = 0; round < rounds; round++)

@@ -1,10 +1,10 @@
 // Why: the freeze, the thaw and the commit act on real processes: trees stopped together (as the
 // checkpoint does, and as --leave-stopped leaves them) must run again after thaw(), every task of
-// a tree must be gone after killStopped(), and the dump order must put the TCP carriers (which
+// a tree must be gone after killStopped() and awaitGone(), and the dump order must put the TCP carriers (which
 // cannot be thawed) last.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dumpOrder, finalState, isStopped, killStopped, stopTogether, thaw, thawable } from '../../../../agent/upgrade/dumpedTasks';
+import { awaitGone, dumpOrder, finalState, isStopped, killStopped, stopTogether, thaw, thawable } from '../../../../agent/upgrade/dumpedTasks';
 import { treePids } from '../../../../agent/proc/processTree';
 import { parseStat } from '../../../../agent/proc/stat';
 import { readFileSync } from 'node:fs';
@@ -48,12 +48,21 @@ describe('dumped tasks: thaw and commit', () => {
     expect(states(pids).filter((s) => s !== 'S' && s !== 'R')).toEqual([]);
   });
 
-  it('killStopped() kills every task of a stopped tree and waits until their PIDs are free', async () => {
+  it('killStopped() kills every task of a stopped tree and names them; awaitGone() waits until their PIDs are free', async () => {
     const root = await tree();
     const pids = treePids(root);
     for (const p of pids) process.kill(p, 'SIGSTOP');
+    expect(killStopped([{ rootPid: root }]).sort()).toEqual([...pids].sort());
     // The parent (this test) reaps the root; the children are reaped by init.
-    expect(await killStopped([{ rootPid: root }], 5000)).toEqual([]);
+    expect(await awaitGone(pids, 5000)).toEqual([]);
     expect(pids.every((p) => !isStopped(p))).toBe(true);
+  });
+
+  it('awaitGone() gives up at its deadline and names the PIDs still there', async () => {
+    const root = await tree();
+    const pids = treePids(root);
+    const t0 = Date.now();
+    expect((await awaitGone(pids, 200)).sort()).toEqual([...pids].sort());
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
   });
 });

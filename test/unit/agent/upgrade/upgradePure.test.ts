@@ -3,7 +3,7 @@ import type { RecordInput } from '../../../../shared/domain/journal';
 import { goneOf, outcomeOf } from '../../../../agent/upgrade/report';
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { criuEvidence, criuSucceeded, pagesBytes, shouldPreDumpAgain } from '../
 import {
   buildManifest,
   buildManifestAsync,
+  buildManifestWhileWritten,
   checkBeforeRestore,
   checkPageImages,
   mergeManifests,
@@ -167,6 +168,30 @@ describe('manifest', () => {
       expect(m.files.map((f) => f.path)).toEqual(['dump/core-1.img', 'dump/empty.img', 'dump/pages-1.img']);
     }
   });
+  it('a round hashed while it is written (page images read behind the writer) equals the manifest built after it', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'manifest-follow-')), 'pre-1');
+    // A real writer, appending as CRIU does: the directory made late, two page images grown in
+    // pieces (the second begun after the first is done), the small images and the log at the end.
+    const script = `sleep 0.1; mkdir "$1"; cd "$1"
+      for i in 1 2 3 4 5 6; do head -c 1500000 /dev/urandom >> pages-1.img; sleep 0.06; done
+      for i in 1 2 3; do head -c 70000 /dev/urandom >> pages-2.img; sleep 0.06; done
+      printf pagemap > pagemap-1.img; printf log > pre-dump.log`;
+    const run = (sh: string) =>
+      new Promise<void>((resolve, reject) =>
+        spawn('/bin/sh', ['-c', sh, 'writer', dir], { stdio: 'ignore' }).once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`writer ${c}`)))),
+      );
+    const m = await buildManifestWhileWritten(dir, () => false, 'md5', run(script), 20);
+    expect(m).toEqual(buildManifest(dir, () => false, 'md5'));
+    expect(m.files.map((f) => f.path)).toEqual(['pagemap-1.img', 'pages-1.img', 'pages-2.img', 'pre-dump.log']);
+    expect(m.files.find((f) => f.path === 'pages-1.img')!.size).toBe(9_000_000);
+    // A writer that fails: so does the manifest. One that cuts a file it wrote: refused, not hashed wrong.
+    rmSync(dir, { recursive: true });
+    await expect(buildManifestWhileWritten(dir, () => false, 'md5', run('mkdir "$1"; head -c 5000 /dev/urandom > "$1/pages-1.img"; exit 3'), 20)).rejects.toThrow(/writer 3/);
+    rmSync(dir, { recursive: true });
+    await expect(
+      buildManifestWhileWritten(dir, () => false, 'md5', run('mkdir "$1"; head -c 900000 /dev/urandom > "$1/pages-1.img"; sleep 0.2; truncate -s 4096 "$1/pages-1.img"'), 20),
+    ).rejects.toThrow(/pages-1.img: 900000 bytes hashed while it was written, 4096 bytes/);
+  });
   it('merges per-directory parts hashed with one algorithm, and refuses a mix', () => {
     const a = { algorithm: 'md5' as const, files: [{ path: 'x', size: 1, digest: 'a'.repeat(32) }], totalBytes: 1 };
     const merged = mergeManifests('md5', [prefixed('pre-1', a), prefixed('dump', a)]);
@@ -187,25 +212,31 @@ describe('units and names', () => {
     expect(u).toContain('KillMode=process');
     expect(u).toMatch(/^ExecStart=\/bin\/sh -c '.*' \/usr\/bin\/node \/var\/lib\/seamless\/upgrades\/u-1\/agent\.cjs$/m);
   });
-  it('the boot hook’s command starts CRIU’s kernel probe detached and runs the agent in its own place (same PID)', () => {
-    // The unit's ExecStart run as systemd would (its $$ a literal $), with a criu and a node that say they ran.
-    const dir = mkdtempSync(join(tmpdir(), 'hook-exec-'));
-    try {
-      writeFileSync(join(dir, 'criu'), `#!/bin/sh\necho "$*" > ${dir}/criu.ran\n`, { mode: 0o755 });
-      writeFileSync(join(dir, 'node'), `#!/bin/sh\necho "$$ $*" > ${dir}/node.ran\n`, { mode: 0o755 });
-      const line = /^ExecStart=\/bin\/sh -c '(.*)' (\S+) (\S+)$/m.exec(bootHookUnit(join(dir, 'node'), '/a.cjs', []))!;
-      const r = spawnSync('/bin/sh', ['-c', `${line[1]!.replaceAll('$$', '$')}`, line[2]!, line[3]!], {
-        env: { PATH: `${dir}:/usr/bin:/bin` },
-        encoding: 'utf8',
-      });
-      expect(r.status).toBe(0);
-      const [pid, ...args] = readFileSync(join(dir, 'node.ran'), 'utf8').trim().split(' ');
-      expect(args).toEqual(['/a.cjs', '--restore-from-cmdline']);
-      expect(Number(pid)).toBe(r.pid); // exec'd: the unit's main process is the agent
-      for (let i = 0; i < 50 && !existsSync(join(dir, 'criu.ran')); i++) spawnSync('sleep', ['0.05']);
-      expect(readFileSync(join(dir, 'criu.ran'), 'utf8').trim()).toBe('check --feature uffd-noncoop');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  it('the boot hook’s command starts CRIU’s kernel probe (and a pmem store’s drivers) detached and runs the agent in its own place (same PID)', () => {
+    // The unit's ExecStart run as systemd would (its $$ a literal $), with a criu, a modprobe and a node that say they ran.
+    for (const pmem of [true, false]) {
+      const dir = mkdtempSync(join(tmpdir(), 'hook-exec-'));
+      try {
+        for (const tool of ['criu', 'modprobe']) writeFileSync(join(dir, tool), `#!/bin/sh\necho "$*" > ${dir}/${tool}.ran\n`, { mode: 0o755 });
+        writeFileSync(join(dir, 'node'), `#!/bin/sh\necho "$$ $*" > ${dir}/node.ran\n`, { mode: 0o755 });
+        const line = /^ExecStart=\/bin\/sh -c '(.*)' (\S+) (\S+)$/m.exec(bootHookUnit(join(dir, 'node'), '/a.cjs', [], { pmem }))!;
+        const r = spawnSync('/bin/sh', ['-c', `${line[1]!.replaceAll('$$', '$')}`, line[2]!, line[3]!], {
+          env: { PATH: `${dir}:/usr/bin:/bin` },
+          encoding: 'utf8',
+        });
+        expect(r.status).toBe(0);
+        const [pid, ...args] = readFileSync(join(dir, 'node.ran'), 'utf8').trim().split(' ');
+        expect(args).toEqual(['/a.cjs', '--restore-from-cmdline']);
+        expect(Number(pid)).toBe(r.pid); // exec'd: the unit's main process is the agent
+        const ran = (tool: string) => {
+          for (let i = 0; i < 50 && !existsSync(join(dir, `${tool}.ran`)); i++) spawnSync('sleep', ['0.05']);
+          return existsSync(join(dir, `${tool}.ran`)) ? readFileSync(join(dir, `${tool}.ran`), 'utf8').trim() : null;
+        };
+        expect(ran('criu')).toBe('check --feature uffd-noncoop');
+        expect(ran('modprobe')).toBe(pmem ? '-q -a nd_e820 nd_pmem' : null);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
   it('a held unit adopts the restored main PID through a root-owned PID file', () => {
