@@ -87,7 +87,12 @@ export function writePagemap(p: Pagemap): Buffer {
     out.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24, ...msg);
   };
   entry([[1, p.pagesId]]);
-  for (const e of p.entries) entry([[1, e.start * PAGE_SIZE], [2, e.end - e.start], [4, e.flags]]);
+  for (const e of p.entries)
+    entry([
+      [1, e.start * PAGE_SIZE],
+      [2, e.end - e.start],
+      [4, e.flags],
+    ]);
   const img = Buffer.alloc(8 + out.length);
   img.writeUInt32LE(IMG_COMMON_MAGIC, 0);
   img.writeUInt32LE(PAGEMAP_MAGIC, 4);

@@ -54,7 +54,9 @@ export async function abortBeforeJump(
     // Their PIDs free first (the checkpoint killed them without waiting for their exit).
     const left = await awaitGone(at.killed);
     if (left.length > 0)
-      undo.push(`pid(s) ${left.join(', ')} did not exit within 10 s of SIGKILL (uninterruptible sleep?); their trees cannot be restored in place while they hold those PIDs`);
+      undo.push(
+        `pid(s) ${left.join(', ')} did not exit within 10 s of SIGKILL (uninterruptible sleep?); their trees cannot be restored in place while they hold those PIDs`,
+      );
     // Eagerly: no after-restore process follows here to see a lazy fill through.
     const inPlace = { ...state, workloads: at.dumped.map((w) => ({ ...w, restoreMode: 'eager' as const })), heldUnits: [] };
     const r = await restoreWorkloads(inPlace, journal, { sameBoot: true });

@@ -157,7 +157,8 @@ export async function buildManifestWhileWritten(
     const size = statSync(full).size;
     const f = following.get(rel);
     const digest = f ? await f : { digest: await digestFile(full, algorithm, undefined, size), size };
-    if (digest.size !== size) throw new Error(`${rel}: ${digest.size} bytes hashed while it was written, ${size} bytes when its writer was done`);
+    if (digest.size !== size)
+      throw new Error(`${rel}: ${digest.size} bytes hashed while it was written, ${size} bytes when its writer was done`);
     files.push({ path: rel, size, digest: digest.digest });
   }
   return manifestOf(algorithm, files);

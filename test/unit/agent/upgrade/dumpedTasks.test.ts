@@ -4,7 +4,16 @@
 // cannot be thawed) last.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awaitGone, dumpOrder, finalState, isStopped, killStopped, stopTogether, thaw, thawable } from '../../../../agent/upgrade/dumpedTasks';
+import {
+  awaitGone,
+  dumpOrder,
+  finalState,
+  isStopped,
+  killStopped,
+  stopTogether,
+  thaw,
+  thawable,
+} from '../../../../agent/upgrade/dumpedTasks';
 import { treePids } from '../../../../agent/proc/processTree';
 import { parseStat } from '../../../../agent/proc/stat';
 import { readFileSync } from 'node:fs';

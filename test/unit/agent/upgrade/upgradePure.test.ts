@@ -178,7 +178,9 @@ describe('manifest', () => {
       printf pagemap > pagemap-1.img; printf log > pre-dump.log`;
     const run = (sh: string) =>
       new Promise<void>((resolve, reject) =>
-        spawn('/bin/sh', ['-c', sh, 'writer', dir], { stdio: 'ignore' }).once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`writer ${c}`)))),
+        spawn('/bin/sh', ['-c', sh, 'writer', dir], { stdio: 'ignore' }).once('exit', (c) =>
+          c === 0 ? resolve() : reject(new Error(`writer ${c}`)),
+        ),
       );
     const m = await buildManifestWhileWritten(dir, () => false, 'md5', run(script), 20);
     expect(m).toEqual(buildManifest(dir, () => false, 'md5'));
@@ -186,10 +188,18 @@ describe('manifest', () => {
     expect(m.files.find((f) => f.path === 'pages-1.img')!.size).toBe(9_000_000);
     // A writer that fails: so does the manifest. One that cuts a file it wrote: refused, not hashed wrong.
     rmSync(dir, { recursive: true });
-    await expect(buildManifestWhileWritten(dir, () => false, 'md5', run('mkdir "$1"; head -c 5000 /dev/urandom > "$1/pages-1.img"; exit 3'), 20)).rejects.toThrow(/writer 3/);
+    await expect(
+      buildManifestWhileWritten(dir, () => false, 'md5', run('mkdir "$1"; head -c 5000 /dev/urandom > "$1/pages-1.img"; exit 3'), 20),
+    ).rejects.toThrow(/writer 3/);
     rmSync(dir, { recursive: true });
     await expect(
-      buildManifestWhileWritten(dir, () => false, 'md5', run('mkdir "$1"; head -c 900000 /dev/urandom > "$1/pages-1.img"; sleep 0.2; truncate -s 4096 "$1/pages-1.img"'), 20),
+      buildManifestWhileWritten(
+        dir,
+        () => false,
+        'md5',
+        run('mkdir "$1"; head -c 900000 /dev/urandom > "$1/pages-1.img"; sleep 0.2; truncate -s 4096 "$1/pages-1.img"'),
+        20,
+      ),
     ).rejects.toThrow(/pages-1.img: 900000 bytes hashed while it was written, 4096 bytes/);
   });
   it('merges per-directory parts hashed with one algorithm, and refuses a mix', () => {
@@ -217,7 +227,8 @@ describe('units and names', () => {
     for (const pmem of [true, false]) {
       const dir = mkdtempSync(join(tmpdir(), 'hook-exec-'));
       try {
-        for (const tool of ['criu', 'modprobe']) writeFileSync(join(dir, tool), `#!/bin/sh\necho "$*" > ${dir}/${tool}.ran\n`, { mode: 0o755 });
+        for (const tool of ['criu', 'modprobe'])
+          writeFileSync(join(dir, tool), `#!/bin/sh\necho "$*" > ${dir}/${tool}.ran\n`, { mode: 0o755 });
         writeFileSync(join(dir, 'node'), `#!/bin/sh\necho "$$ $*" > ${dir}/node.ran\n`, { mode: 0o755 });
         const line = /^ExecStart=\/bin\/sh -c '(.*)' (\S+) (\S+)$/m.exec(bootHookUnit(join(dir, 'node'), '/a.cjs', [], { pmem }))!;
         const r = spawnSync('/bin/sh', ['-c', `${line[1]!.replaceAll('$$', '$')}`, line[2]!, line[3]!], {
