@@ -4,7 +4,7 @@
 // may come back lazily, as CRIU's own dump decides it (criu/mem.c generate_iovs): the VMAs of the
 // mm image that can be restored lazily, and each thread's stack pointer (its page stays eager).
 // Addresses are in pages (vaddr / 4096) throughout.
-import { decodeFields, messageOf, pushVarintMessage, varintOf, type WireField } from './protoWire';
+import { decodeFields, messageOf, pushVarintMessage, readVarintMessage, varintOf, type WireField } from './protoWire';
 
 const IMG_COMMON_MAGIC = 0x54564319;
 const PAGEMAP_MAGIC = 0x56084025;
@@ -60,14 +60,20 @@ export function readPagemap(img: Buffer, name = 'the pagemap'): Pagemap {
   const [head, ...rest] = imageEntries(img, PAGEMAP_MAGIC, 'PAGEMAP', name);
   if (!head) throw new Error(`${name}: no pagemap head`);
   const pagesId = required(decodeFields(head), 1, 'the head’s pages_id', name);
+  // pagemap_entry: 1 vaddr, 2 nr_pages, 3 in_parent (older images), 4 flags; all varints.
+  const v: (number | undefined)[] = new Array<number | undefined>(5);
   const entries = rest.map((msg) => {
-    const f = decodeFields(msg);
-    const vaddr = required(f, 1, 'an entry’s vaddr', name);
-    const nr = required(f, 2, 'an entry’s nr_pages', name);
+    if (!readVarintMessage(msg, v)) {
+      const f = decodeFields(msg);
+      for (const no of [1, 2, 3, 4]) v[no] = varintOf(f, no) ?? undefined;
+    }
+    const [, vaddr, nr, inParent] = v;
+    if (vaddr === undefined) throw new Error(`${name}: an entry’s vaddr is missing`);
+    if (nr === undefined) throw new Error(`${name}: an entry’s nr_pages is missing`);
     if (vaddr % PAGE_SIZE !== 0) throw new Error(`${name}: an entry at ${vaddr.toString(16)} is not page-aligned`);
     // As CRIU reads an image of an older version (criu/pagemap.c init_compat_pagemap_entry).
-    let flags = varintOf(f, 4);
-    if (varintOf(f, 3) === 1) flags = (flags ?? 0) | PE_PARENT;
+    let flags = v[4] ?? null;
+    if (inParent === 1) flags = (flags ?? 0) | PE_PARENT;
     else if (flags === null) flags = PE_PRESENT;
     return { start: vaddr / PAGE_SIZE, end: vaddr / PAGE_SIZE + nr, flags };
   });

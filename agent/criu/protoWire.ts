@@ -52,6 +52,26 @@ export function pushVarintMessage(out: number[], fields: readonly (readonly [no:
   }
 }
 
+/**
+ * A message whose fields are all varints, read into `out` by field number (the last one wins, as
+ * protobuf reads repeats; fields above `out`'s length are skipped): for images read whole and
+ * large, without an object per field. False when a field is of another wire type (read that
+ * message with decodeFields); throws on a truncated message.
+ */
+export function readVarintMessage(msg: Buffer, out: (number | undefined)[]): boolean {
+  out.fill(undefined);
+  let at = 0;
+  while (at < msg.length) {
+    const key = readVarint(msg, at);
+    if (key.value % 8 !== 0) return false;
+    const v = readVarint(msg, key.end);
+    const no = Math.floor(key.value / 8);
+    if (no < out.length) out[no] = v.value;
+    at = v.end;
+  }
+  return true;
+}
+
 /** The message's fields in their order; throws on a truncated or malformed message. */
 export function decodeFields(msg: Buffer): WireField[] {
   const fields: WireField[] = [];

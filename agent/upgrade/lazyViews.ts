@@ -154,25 +154,35 @@ function stackPagesOf(dumpDir: string, names: readonly string[]): PageRun[] {
 /** Images of the dump a view links to (not the logs and statistics of earlier runs). */
 const linked = (name: string) => !/\.log$|^stats-|^pagemap-\d+\.img$/.test(name);
 
-/**
- * Builds both views beside the dump (`<dir>/../lazy-restore`, `<dir>/../lazy-serve`), afresh.
- * Throws (nothing is restored from them then) when the dump's parent is not one pre-dump round or
- * an image cannot be read.
- */
-export function buildLazyViews(dumpDir: string): LazyViews {
-  const wdir = dirname(dumpDir);
-  const restoreDir = join(wdir, LAZY_RESTORE_VIEW);
-  const serveDir = join(wdir, LAZY_SERVE_VIEW);
-  const parentLink = readlinkSync(join(dumpDir, 'parent'));
-  const roundDir = resolve(dumpDir, parentLink);
+/** The views' directories beside the dump. */
+export const lazyViewDirs = (dumpDir: string): { restoreDir: string; serveDir: string } => ({
+  restoreDir: join(dirname(dumpDir), LAZY_RESTORE_VIEW),
+  serveDir: join(dirname(dumpDir), LAZY_SERVE_VIEW),
+});
+
+/** The pre-dump round the dump's parent link names; refused when it has a parent of its own. */
+function roundOf(dumpDir: string): string {
+  const roundDir = resolve(dumpDir, readlinkSync(join(dumpDir, 'parent')));
   if (lstatSync(join(roundDir, 'parent'), { throwIfNoEntry: false }))
     throw new Error(`the pre-dump round ${roundDir} has a parent of its own: a lazy restore serves one round only`);
+  return roundDir;
+}
+
+/**
+ * Both views' directories, afresh, with links to every image of the dump but the page maps and
+ * the daemon's page files: what `criu lazy-pages` reads when it starts (the process tree; CRIU
+ * 3.17's cr_lazy_pages reads a process's page map and VMAs only when the restore hands it that
+ * process). So the daemon can start on these while the page maps are computed (writeLazyPagemaps).
+ * Throws when the dump's parent is not one pre-dump round.
+ */
+export function linkLazyViews(dumpDir: string): { restoreDir: string; serveDir: string } {
+  const { restoreDir, serveDir } = lazyViewDirs(dumpDir);
+  const roundDir = roundOf(dumpDir);
   for (const d of [restoreDir, serveDir]) {
     rmSync(d, { recursive: true, force: true });
     mkdirSync(d, { mode: 0o700 });
   }
-  const names = readdirSync(dumpDir);
-  for (const n of names.filter(linked)) {
+  for (const n of readdirSync(dumpDir).filter(linked)) {
     const target = resolve(dumpDir, n);
     if (n === 'parent') symlinkSync(roundDir, join(restoreDir, n));
     else {
@@ -180,6 +190,18 @@ export function buildLazyViews(dumpDir: string): LazyViews {
       if (!/^pages-\d+\.img$/.test(n)) symlinkSync(target, join(serveDir, n));
     }
   }
+  return { restoreDir, serveDir };
+}
+
+/**
+ * The views' page maps, and the daemon's page files (the round's, renumbered), written into the
+ * directories linkLazyViews made. Throws (nothing is restored from them then) when an image
+ * cannot be read.
+ */
+export function writeLazyPagemaps(dumpDir: string): { servedPages: number; eagerPages: number } {
+  const { restoreDir, serveDir } = lazyViewDirs(dumpDir);
+  const roundDir = roundOf(dumpDir);
+  const names = readdirSync(dumpDir);
   const stackPages = stackPagesOf(dumpDir, names);
   const read = (where: 'dump' | 'round', name: string): Buffer | null => {
     const p = join(where === 'dump' ? dumpDir : roundDir, name);
@@ -201,5 +223,11 @@ export function buildLazyViews(dumpDir: string): LazyViews {
     if (v.serve) symlinkSync(join(roundDir, `pages-${v.serve.pagesId}.img`), join(serveDir, `pages-${id}.img`));
     else writeFileSync(join(serveDir, `pages-${id}.img`), '', { mode: 0o600 });
   }
-  return { restoreDir, serveDir, servedPages, eagerPages };
+  return { servedPages, eagerPages };
+}
+
+/** Both views at once (linkLazyViews, then writeLazyPagemaps). */
+export function buildLazyViews(dumpDir: string): LazyViews {
+  const dirs = linkLazyViews(dumpDir);
+  return { ...dirs, ...writeLazyPagemaps(dumpDir) };
 }

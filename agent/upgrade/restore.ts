@@ -21,7 +21,7 @@ import { checkBeforeRestore, checkPageImages, pageImagesMismatch, readManifest, 
 import { awaitGone, killStopped, stopTogether, thaw } from './dumpedTasks';
 import { trackProgress } from './progress';
 import { awaitLazyEnd, LAZY_RUNNING, lazyStatus, startLazyPages, stopLazyPages } from './lazyPages';
-import { buildLazyViews, type LazyViews } from './lazyViews';
+import { linkLazyViews, writeLazyPagemaps } from './lazyViews';
 import { PAGE_SIZE } from '../criu/pagemapImage';
 import { criuConcurrency, forEachBounded } from '../exec/bounded';
 import { formatBytes } from '../../shared/format';
@@ -206,6 +206,9 @@ export function bytesReadBy(pids: readonly number[]): number {
  */
 async function restoreTree(state: RunState, w: WorkloadState, journal: Journal, out: Restored): Promise<boolean> {
   const wdir = dirname(w.dir);
+  // Lazily: the daemon is started first, so that its start (a process of its own) goes on beside
+  // the check below and the views' page maps; nothing is restored before both have passed.
+  const early = w.restoreMode === 'lazy' ? startLazyEarly(w) : null;
   const tv = Date.now();
   let m: Manifest;
   let pageBytes: number;
@@ -213,11 +216,12 @@ async function restoreTree(state: RunState, w: WorkloadState, journal: Journal, 
     m = readManifest(join(wdir, 'manifest.json'));
     pageBytes = checkBeforeRestore(wdir, m);
   } catch (err) {
+    if (early) await abandonLazy(w, early);
     return rejectImages(journal, w, err);
   }
   const metadataMs = Date.now() - tv;
-  if (w.restoreMode === 'lazy') {
-    const lazy = await restoreLazily(state, w, journal, out, metadataMs, m);
+  if (early) {
+    const lazy = await restoreLazily(state, w, journal, out, metadataMs, m, early);
     if (lazy !== 'eager') return lazy;
   }
   const th = Date.now();
@@ -319,12 +323,45 @@ function runAgain(
 
 const LAZY_RESTORE_TIMEOUT_MS = 3 * 60_000;
 
+/** A lazy restore's first steps, begun before the metadata check (restoreTree). */
+interface LazyEarly {
+  startedAtMs: number;
+  /** After a pre-dump round: the views' directories (their page maps still to write), or why they cannot be made. */
+  views: { restoreDir: string; serveDir: string } | { error: string } | null;
+  /** The daemon's start (null when the views could not be made: nothing to serve from). */
+  daemon: Promise<{ ok: true } | { ok: false; evidence: string }> | null;
+}
+
+function startLazyEarly(w: WorkloadState): LazyEarly {
+  const startedAtMs = Date.now();
+  let views: LazyEarly['views'] = null;
+  if (w.preDumpDirs.length > 0) {
+    try {
+      views = linkLazyViews(w.dir);
+    } catch (err) {
+      views = { error: String(err) };
+    }
+  }
+  const daemon = views && 'error' in views ? null : startLazyPages(w, views?.serveDir);
+  return { startedAtMs, views, daemon };
+}
+
+/** A daemon started early and not needed after all (the images rejected, an eager restore instead): ended before anything else uses the PIDs. */
+async function abandonLazy(w: WorkloadState, early: LazyEarly): Promise<void> {
+  if (!early.daemon) return;
+  if ((await early.daemon).ok) {
+    stopLazyPages(w.dir);
+    await awaitLazyEnd(w.dir);
+  }
+}
+
 /**
- * restoreMode lazy: the metadata checked (above), the lazy-pages daemon started under its
- * supervisor, `criu restore --lazy-pages`, and the tree runs again at once: its pages come on
- * demand and in the background. The page images are hashed by the fill's supervisor
- * (lazyFill.ts) while the tree runs, which stops it on a mismatch. 'eager' when the daemon could
- * not start (journaled): the caller restores the tree eagerly instead.
+ * restoreMode lazy: the metadata checked (above) while the lazy-pages daemon started under its
+ * supervisor (startLazyEarly), the views' page maps written, then `criu restore --lazy-pages`,
+ * and the tree runs again at once: its pages come on demand and in the background. The page
+ * images are hashed by the fill's supervisor (lazyFill.ts) while the tree runs, which stops it on
+ * a mismatch. 'eager' when the views or the daemon could not be made (journaled): the caller
+ * restores the tree eagerly instead.
  */
 async function restoreLazily(
   state: RunState,
@@ -333,36 +370,45 @@ async function restoreLazily(
   out: Restored,
   metadataMs: number,
   m: Manifest,
+  early: LazyEarly,
 ): Promise<boolean | 'eager'> {
-  const tr = Date.now();
-  // After a pre-dump round: the restore and the daemon each read their view of the images.
-  let views: LazyViews | null = null;
-  if (w.preDumpDirs.length > 0) {
-    try {
-      views = buildLazyViews(w.dir);
-    } catch (err) {
-      journal.write({
-        phase: 'restore',
-        state: 'info',
-        message: `${w.selector}: its pre-dumped images cannot be served lazily; restoring it eagerly instead`,
-        data: { step: 'retry', selector: w.selector, options: w.criuOptions },
-        error: { code: 'LAZY_FILL_FAILED', message: 'the lazy views of the images could not be built', evidence: String(err) },
-      });
-      return 'eager';
-    }
-  }
-  const td = Date.now();
-  const daemon = await startLazyPages(w, views?.serveDir);
-  if (!daemon.ok) {
+  const tr = early.startedAtMs;
+  const eagerInstead = async (message: string, error: { code: 'LAZY_FILL_FAILED'; message: string; evidence: string }) => {
+    await abandonLazy(w, early);
     journal.write({
       phase: 'restore',
       state: 'info',
-      message: `${w.selector}: the lazy-pages daemon did not start; restoring it eagerly instead`,
+      message: `${w.selector}: ${message}; restoring it eagerly instead`,
       data: { step: 'retry', selector: w.selector, options: w.criuOptions },
-      error: { code: 'LAZY_FILL_FAILED', message: 'criu lazy-pages did not start', evidence: daemon.evidence },
+      error,
     });
-    return 'eager';
+    return 'eager' as const;
+  };
+  // After a pre-dump round: the restore and the daemon each read their view of the images.
+  let counts: { servedPages: number; eagerPages: number } | null = null;
+  const tw = Date.now();
+  if (early.views) {
+    const why = 'error' in early.views ? early.views.error : null;
+    try {
+      if (why !== null) throw new Error(why);
+      counts = writeLazyPagemaps(w.dir);
+    } catch (err) {
+      return eagerInstead('its pre-dumped images cannot be served lazily', {
+        code: 'LAZY_FILL_FAILED',
+        message: 'the lazy views of the images could not be built',
+        evidence: String(err instanceof Error ? err.message : err),
+      });
+    }
   }
+  const viewsMs = Date.now() - tw;
+  const td = Date.now();
+  const daemon = await early.daemon!;
+  if (!daemon.ok)
+    return eagerInstead('the lazy-pages daemon did not start', {
+      code: 'LAZY_FILL_FAILED',
+      message: 'criu lazy-pages did not start',
+      evidence: daemon.evidence,
+    });
   journal.write({
     phase: 'restore',
     state: 'info',
@@ -373,8 +419,9 @@ async function restoreLazily(
   // No page is copied before the tree runs, so this is short; a daemon that stops answering would
   // hang it (CRIU's restorer touches the tree's memory), so it has a deadline of its own.
   const tc = Date.now();
+  const views = early.views && !('error' in early.views) ? early.views : null;
   const r = await restoreOne(w, w.criuOptions, 'restore.log', ['--lazy-pages', '-W', w.dir], LAZY_RESTORE_TIMEOUT_MS, views?.restoreDir);
-  const lazySteps = { viewsMs: td - tr, daemonMs: tc - td, criuMs: Date.now() - tc };
+  const lazySteps = { viewsMs, daemonMs: tc - td, criuMs: Date.now() - tc };
   if (!r.ok) {
     stopLazyPages(w.dir);
     await awaitLazyEnd(w.dir);
@@ -387,7 +434,7 @@ async function restoreLazily(
     });
     return 'eager';
   }
-  return runAgain(state, w, journal, out, r.pid, tr, views ? { eagerBytes: views.eagerPages * PAGE_SIZE, lazySteps } : { lazySteps });
+  return runAgain(state, w, journal, out, r.pid, tr, counts ? { eagerBytes: counts.eagerPages * PAGE_SIZE, lazySteps } : { lazySteps });
 }
 
 /** What the restore did, for the hand-back and the fallback. */

@@ -11,20 +11,25 @@ import { join } from 'node:path';
 import { release } from 'node:os';
 import { SeamlessError, toErrorInfo } from '../../shared/errors';
 import type { JournalRecord } from '../../shared/domain/journal';
-import { sh } from '../exec/sh';
+import { sh, sleep } from '../exec/sh';
 import { readText } from '../fs/readOptional';
 import { parseStat, USER_HZ } from '../proc/stat';
 import { kexecBack } from './fallback';
 import { confirmHandBack, releaseHeld, releaseHoldsOf } from './handBack';
 import { Journal, listUpgrades } from './journal';
 import { HOLD_RUN_DIR, HOOK_UNIT, HOOK_UNIT_PATH, interruptedRestorePath, STORE_MOUNT, statePath } from './paths';
-import { holdDropInPath } from './units';
+import { holdDropInPath, premountable, STORE_PREMOUNT_DONE } from './units';
 import { finish } from './report';
 import { endRestore, nothingRestored, restoreContainersAfterBoot, restoreWorkloads, type Restored } from './restore';
 import { rewarm } from './rewarm';
 import { superviseLazyFills } from './lazyFill';
 import { loadState, saveState, type RunState } from './state';
 import { ensurePmemDevice, mountStore } from './store';
+
+/** Until `path` exists, or `timeoutMs` has passed. */
+async function waitForFile(path: string, timeoutMs: number): Promise<void> {
+  for (const until = Date.now() + timeoutMs; !existsSync(path) && Date.now() < until;) await sleep(20);
+}
 
 /** Its link and file removed, so that no later boot runs it; the running systemd is not reloaded for that (it ran already). */
 async function removeBootHook(): Promise<void> {
@@ -167,13 +172,18 @@ async function restoreOnThisBoot(state: RunState, journal: Journal, interrupted:
     let storeReady = true;
     try {
       if (state.store.kind === 'pmem') {
+        const t0 = Date.now();
+        // The hook's command mounts it beside the agent's start (units.ts): done, or tried, first.
+        if (premountable(state.store.device)) await waitForFile(STORE_PREMOUNT_DONE, 10_000);
         await ensurePmemDevice(state.store.device);
+        const t1 = Date.now();
         const mount = await mountStore(state.store.device, STORE_MOUNT);
         journal.write({
           phase: 'restore',
           state: 'info',
           message: `store mounted${mount.dax ? ' (dax)' : ''}`,
-          data: { step: 'store-mounted', dax: mount.dax, note: mount.note },
+          durationMs: Date.now() - t0,
+          data: { step: 'store-mounted', dax: mount.dax, note: mount.note, deviceMs: t1 - t0, mountMs: Date.now() - t1 },
         });
       }
       journal.mirrorTo(join(state.storeDir, 'journal.jsonl'));

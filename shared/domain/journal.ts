@@ -123,7 +123,14 @@ const dumpedWorkloadSchema = z.object({
 
 /** restore/info records say which step of the restore they report. */
 const restoreInfoData = z.discriminatedUnion('step', [
-  z.object({ step: z.literal('store-mounted'), dax: z.boolean(), note: z.nullable(z.string()) }),
+  z.object({
+    step: z.literal('store-mounted'),
+    dax: z.boolean(),
+    note: z.nullable(z.string()),
+    /** Waiting for the pmem device (its drivers loaded by the hook's command, or here), then the mount (absent in older journals). */
+    deviceMs: z.optional(nonneg()),
+    mountMs: z.optional(nonneg()),
+  }),
   /** The store could not be mounted on this boot: every workload is given up (images kept), the error says why. */
   z.object({ step: z.literal('store-unavailable'), device: z.string() }),
   z.object({ step: z.literal('network-lock'), tool: z.string(), code: z.number().check(z.int()), stderr: z.string() }),
@@ -154,7 +161,11 @@ const restoreInfoData = z.discriminatedUnion('step', [
     lazy: z.optional(z.boolean()),
     /** Lazily, after a pre-dump round: the bytes restored before it ran (the daemon serves the rest; absent: not counted here). */
     eagerBytes: z.optional(count()),
-    /** Lazily: where the time until it ran went: the views built, the daemon started, `criu restore` (absent in older journals). */
+    /**
+     * Lazily: where the time until it ran went, after the metadata check (absent in older journals):
+     * the views' page maps written, the wait for the daemon's start left after them (it starts
+     * beside the check and the views), `criu restore`.
+     */
     lazySteps: z.optional(z.object({ viewsMs: nonneg(), daemonMs: nonneg(), criuMs: nonneg() })),
   }),
   z.object({ step: z.literal('leftover-locks'), removed: z.array(z.string()) }),

@@ -24,7 +24,15 @@ import {
   writePagemap,
   type Pagemap,
 } from '../../../../agent/criu/pagemapImage';
-import { buildLazyViews, intersectRuns, lazyPagemaps, splitEntries, subtractRuns } from '../../../../agent/upgrade/lazyViews';
+import {
+  buildLazyViews,
+  intersectRuns,
+  lazyPagemaps,
+  linkLazyViews,
+  splitEntries,
+  subtractRuns,
+  writeLazyPagemaps,
+} from '../../../../agent/upgrade/lazyViews';
 
 const P = 4096;
 const runs = (...r: [number, number][]) => r.map(([start, end]) => ({ start, end }));
@@ -90,6 +98,15 @@ describe('pagemap, mm and core images', () => {
       encodeFields(varints([1, 32 * P], [2, 1])),
     ]);
     expect(readPagemap(old).entries).toEqual(entries([16, 18, PE_PARENT], [32, 33, PE_PRESENT]));
+    // A field of another wire type (a later CRIU's, say) is read past the slow way, not refused.
+    const later = image(0x56084025, [
+      encodeFields(varints([1, 1])),
+      encodeFields([...varints([1, 16 * P], [2, 2]), { no: 9, wire: 2, raw: Buffer.from([2, 0xab, 0xcd]) }, ...varints([4, PE_LAZY])]),
+    ]);
+    expect(readPagemap(later).entries).toEqual(entries([16, 18, PE_LAZY]));
+    expect(() => readPagemap(image(0x56084025, [encodeFields(varints([1, 1])), encodeFields(varints([2, 2]))]), 'pm.img')).toThrow(
+      /pm.img: an entry’s vaddr is missing/,
+    );
   });
 
   it('refuses what is not a pagemap, or is cut short', () => {
@@ -206,8 +223,14 @@ describe('buildLazyViews: two directories of links beside the dump, the page map
     write(round, 'pagemap-7.img', writePagemap({ pagesId: 1, entries: entries([10, 20, PE_PRESENT | PE_LAZY]) }));
     write(round, 'pages-1.img', 'round7');
 
-    const v = buildLazyViews(dump);
-    expect(v).toEqual({ restoreDir: join(wdir, 'lazy-restore'), serveDir: join(wdir, 'lazy-serve'), servedPages: 7, eagerPages: 3 + 1 });
+    // In two steps, as the restore takes them: the links first (what the daemon reads when it
+    // starts: no page map, no page file of its own yet), then the page maps.
+    const dirs = linkLazyViews(dump);
+    expect(dirs).toEqual({ restoreDir: join(wdir, 'lazy-restore'), serveDir: join(wdir, 'lazy-serve') });
+    expect(readdirSync(dirs.serveDir).sort()).toEqual(['core-7.img', 'core-8.img', 'mm-7.img', 'mm-8.img', 'pstree.img']);
+    expect(readdirSync(dirs.restoreDir).filter((n) => n.startsWith('pagemap-'))).toEqual([]);
+    expect(writeLazyPagemaps(dump)).toEqual({ servedPages: 7, eagerPages: 3 + 1 });
+    const v = { ...dirs, servedPages: 7, eagerPages: 3 + 1 };
     // both: the dump's images but its logs (the page maps and, for the daemon, the page files its own)
     const images = [
       'core-7.img',
@@ -240,8 +263,9 @@ describe('buildLazyViews: two directories of links beside the dump, the page map
       expect(statSync(d).mode & 0o777).toBe(0o700);
       for (const n of readdirSync(d)) if (!lstatSync(join(d, n)).isSymbolicLink()) expect(statSync(join(d, n)).mode & 0o077).toBe(0);
     }
-    // built afresh: a second call gives the same views
+    // built afresh: both steps at once give the same views
     expect(buildLazyViews(dump)).toEqual(v);
+    expect(readPagemap(readFileSync(join(v.serveDir, 'pagemap-7.img'))).entries).toHaveLength(3);
   });
 
   it('refuses a dump whose round has a parent of its own, or that has no parent at all', () => {
