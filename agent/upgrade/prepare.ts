@@ -37,15 +37,7 @@ export async function prepare(state: RunState, plan: Plan, journal: Journal): Pr
       mkdirSync(state.storeDir, { recursive: true });
       journal.mirrorTo(join(state.storeDir, 'journal.jsonl'));
       copyFileSync(planPath(state.id), join(state.storeDir, 'plan.json'));
-      writeFileSync(
-        HOOK_UNIT_PATH,
-        bootHookUnit(
-          state.node,
-          state.agent,
-          state.heldUnits,
-          state.store.kind === 'pmem' ? { device: state.store.device, mountpoint: STORE_MOUNT } : null,
-        ),
-      );
+      writeFileSync(HOOK_UNIT_PATH, bootHookUnit(state.node, state.agent, state.heldUnits, { pmem: state.store.kind === 'pmem' }));
       // Enabled for the next boot only (its wants link); the running systemd needs nothing from
       // it, so no reload: each re-reads every unit (3.5 s on the lab, and work on a busy host).
       await must('UPGRADE_START_FAILED', 'enabling the boot hook', 'systemctl', ['--no-reload', 'enable', HOOK_UNIT]);

@@ -15,20 +15,12 @@ import { HOLD_RUN_DIR, HOOK_UNIT } from './paths';
 const KDAT_WARMUP = 'criu check --feature uffd-noncoop';
 const KDAT_WARMUP_COMMENT = `# ${KDAT_WARMUP}: CRIU's kernel probe (/run/criu.kdat) made beside the agent's start, not in the restore`;
 
-/** Written when the hook's command has tried to mount the store (premountCommand); the agent waits for it before it looks. */
-export const STORE_PREMOUNT_DONE = '/run/seamless-store.premount';
-
-/** A device path that can be written into the hook's command as it is. */
-export const premountable = (device: string): boolean => /^\/dev\/[A-Za-z0-9._/-]+$/.test(device);
-
 /**
- * A pmem store's drivers loaded and the store mounted as store.ts mounts it (dax=always) beside
- * the agent's start, not after it (0.26 s and 0.3 s of the lab's restore boot), then the marker.
- * The agent waits for the marker before it looks at the store, so its own mount never races this
- * one; whatever failed here (no DAX, a device that is not there) it does again, and reports.
+ * A pmem store's device comes with its drivers (store.ts ensurePmemDevice): loaded beside the
+ * agent's start too (0.26 s of the lab's restore boot otherwise); the agent loads them itself if
+ * they are not there yet when it looks.
  */
-const premountCommand = (device: string, mountpoint: string) =>
-  `(modprobe -q -a nd_e820 nd_pmem; mount -t ext4 -o dax=always ${device} ${mountpoint}; : > ${STORE_PREMOUNT_DONE}) >/dev/null 2>&1 &`;
+const PMEM_DRIVERS = 'modprobe -q -a nd_e820 nd_pmem';
 
 /**
  * The boot hook. It runs on every boot while it is installed, early: after the local
@@ -38,14 +30,7 @@ const premountCommand = (device: string, mountpoint: string) =>
  * jump, a new kernel that did not come up) it releases the holds and says the upgrade was interrupted. KillMode=process: the restored processes must never be killed with it
  * (they are restored into their own cgroups, but a detached rewarm child stays behind too).
  */
-export function bootHookUnit(
-  node: string,
-  agent: string,
-  heldUnits: string[],
-  /** A pmem store: mounted by the hook's command beside the agent's start. */
-  store: { device: string; mountpoint: string } | null = null,
-): string {
-  const premount = store && premountable(store.device) ? `${premountCommand(store.device, store.mountpoint)} ` : '';
+export function bootHookUnit(node: string, agent: string, heldUnits: string[], store: { pmem: boolean } = { pmem: false }): string {
   const before = [
     'sysinit.target',
     'network-pre.target',
@@ -70,8 +55,8 @@ Conflicts=shutdown.target
 
 [Service]
 Type=oneshot
-${KDAT_WARMUP_COMMENT}${premount ? "\n# and the image store's drivers loaded and the store mounted, then " + STORE_PREMOUNT_DONE : ''}
-ExecStart=/bin/sh -c '${premount}(${KDAT_WARMUP} >/dev/null 2>&1 &); exec "$$0" "$$1" --restore-from-cmdline' ${node} ${agent}
+${KDAT_WARMUP_COMMENT}${store.pmem ? `\n# ${PMEM_DRIVERS}: the store's device made beside the agent's start` : ''}
+ExecStart=/bin/sh -c '${store.pmem ? `(${PMEM_DRIVERS} >/dev/null 2>&1 &); ` : ''}(${KDAT_WARMUP} >/dev/null 2>&1 &); exec "$$0" "$$1" --restore-from-cmdline' ${node} ${agent}
 KillMode=process
 TimeoutStartSec=20min
 StandardOutput=journal+console

@@ -417,6 +417,8 @@ describe.sequential('upgrade on the lab', () => {
     }
     expect(phase('kexec', 'begin')?.kernel).toBe(LAB_KERNELS.boot);
     expect(phase('boot')?.kernel).toBe(LAB_KERNELS.target);
+    // The store's drivers loaded by the hook's command (units.ts), the store mounted by the agent.
+    expect(recs.find((r) => r.data?.step === 'store-mounted')?.data).toMatchObject({ dax: true, note: null, deviceMs: expect.any(Number) });
     expect(recs.map((r) => r.seq)).toEqual(recs.map((_, i) => i + 1));
     const report = JSON.parse(await guest(`cat /var/lib/seamless/upgrades/${upgradeId}/report.json`)) as {
       outcome: string;
@@ -601,6 +603,9 @@ kill -KILL $p`,
     for (const s of preDumped) expect(restored.find((r) => r.data?.selector === s)?.data?.eagerBytes).toEqual(expect.any(Number));
     for (const s of [`unit:${unit}`, `pid:${orphan}`])
       expect(restored.find((r) => r.data?.selector === s)?.data?.eagerBytes).toBeUndefined();
+    // each lazy restore's steps timed (the daemon started beside the metadata check and the views)
+    for (const r of restored.filter((x) => x.data?.lazy))
+      expect(r.data?.lazySteps).toEqual({ viewsMs: expect.any(Number), daemonMs: expect.any(Number), criuMs: expect.any(Number) });
     expect(restored.map((r) => [r.data?.selector, r.data?.lazy])).toEqual(
       expect.arrayContaining([
         [`unit:${redis}`, true],
