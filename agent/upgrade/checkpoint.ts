@@ -113,7 +113,7 @@ export async function beforeFreeze(state: RunState, roundManifests: ReadonlyMap<
   }
   const { algorithm } = chooseDigest();
   const preManifests = new Map<string, Manifest>();
-  for (const w of state.workloads) preManifests.set(w.selector, mergeManifests(algorithm, [...(roundManifests.get(w.selector) ?? [])]));
+  for (const w of state.workloads) preManifests.set(w.selector, mergeManifests(algorithm, roundManifests.get(w.selector) ?? []));
   return preManifests;
 }
 

@@ -70,6 +70,10 @@ export function buildManifest(
 /** Files up to this size are hashed at once: the event loop is held for a moment, where each asynchronous read costs a round trip. */
 const SYNC_DIGEST_MAX = 1024 * 1024;
 
+/** A file's digest, read at once when it is small (SYNC_DIGEST_MAX), else asynchronously. */
+const digestBySize = async (full: string, algorithm: ImageDigest, size: number): Promise<string> =>
+  size <= SYNC_DIGEST_MAX ? digestFileSync(full, algorithm) : digestFile(full, algorithm, undefined, size);
+
 /**
  * `buildManifest` without holding the event loop for long: a large file is read through libuv's
  * threads and hashed a chunk at a time, so the dump that follows starts at once (the checkpoint
@@ -82,7 +86,7 @@ export async function buildManifestAsync(dir: string, skip: (rel: string) => boo
   for (const rel of listed(dir, skip)) {
     const full = join(dir, rel);
     const size = statSync(full).size;
-    const digest = size <= SYNC_DIGEST_MAX ? digestFileSync(full, algorithm) : await digestFile(full, algorithm, undefined, size);
+    const digest = await digestBySize(full, algorithm, size);
     files.push({ path: rel, size, digest });
   }
   return manifestOf(algorithm, files);
@@ -162,7 +166,7 @@ export async function buildManifestWhileWritten(
     const full = join(dir, rel);
     const size = statSync(full).size;
     const f = following.get(rel);
-    const digest = f ? await f : { digest: await digestFile(full, algorithm, undefined, size), size };
+    const digest = f ? await f : { digest: await digestBySize(full, algorithm, size), size };
     if (digest.size !== size)
       throw new Error(`${rel}: ${digest.size} bytes hashed while it was written, ${size} bytes when its writer was done`);
     files.push({ path: rel, size, digest: digest.digest });
