@@ -14,7 +14,16 @@ import { saveNetworkLock } from '../criu/networkLockCommands';
 import { zeroUnscaledWindows } from '../criu/tcpStreamImage';
 import { criuEvidence, pagesBytes } from './criuLog';
 import type { Journal } from './journal';
-import { buildManifestAsync, manifestSkip, mergeManifests, prefixed, writeManifest, type Manifest } from './manifest';
+import {
+  buildManifestAsync,
+  hashWhileWritten,
+  manifestSkip,
+  type DirHashing,
+  mergeManifests,
+  prefixed,
+  writeManifest,
+  type Manifest,
+} from './manifest';
 import { chooseDigest } from './imageDigest';
 import { listDir } from './preDump';
 import { dumpOrder, finalState, killStopped, stopTogether, thaw, thawable } from './dumpedTasks';
@@ -157,18 +166,21 @@ export async function checkpoint(
   // Each dump's manifest is built beside the dumps that follow (see writeDumpManifest); all have
   // been written, or one has failed, before the commit.
   const manifests: Promise<void>[] = [];
-  const writeDumpManifest = async (w: WorkloadState): Promise<void> => {
+  const writeDumpManifest = async (w: WorkloadState, hashing: Promise<Manifest>): Promise<void> => {
     const tm = Date.now();
     // Only the final dump is hashed under the freeze, once; the pre-dump rounds were hashed
     // while the workload still ran (they do not change after their round).
-    const { algorithm } = chooseDigest();
-    const dumpPart = prefixed('dump', await buildManifestAsync(w.dir, manifestSkip, algorithm));
+    const dumpPart = prefixed('dump', await hashing);
     writeManifest(
       join(dirname(w.dir), 'manifest.json'),
-      mergeManifests(algorithm, [preManifests.get(w.selector) ?? { algorithm, files: [], totalBytes: 0 }, dumpPart]),
+      mergeManifests(dumpPart.algorithm, [
+        preManifests.get(w.selector) ?? { algorithm: dumpPart.algorithm, files: [], totalBytes: 0 },
+        dumpPart,
+      ]),
       // durable with the images at the phase's syncfs below: no fsync per workload under the freeze
       { sync: false },
     );
+    // What the manifest added to the freeze after the dump (a tree's page images were hashed while CRIU wrote them).
     timing.manifestMs += Date.now() - tm;
   };
   // What the pre-sync left for the freeze to wait on (the report shows it).
@@ -187,6 +199,17 @@ export async function checkpoint(
         if (i >= 0) at.stopped.splice(i, 1);
       };
       const dumpOne = async (w: WorkloadState): Promise<void> => {
+        // A tree's page images are hashed while CRIU writes them, its other images once CRIU is
+        // done and the TCP images rewritten; a container's (its runtime writes them elsewhere
+        // first) after its dump.
+        const hashing = isContainer(w) ? null : hashWhileWritten(w.dir, manifestSkip, chooseDigest().algorithm);
+        try {
+          await dumpHashed(w, hashing);
+        } finally {
+          hashing?.done(false); // no effect once done; otherwise ends the hashing of a dump that failed
+        }
+      };
+      const dumpHashed = async (w: WorkloadState, hashing: DirHashing | null): Promise<void> => {
         const tc = Date.now();
         const prev = w.preDumpDirs.length ? ['--track-mem', '--prev-images-dir', `../pre-${w.preDumpDirs.length}`] : [];
         const stop = trackProgress(journal, {
@@ -239,7 +262,8 @@ export async function checkpoint(
         if (w.criuOptions.includes('--tcp-established')) tcpWithoutWindowScaling(w, journal);
         dumpMs.set(w.selector, Date.now() - tc);
         timing.criuMs += Date.now() - tc;
-        const m = writeDumpManifest(w);
+        hashing?.done(true);
+        const m = writeDumpManifest(w, hashing?.manifest ?? buildManifestAsync(w.dir, manifestSkip, chooseDigest().algorithm));
         m.catch(() => undefined); // awaited (and its failure thrown) before the commit
         manifests.push(m);
         w.bytesDumped = pagesBytes(listDir(w.dir));

@@ -10,6 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readText } from '../fs/readOptional';
 import { criuEvidence } from './criuLog';
+import { CRIU_LOG_DEBUG } from '../criu/logLevel';
 import type { WorkloadState } from './state';
 
 export const LAZY_LOG = 'lazy-pages.log';
@@ -28,7 +29,7 @@ export const LAZY_RUNNING = 'lazy-running';
 // written before the stop: the restore, which continues the tree after writing LAZY_RUNNING,
 // looks for it right after, so one of the two always stops a tree whose daemon died.
 const SUPERVISOR = `dir="$1"; images="$2"; shift 2
-criu lazy-pages -D "$images" -W "$dir" -o ${LAZY_LOG} -v4 --status-fd 3 &
+criu lazy-pages -D "$images" -W "$dir" -o ${LAZY_LOG} ${CRIU_LOG_DEBUG} --status-fd 3 &
 echo $! > "$dir/${LAZY_PID}"
 wait $!
 rc=$?
@@ -99,7 +100,7 @@ export function stopLazyPages(dir: string): void {
   if (pid) process.kill(pid, 'SIGKILL');
 }
 
-/** From the daemon's log (-v4): the pages the tree waited for (#PF) and the pages copied in all. */
+/** From the daemon's log (debug level, CRIU_LOG_DEBUG): the pages the tree waited for (#PF) and the pages copied in all. */
 export function lazyLogCounts(dir: string): { faults: number | null; pages: number | null } {
   let text: string;
   try {

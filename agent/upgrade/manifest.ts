@@ -175,6 +175,28 @@ export async function buildManifestWhileWritten(
 }
 
 /** Bytes of the manifest's page images (CRIU's pages-N.img): the memory dumped. */
+/** A directory being written and hashed as it is (hashWhileWritten). */
+export interface DirHashing {
+  /** Its manifest, once `done(true)`; rejects after `done(false)`. */
+  manifest: Promise<Manifest>;
+  /** The writer has finished (true) or failed (false); only the first call counts. */
+  done(ok: boolean): void;
+}
+
+/**
+ * buildManifestWhileWritten for a writer the caller ends itself (a dump, and what is rewritten in
+ * its images after it): the page images followed from now on, the rest read at `done(true)`.
+ */
+export function hashWhileWritten(dir: string, skip: (rel: string) => boolean, algorithm: ImageDigest): DirHashing {
+  let done: (ok: boolean) => void = () => undefined;
+  const written = new Promise<void>((resolve, reject) => {
+    done = (ok) => (ok ? resolve() : reject(new Error(`the writing of ${dir} did not complete`)));
+  });
+  const manifest = buildManifestWhileWritten(dir, skip, algorithm, written);
+  manifest.catch(() => undefined); // the caller awaits it after done(true)
+  return { manifest, done: (ok) => done(ok) };
+}
+
 export const pageImageBytes = (m: Manifest): number => m.files.filter((f) => isPageImage(f.path)).reduce((s, f) => s + f.size, 0);
 
 /** The page images hashed (asynchronously: meant to run beside `criu restore`); the problems found, none when they match. */

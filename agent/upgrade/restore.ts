@@ -13,6 +13,7 @@ import { treePids } from '../proc/processTree';
 import { openJournalStream, restoreOptions } from '../criu/journalStream';
 import { borrowAddressesOnLoopback, loadNetworkLock, removeLeftoverLocks } from '../criu/networkLockCommands';
 import { criuEvidence, criuSucceeded } from './criuLog';
+import { CRIU_LOG_DEBUG, CRIU_LOG_INFO } from '../criu/logLevel';
 import type { Journal } from './journal';
 import type { RecordOf } from '../../shared/domain/journal';
 import { releaseContainerHolds } from './handBack';
@@ -49,10 +50,9 @@ async function restoreOne(
   w: WorkloadState,
   opts: string[],
   log: string,
-  extra: string[] = [],
-  timeoutMs = 30 * 60_000,
-  imagesDir = w.dir,
+  how: { extra?: string[]; timeoutMs?: number; imagesDir?: string; level?: string } = {},
 ): Promise<{ ok: boolean; evidence: string; pid: number | null }> {
+  const { extra = [], timeoutMs = 30 * 60_000, imagesDir = w.dir, level = CRIU_LOG_INFO } = how;
   const pidfile = join(w.dir, 'restored.pid');
   rmSync(pidfile, { force: true });
   const { args, inodes } = restoreOptions(opts);
@@ -67,7 +67,7 @@ async function restoreOne(
   // --leave-stopped: the tree runs again only once its page images have passed their check.
   const r = await sh(
     'criu',
-    ['restore', '-D', imagesDir, '-o', log, '-v4', '--restore-detached', '--leave-stopped', '--pidfile', pidfile, ...extra, ...args],
+    ['restore', '-D', imagesDir, '-o', log, level, '--restore-detached', '--leave-stopped', '--pidfile', pidfile, ...extra, ...args],
     {
       timeoutMs,
       passFds: streams,
@@ -263,7 +263,8 @@ async function restoreTree(state: RunState, w: WorkloadState, journal: Journal, 
       data: { step: 'retry', selector: w.selector, options: safer },
       error: { code: 'CRIU_RESTORE_FAILED', message: 'criu restore failed', evidence: r.evidence },
     });
-    r = await restoreOne(w, safer, 'restore-retry.log');
+    // The retry logs everything CRIU says: if it fails too, that is the evidence.
+    r = await restoreOne(w, safer, 'restore-retry.log', { level: CRIU_LOG_DEBUG });
   }
   if (!r.ok) {
     journal.write({
@@ -420,7 +421,11 @@ async function restoreLazily(
   // hang it (CRIU's restorer touches the tree's memory), so it has a deadline of its own.
   const tc = Date.now();
   const views = early.views && !('error' in early.views) ? early.views : null;
-  const r = await restoreOne(w, w.criuOptions, 'restore.log', ['--lazy-pages', '-W', w.dir], LAZY_RESTORE_TIMEOUT_MS, views?.restoreDir);
+  const r = await restoreOne(w, w.criuOptions, 'restore.log', {
+    extra: ['--lazy-pages', '-W', w.dir],
+    timeoutMs: LAZY_RESTORE_TIMEOUT_MS,
+    imagesDir: views?.restoreDir,
+  });
   const lazySteps = { viewsMs, daemonMs: tc - td, criuMs: Date.now() - tc };
   if (!r.ok) {
     stopLazyPages(w.dir);

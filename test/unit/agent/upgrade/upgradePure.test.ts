@@ -13,6 +13,8 @@ import {
   buildManifest,
   buildManifestAsync,
   buildManifestWhileWritten,
+  hashWhileWritten,
+  manifestSkip,
   checkBeforeRestore,
   checkPageImages,
   mergeManifests,
@@ -201,6 +203,26 @@ describe('manifest', () => {
         20,
       ),
     ).rejects.toThrow(/pages-1.img: 900000 bytes hashed while it was written, 4096 bytes/);
+  });
+  it('a dump hashed while written, its end said by the caller: what is rewritten after the writer (the TCP images) is hashed as rewritten; a failed dump ends the hashing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifest-dump-'));
+    const h = hashWhileWritten(dir, manifestSkip, 'md5');
+    const writer = spawn('/bin/sh', [
+      '-c',
+      'cd "$1"; for i in 1 2 3 4; do head -c 700000 /dev/urandom >> pages-1.img; sleep 0.05; done; printf tcp > tcp-stream-1.img',
+      'w',
+      dir,
+    ]);
+    await new Promise((r) => writer.once('exit', r));
+    writeFileSync(join(dir, 'tcp-stream-1.img'), 'rewritten after the writer');
+    h.done(true);
+    h.done(false); // only the first call counts
+    const m = await h.manifest;
+    expect(m).toEqual(buildManifest(dir, manifestSkip, 'md5'));
+    expect(m.files.find((f) => f.path === 'pages-1.img')!.size).toBe(2_800_000);
+    const failed = hashWhileWritten(mkdtempSync(join(tmpdir(), 'manifest-dump-')), manifestSkip, 'md5');
+    failed.done(false);
+    await expect(failed.manifest).rejects.toThrow(/did not complete/);
   });
   it('merges per-directory parts hashed with one algorithm, and refuses a mix', () => {
     const a = { algorithm: 'md5' as const, files: [{ path: 'x', size: 1, digest: 'a'.repeat(32) }], totalBytes: 1 };
