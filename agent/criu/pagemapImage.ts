@@ -4,7 +4,7 @@
 // may come back lazily, as CRIU's own dump decides it (criu/mem.c generate_iovs): the VMAs of the
 // mm image that can be restored lazily, and each thread's stack pointer (its page stays eager).
 // Addresses are in pages (vaddr / 4096) throughout.
-import { decodeFields, messageOf, pushVarintMessage, readVarintMessage, varintOf, type WireField } from './protoWire';
+import { decodeFields, messageOf, putVarint, readVarintMessage, varintOf, type WireField } from './protoWire';
 
 const IMG_COMMON_MAGIC = 0x54564319;
 const PAGEMAP_MAGIC = 0x56084025;
@@ -33,18 +33,27 @@ export interface Pagemap {
   entries: PagemapEntry[];
 }
 
-/** The image's entries (each a u32 length and a protobuf message) after its two magics. */
-function imageEntries(img: Buffer, magic: number, what: string, name: string): Buffer[] {
+function checkMagic(img: Buffer, magic: number, what: string, name: string): void {
   if (img.length < 8 || img.readUInt32LE(0) !== IMG_COMMON_MAGIC || img.readUInt32LE(4) !== magic)
     throw new Error(`${name} is not a CRIU ${what} image (its magic is not ${what})`);
+}
+
+/** The entry at `at` (a u32 length, then its message): where its message starts and ends. */
+function entryAt(img: Buffer, at: number, name: string): [start: number, end: number] {
+  if (at + 4 > img.length) throw new Error(`${name}: a truncated entry at offset ${at}`);
+  const size = img.readUInt32LE(at);
+  if (at + 4 + size > img.length) throw new Error(`${name}: an entry of ${size} bytes runs past the end of the file`);
+  return [at + 4, at + 4 + size];
+}
+
+/** The image's entries (each a u32 length and a protobuf message) after its two magics. */
+function imageEntries(img: Buffer, magic: number, what: string, name: string): Buffer[] {
+  checkMagic(img, magic, what, name);
   const out: Buffer[] = [];
-  let at = 8;
-  while (at < img.length) {
-    if (at + 4 > img.length) throw new Error(`${name}: a truncated entry at offset ${at}`);
-    const size = img.readUInt32LE(at);
-    if (at + 4 + size > img.length) throw new Error(`${name}: an entry of ${size} bytes runs past the end of the file`);
-    out.push(img.subarray(at + 4, at + 4 + size));
-    at += 4 + size;
+  for (let at = 8; at < img.length;) {
+    const [start, end] = entryAt(img, at, name);
+    out.push(img.subarray(start, end));
+    at = end;
   }
   return out;
 }
@@ -55,16 +64,27 @@ function required(fields: readonly WireField[], no: number, what: string, name: 
   return v;
 }
 
-/** A pagemap image (images/pagemap.proto): its head, then its entries in address order. */
+/**
+ * A pagemap image (images/pagemap.proto): its head, then its entries in address order. Read in
+ * one pass over the image, an entry's varints straight into numbers (a page map has an entry per
+ * 4 MiB of memory at most: 264 for a 1 GiB tree's round; under the lab's emulation the views of a
+ * restore boot read and write them while the tree waits).
+ */
 export function readPagemap(img: Buffer, name = 'the pagemap'): Pagemap {
-  const [head, ...rest] = imageEntries(img, PAGEMAP_MAGIC, 'PAGEMAP', name);
-  if (!head) throw new Error(`${name}: no pagemap head`);
-  const pagesId = required(decodeFields(head), 1, 'the head’s pages_id', name);
+  checkMagic(img, PAGEMAP_MAGIC, 'PAGEMAP', name);
+  let pagesId: number | null = null;
+  const entries: PagemapEntry[] = [];
   // pagemap_entry: 1 vaddr, 2 nr_pages, 3 in_parent (older images), 4 flags; all varints.
   const v: (number | undefined)[] = new Array<number | undefined>(5);
-  const entries = rest.map((msg) => {
-    if (!readVarintMessage(msg, v)) {
-      const f = decodeFields(msg);
+  for (let at = 8; at < img.length;) {
+    const [start, end] = entryAt(img, at, name);
+    at = end;
+    if (pagesId === null) {
+      pagesId = required(decodeFields(img.subarray(start, end)), 1, 'the head’s pages_id', name);
+      continue;
+    }
+    if (!readVarintMessage(img, v, start, end)) {
+      const f = decodeFields(img.subarray(start, end));
       for (const no of [1, 2, 3, 4]) v[no] = varintOf(f, no) ?? undefined;
     }
     const [, vaddr, nr, inParent] = v;
@@ -75,35 +95,35 @@ export function readPagemap(img: Buffer, name = 'the pagemap'): Pagemap {
     let flags = v[4] ?? null;
     if (inParent === 1) flags = (flags ?? 0) | PE_PARENT;
     else if (flags === null) flags = PE_PRESENT;
-    return { start: vaddr / PAGE_SIZE, end: vaddr / PAGE_SIZE + nr, flags };
-  });
-  for (let i = 1; i < entries.length; i++)
-    if (entries[i]!.start < entries[i - 1]!.end) throw new Error(`${name}: entries out of address order at ${i}`);
+    const first = vaddr / PAGE_SIZE;
+    if (entries.length > 0 && first < entries[entries.length - 1]!.end)
+      throw new Error(`${name}: entries out of address order at ${entries.length}`);
+    entries.push({ start: first, end: first + nr, flags });
+  }
+  if (pagesId === null) throw new Error(`${name}: no pagemap head`);
   return { pagesId, entries };
 }
 
 /** The image CRIU reads: the head, then each entry with its flags (never the old in_parent field). */
 export function writePagemap(p: Pagemap): Buffer {
-  const out: number[] = [];
-  const msg: number[] = [];
-  const entry = (fields: readonly (readonly [number, number])[]) => {
-    msg.length = 0;
-    pushVarintMessage(msg, fields);
-    const n = msg.length; // each entry: its size (u32, little-endian), then the message
-    out.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24, ...msg);
-  };
-  entry([[1, p.pagesId]]);
-  for (const e of p.entries)
-    entry([
-      [1, e.start * PAGE_SIZE],
-      [2, e.end - e.start],
-      [4, e.flags],
-    ]);
-  const img = Buffer.alloc(8 + out.length);
+  // Each message after its size (u32, little-endian): the head's one field, an entry's three;
+  // a field takes at most 11 bytes (its key and a 10-byte varint).
+  const img = Buffer.allocUnsafe(8 + 4 + 11 + p.entries.length * (4 + 33));
   img.writeUInt32LE(IMG_COMMON_MAGIC, 0);
   img.writeUInt32LE(PAGEMAP_MAGIC, 4);
-  img.set(out, 8);
-  return img;
+  let at = 8;
+  const sized = (body: number, end: number) => {
+    img.writeUInt32LE(end - body, body - 4);
+    return end;
+  };
+  at = sized(at + 4, putVarint(img, putVarint(img, at + 4, 1 * 8), p.pagesId));
+  for (const e of p.entries) {
+    let end = putVarint(img, putVarint(img, at + 4, 1 * 8), e.start * PAGE_SIZE);
+    end = putVarint(img, putVarint(img, end, 2 * 8), e.end - e.start);
+    end = putVarint(img, putVarint(img, end, 4 * 8), e.flags);
+    at = sized(at + 4, end);
+  }
+  return img.subarray(0, at);
 }
 
 /** The thread's stack pointer (core_entry.thread_info.gpregs.sp, x86-64), or null when the image has none. */

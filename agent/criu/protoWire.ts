@@ -41,33 +41,51 @@ function writeVarint(value: number): Buffer {
 }
 
 /**
- * A message of varint fields only (field number, value), in the order given, appended to `out` as
- * bytes: for images written whole and large (a page map of thousands of entries), without a
- * buffer per field.
+ * A varint written into `buf` at `at` (room for 10 bytes is the caller's); returns the offset after
+ * it. For images written whole and large (a page map of thousands of entries): no array or buffer
+ * per field.
  */
-export function pushVarintMessage(out: number[], fields: readonly (readonly [no: number, value: number])[]): void {
-  for (const [no, value] of fields) {
-    pushVarint(out, no * 8);
-    pushVarint(out, value);
+export function putVarint(buf: Buffer, at: number, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`protobuf: ${value} is not a varint this writer supports`);
+  let v = value;
+  while (v >= 0x80) {
+    buf[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
   }
+  buf[at++] = v;
+  return at;
 }
 
 /**
  * A message whose fields are all varints, read into `out` by field number (the last one wins, as
  * protobuf reads repeats; fields above `out`'s length are skipped): for images read whole and
- * large, without an object per field. False when a field is of another wire type (read that
- * message with decodeFields); throws on a truncated message.
+ * large, without an object per field or a buffer per message (`msg` from `start` to `end`). False
+ * when a field is of another wire type (read that message with decodeFields); throws on a
+ * truncated message.
  */
-export function readVarintMessage(msg: Buffer, out: (number | undefined)[]): boolean {
+export function readVarintMessage(msg: Buffer, out: (number | undefined)[], start = 0, end = msg.length): boolean {
   out.fill(undefined);
-  let at = 0;
-  while (at < msg.length) {
-    const key = readVarint(msg, at);
-    if (key.value % 8 !== 0) return false;
-    const v = readVarint(msg, key.end);
-    const no = Math.floor(key.value / 8);
-    if (no < out.length) out[no] = v.value;
-    at = v.end;
+  let at = start;
+  while (at < end) {
+    let key = 0;
+    let value = 0;
+    // two varints, inline: the key, then (wire type 0) the value
+    for (let field = 0; field < 2; field++) {
+      let v = 0;
+      for (let i = 0, scale = 1; ; i++, scale *= 128) {
+        if (i === 10) throw new Error(`protobuf: a varint longer than 10 bytes (offset ${at - i})`);
+        if (at >= end) throw new Error(`protobuf: a varint runs past the end (offset ${at - i})`);
+        const b = msg[at++]!;
+        v += (b & 0x7f) * scale;
+        if (b < 0x80) break;
+      }
+      if (field === 0) {
+        if (v % 8 !== 0) return false;
+        key = v;
+      } else value = v;
+    }
+    const no = key / 8;
+    if (no < out.length) out[no] = value;
   }
   return true;
 }

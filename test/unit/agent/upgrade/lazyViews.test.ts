@@ -292,6 +292,14 @@ describe('lazyPagemaps on a real pre-dump and dump (test/fixtures/criu/README.md
   const inside = (page: number, es: readonly { start: number; end: number }[]) => es.some((e) => e.start <= page && page < e.end);
   const served = v.restore.entries.filter((e) => e.flags === PE_LAZY);
 
+  it('writes CRIU’s own page maps back byte for byte (the views change flags, not the encoding)', () => {
+    for (const name of ['dump-pagemap-456.img', 'pre-1-pagemap-456.img'])
+      expect(writePagemap(readPagemap(fixture(name)))).toEqual(fixture(name));
+    const swapped = writePagemap({ pagesId: 1, entries: entries([0, 1, PE_PRESENT]) });
+    const twice = Buffer.concat([swapped, swapped.subarray(8 + 4 + swapped.readUInt32LE(8))]);
+    expect(() => readPagemap(twice, 'pm.img')).toThrow(/pm.img: entries out of address order at 1/);
+  });
+
   it('reads the images as crit decodes them', () => {
     expect(sp).toBe(0x7ffc3aa6c3a8);
     expect(final.entries).toHaveLength(12);
