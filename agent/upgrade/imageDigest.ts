@@ -73,7 +73,7 @@ export function digestFileSync(path: string, algorithm: ImageDigest): string {
 /**
  * A file's digest, read asynchronously: the agent's event loop (progress records, the CRIU run
  * it waits for) goes on between chunks. `onBytes` is told of every chunk hashed. `sizeHint` (the
- * file's size, when known) keeps the read buffer small for a small file.
+ * file's size, when known) keeps the read buffers small for a small file.
  */
 export async function digestFile(
   path: string,
@@ -81,20 +81,8 @@ export async function digestFile(
   onBytes: (n: number) => void = () => {},
   sizeHint = CHUNK,
 ): Promise<string> {
-  const h = createHash(algorithm);
-  const buf = Buffer.allocUnsafe(Math.max(4096, Math.min(CHUNK, sizeHint + 1)));
-  const f = await open(path, 'r');
-  try {
-    for (;;) {
-      const { bytesRead } = await f.read(buf, 0, buf.length, null);
-      if (bytesRead <= 0) break;
-      h.update(buf.subarray(0, bytesRead));
-      onBytes(bytesRead);
-    }
-  } finally {
-    await f.close();
-  }
-  return h.digest('hex');
+  const r = await digestReadAhead(path, algorithm, Math.max(4096, Math.min(CHUNK, sizeHint + 1)), () => true, 0, onBytes);
+  return r.digest;
 }
 
 /**
@@ -103,26 +91,51 @@ export async function digestFile(
  * settled and nothing more is there. The hash then costs the time after the round only what the
  * writer left unread. Returns the bytes hashed too (the file's size when the writer was done).
  */
-export async function digestGrowingFile(
+export function digestGrowingFile(
   path: string,
   algorithm: ImageDigest,
   written: () => boolean,
   pollMs = 50,
 ): Promise<{ digest: string; size: number }> {
+  return digestReadAhead(path, algorithm, CHUNK, written, pollMs);
+}
+
+/**
+ * Reads a file chunk by chunk and hashes it, the next chunk's read (in libuv's threads) going on
+ * while this one is hashed (on the event loop): 512 MiB on the store took 2.8–2.9 s so on the
+ * lab, 3.6–4.1 s one after the other. A read that finds nothing ends the file once `written()`
+ * said so before that read; until then it is tried again after `pollMs`.
+ */
+async function digestReadAhead(
+  path: string,
+  algorithm: ImageDigest,
+  chunk: number,
+  written: () => boolean,
+  pollMs: number,
+  onBytes: (n: number) => void = () => {},
+): Promise<{ digest: string; size: number }> {
   const h = createHash(algorithm);
-  const buf = Buffer.allocUnsafe(CHUNK);
+  const bufs = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)] as const;
   let size = 0;
+  let which = 0;
   const f = await open(path, 'r');
   try {
+    // Asked before each read: a read that finds nothing after the writer was done is the end.
+    const readAt = () => ({ done: written(), read: f.read(bufs[which]!, 0, chunk, size) });
+    let next = readAt();
     for (;;) {
-      // Asked before the read: a read that finds nothing after the writer was done is the end.
-      const done = written();
-      const { bytesRead } = await f.read(buf, 0, buf.length, size);
+      const { bytesRead, buffer } = await next.read;
       if (bytesRead > 0) {
-        h.update(buf.subarray(0, bytesRead));
         size += bytesRead;
-      } else if (done) break;
-      else await new Promise((r) => setTimeout(r, pollMs));
+        which ^= 1;
+        next = readAt();
+        h.update(buffer.subarray(0, bytesRead));
+        onBytes(bytesRead);
+      } else if (next.done) break;
+      else {
+        await new Promise((r) => setTimeout(r, pollMs));
+        next = readAt();
+      }
     }
   } finally {
     await f.close();
