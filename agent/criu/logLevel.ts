@@ -6,6 +6,7 @@
 // restore, and the lazy-pages daemon, whose debug lines are the fill's fault counts.
 
 /** Dumps, pre-dump rounds and a first restore: errors, warnings and CRIU's steps. */
-export const CRIU_LOG_INFO = '-v3';
+export const CRIU_LOG_INFO = '-v3' as const;
 /** A restore retried after a failure, and the lazy-pages daemon: everything CRIU says. */
-export const CRIU_LOG_DEBUG = '-v4';
+export const CRIU_LOG_DEBUG = '-v4' as const;
+export type CriuLogLevel = typeof CRIU_LOG_INFO | typeof CRIU_LOG_DEBUG;

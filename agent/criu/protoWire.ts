@@ -23,21 +23,9 @@ function readVarint(buf: Buffer, at: number): { value: number; end: number } {
   throw new Error(`protobuf: a varint longer than 10 bytes (offset ${at})`);
 }
 
-/** Appends a varint's bytes to `out`. */
-function pushVarint(out: number[], value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`protobuf: ${value} is not a varint this writer supports`);
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-}
-
 function writeVarint(value: number): Buffer {
-  const out: number[] = [];
-  pushVarint(out, value);
-  return Buffer.from(out);
+  const buf = Buffer.alloc(10);
+  return buf.subarray(0, putVarint(buf, 0, value));
 }
 
 /**

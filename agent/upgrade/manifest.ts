@@ -174,7 +174,6 @@ export async function buildManifestWhileWritten(
   return manifestOf(algorithm, files);
 }
 
-/** Bytes of the manifest's page images (CRIU's pages-N.img): the memory dumped. */
 /** A directory being written and hashed as it is (hashWhileWritten). */
 export interface DirHashing {
   /** Its manifest, once `done(true)`; rejects after `done(false)`. */
@@ -194,9 +193,10 @@ export function hashWhileWritten(dir: string, skip: (rel: string) => boolean, al
   });
   const manifest = buildManifestWhileWritten(dir, skip, algorithm, written);
   manifest.catch(() => undefined); // the caller awaits it after done(true)
-  return { manifest, done: (ok) => done(ok) };
+  return { manifest, done };
 }
 
+/** Bytes of the manifest's page images (CRIU's pages-N.img): the memory dumped. */
 export const pageImageBytes = (m: Manifest): number => m.files.filter((f) => isPageImage(f.path)).reduce((s, f) => s + f.size, 0);
 
 /** The page images hashed (asynchronously: meant to run beside `criu restore`); the problems found, none when they match. */

@@ -13,7 +13,7 @@ import { treePids } from '../proc/processTree';
 import { openJournalStream, restoreOptions } from '../criu/journalStream';
 import { borrowAddressesOnLoopback, loadNetworkLock, removeLeftoverLocks } from '../criu/networkLockCommands';
 import { criuEvidence, criuSucceeded } from './criuLog';
-import { CRIU_LOG_DEBUG, CRIU_LOG_INFO } from '../criu/logLevel';
+import { CRIU_LOG_DEBUG, CRIU_LOG_INFO, type CriuLogLevel } from '../criu/logLevel';
 import type { Journal } from './journal';
 import type { RecordOf } from '../../shared/domain/journal';
 import { releaseContainerHolds } from './handBack';
@@ -50,7 +50,7 @@ async function restoreOne(
   w: WorkloadState,
   opts: string[],
   log: string,
-  how: { extra?: string[]; timeoutMs?: number; imagesDir?: string; level?: string } = {},
+  how: { extra?: string[]; timeoutMs?: number; imagesDir?: string; level?: CriuLogLevel } = {},
 ): Promise<{ ok: boolean; evidence: string; pid: number | null }> {
   const { extra = [], timeoutMs = 30 * 60_000, imagesDir = w.dir, level = CRIU_LOG_INFO } = how;
   const pidfile = join(w.dir, 'restored.pid');
